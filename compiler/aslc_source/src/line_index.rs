@@ -1,0 +1,117 @@
+//! Offset to line/column conversion, computed once per file.
+
+/// A 1-based line and column; the column counts Unicode scalar values, as editors and SARIF's
+/// `unicodeCodePoints` column kind do.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, PartialOrd, Ord)]
+pub struct LineCol {
+    /// 1-based line number.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+}
+
+/// The byte offset of every line start of a text.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    line_starts: Vec<u32>,
+}
+
+impl LineIndex {
+    /// Indexes `text`. Lines end at `\n`; a `\r` before it belongs to the line it ends.
+    pub fn new(text: &str) -> LineIndex {
+        let mut line_starts = vec![0];
+        for (i, byte) in text.bytes().enumerate() {
+            if byte == b'\n' {
+                line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
+            }
+        }
+        LineIndex { line_starts }
+    }
+
+    /// Number of lines (an empty text has one).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Byte offset of the start of the 0-based `line`, if it exists.
+    pub fn line_start(&self, line: usize) -> Option<u32> {
+        self.line_starts.get(line).copied()
+    }
+
+    /// The 0-based line containing `offset`.
+    pub fn line_of(&self, offset: u32) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        }
+    }
+
+    /// 1-based line and character column of byte `offset` in `text` (the text this index
+    /// was built from). An offset inside a multi-byte character counts as that character.
+    pub fn line_col(&self, text: &str, offset: u32) -> LineCol {
+        let offset = offset.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        let line = self.line_of(offset);
+        let start = self.line_starts[line] as usize;
+        let mut end = offset as usize;
+        while end > start && !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let column = text[start..end].chars().count();
+        LineCol { line: line as u32 + 1, column: column as u32 + 1 }
+    }
+
+    /// Like [`LineIndex::line_col`] but the column counts UTF-16 code units (the LSP default).
+    pub fn line_col_utf16(&self, text: &str, offset: u32) -> LineCol {
+        let offset = offset.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        let line = self.line_of(offset);
+        let start = self.line_starts[line] as usize;
+        let mut end = offset as usize;
+        while end > start && !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let column: usize = text[start..end].chars().map(char::len_utf16).sum();
+        LineCol { line: line as u32 + 1, column: column as u32 + 1 }
+    }
+
+    /// Byte offset of a 0-based line and UTF-16 column (clamped to the line's end).
+    pub fn offset_utf16(&self, text: &str, line: u32, column: u32) -> u32 {
+        let Some(start) = self.line_start(line as usize) else {
+            return text.len() as u32;
+        };
+        let line_end = self.line_start(line as usize + 1).map_or(text.len(), |n| n as usize);
+        let mut units = 0u32;
+        for (i, ch) in text[start as usize..line_end].char_indices() {
+            if units >= column || ch == '\n' {
+                return start + i as u32;
+            }
+            units += ch.len_utf16() as u32;
+        }
+        line_end as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters() {
+        let text = "ab\n\u{e9}x\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_col(text, 0), LineCol { line: 1, column: 1 });
+        assert_eq!(index.line_col(text, 3), LineCol { line: 2, column: 1 });
+        // `x` follows a two-byte character.
+        assert_eq!(index.line_col(text, 5), LineCol { line: 2, column: 2 });
+        assert_eq!(index.line_col(text, 7), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn utf16_round_trip() {
+        let text = "a\u{1F600}b\nc";
+        let index = LineIndex::new(text);
+        let b = text.find('b').unwrap() as u32;
+        let lc = index.line_col_utf16(text, b);
+        assert_eq!(lc, LineCol { line: 1, column: 4 });
+        assert_eq!(index.offset_utf16(text, 0, 3), b);
+    }
+}

@@ -1,0 +1,558 @@
+//! A JSON reader that keeps spans, exact number text and duplicate keys.
+//!
+//! `serde_json` has no spans and silently keeps the last of two equal keys, so definitions
+//! are read here. The reader is a byte-level recursive descent bounded by
+//! [`MAX_DEPTH`](crate::MAX_DEPTH). It is strict JSON with one leniency: a trailing comma
+//! before `]` or `}` is accepted with a warning, because SAM reads definition files with a
+//! YAML reader and real `.asl.json` files deploy with them.
+
+use aslc_source::{Diagnostic, FileId, TextRange};
+
+use crate::node::{Member, Node, NodeValue, Str};
+use crate::{MAX_DEPTH, S_JSON_DEPTH, S_JSON_DUPKEY, S_JSON_SYNTAX, S_JSON_TRAILING_COMMA};
+
+/// The result of reading a JSON text: the tree, unless the text was malformed, and what
+/// was found on the way.
+#[derive(Debug)]
+pub struct Parsed {
+    /// The value, `None` when a syntax error stopped the reader.
+    pub node: Option<Node>,
+    /// Syntax errors, duplicate keys, trailing-comma warnings.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads `text` as one JSON value.
+pub fn parse(text: &str, file: FileId) -> Parsed {
+    let mut reader =
+        Reader { bytes: text.as_bytes(), text, pos: 0, file, diagnostics: Vec::new(), comma_at: 0 };
+    let node = match reader.document() {
+        Ok(node) => Some(node),
+        Err(diagnostic) => {
+            reader.diagnostics.push(*diagnostic);
+            None
+        }
+    };
+    Parsed { node, diagnostics: reader.diagnostics }
+}
+
+/// Reads bytes that should be UTF-8 JSON: invalid UTF-8 is a syntax error at the first
+/// bad byte.
+pub fn parse_bytes(bytes: &[u8], file: FileId) -> Parsed {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse(text, file),
+        Err(err) => {
+            let at = err.valid_up_to();
+            let range = TextRange::from_usize(at, at + err.error_len().unwrap_or(0));
+            let diagnostic = Diagnostic::error(S_JSON_SYNTAX, file, range, "the file is not valid UTF-8")
+                .with_label("this byte does not start a UTF-8 character")
+                .with_help("save the file as UTF-8");
+            Parsed { node: None, diagnostics: vec![diagnostic] }
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, Box<Diagnostic>>;
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    text: &'a str,
+    pos: usize,
+    file: FileId,
+    diagnostics: Vec<Diagnostic>,
+    /// Offset of the last comma read, for the trailing-comma warning.
+    comma_at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn document(&mut self) -> Result<Node> {
+        self.skip_ws();
+        if self.pos >= self.bytes.len() {
+            return Err(self.error_at(self.pos, self.pos, "the document is empty", "expected a JSON value"));
+        }
+        let node = self.value(0)?;
+        self.skip_ws();
+        if self.pos < self.bytes.len() {
+            let end = self.token_end(self.pos);
+            return Err(self.error_at(
+                self.pos,
+                end,
+                "unexpected text after the JSON value",
+                "the value ended before this",
+            ));
+        }
+        Ok(node)
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Node> {
+        let start = self.pos;
+        match self.peek() {
+            Some(b'{') => self.object(depth),
+            Some(b'[') => self.array(depth),
+            Some(b'"') => {
+                let s = self.string()?;
+                Ok(Node::new(TextRange::from_usize(start, self.pos), NodeValue::String(s)))
+            }
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b't') => self.keyword("true", NodeValue::Bool(true)),
+            Some(b'f') => self.keyword("false", NodeValue::Bool(false)),
+            Some(b'n') => self.keyword("null", NodeValue::Null),
+            Some(_) => {
+                let end = self.token_end(start);
+                Err(self.error_at(
+                    start,
+                    end,
+                    "expected a JSON value",
+                    "not a value: expected an object, array, string, number, `true`, `false` or `null`",
+                ))
+            }
+            None => Err(self.error_at(start, start, "unexpected end of file", "expected a JSON value here")),
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Node> {
+        let start = self.pos;
+        if depth >= MAX_DEPTH {
+            return Err(self.too_deep(start));
+        }
+        self.pos += 1;
+        let mut members: Vec<Member> = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Node::new(TextRange::from_usize(start, self.pos), NodeValue::Object(members)));
+        }
+        loop {
+            self.skip_ws();
+            let key_start = self.pos;
+            match self.peek() {
+                Some(b'"') => {}
+                Some(b'}') if !members.is_empty() => {
+                    // Trailing comma: the previous iteration consumed it.
+                    self.trailing_comma_warning();
+                    self.pos += 1;
+                    break;
+                }
+                None => {
+                    return Err(self.error_at(
+                        key_start,
+                        key_start,
+                        "unexpected end of file inside an object",
+                        "expected a key or `}`",
+                    ))
+                }
+                Some(_) => {
+                    let end = self.token_end(key_start);
+                    return Err(self.error_at(
+                        key_start,
+                        end,
+                        "expected a string key",
+                        "object keys must be double-quoted strings",
+                    ));
+                }
+            }
+            let key = self.string()?;
+            let key_range = TextRange::from_usize(key_start, self.pos);
+            self.skip_ws();
+            if self.peek() != Some(b':') {
+                let at = self.pos;
+                let end = self.token_end(at);
+                return Err(self.error_at(
+                    at,
+                    end,
+                    "expected `:` after the key",
+                    "add a `:` between the key and its value",
+                ));
+            }
+            self.pos += 1;
+            self.skip_ws();
+            let value = self.value(depth + 1)?;
+            self.check_duplicate(&members, &key, key_range);
+            members.push(Member { key, key_range, value });
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.comma_at = self.pos;
+                    self.pos += 1;
+                }
+                Some(b'}') => {
+                    self.pos += 1;
+                    break;
+                }
+                None => {
+                    return Err(self.error_at(
+                        self.pos,
+                        self.pos,
+                        "unexpected end of file inside an object",
+                        "expected `,` or `}`",
+                    ))
+                }
+                Some(_) => {
+                    let at = self.pos;
+                    let end = self.token_end(at);
+                    return Err(self.error_at(
+                        at,
+                        end,
+                        "expected `,` or `}` after an object member",
+                        "add a comma between members",
+                    ));
+                }
+            }
+        }
+        Ok(Node::new(TextRange::from_usize(start, self.pos), NodeValue::Object(members)))
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Node> {
+        let start = self.pos;
+        if depth >= MAX_DEPTH {
+            return Err(self.too_deep(start));
+        }
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Node::new(TextRange::from_usize(start, self.pos), NodeValue::Array(items)));
+        }
+        loop {
+            self.skip_ws();
+            if self.peek() == Some(b']') && !items.is_empty() {
+                self.trailing_comma_warning();
+                self.pos += 1;
+                break;
+            }
+            items.push(self.value(depth + 1)?);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.comma_at = self.pos;
+                    self.pos += 1;
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    break;
+                }
+                None => {
+                    return Err(self.error_at(
+                        self.pos,
+                        self.pos,
+                        "unexpected end of file inside an array",
+                        "expected `,` or `]`",
+                    ))
+                }
+                Some(_) => {
+                    let at = self.pos;
+                    let end = self.token_end(at);
+                    return Err(self.error_at(
+                        at,
+                        end,
+                        "expected `,` or `]` after an array element",
+                        "add a comma between elements",
+                    ));
+                }
+            }
+        }
+        Ok(Node::new(TextRange::from_usize(start, self.pos), NodeValue::Array(items)))
+    }
+
+    fn string(&mut self) -> Result<Str> {
+        let open = self.pos;
+        self.pos += 1;
+        let content_start = self.pos;
+        // Fast path: scan to the closing quote; most strings have no escape.
+        loop {
+            match self.bytes.get(self.pos) {
+                Some(b'"') => {
+                    let text = &self.text[content_start..self.pos];
+                    self.pos += 1;
+                    return Ok(Str { text: text.into(), verbatim: u32::try_from(content_start).ok() });
+                }
+                Some(b'\\') => break,
+                Some(&b) if b < 0x20 => return Err(self.control_char(b)),
+                Some(_) => self.pos += 1,
+                None => {
+                    return Err(self.error_at(
+                        open,
+                        self.pos,
+                        "unterminated string",
+                        "this string has no closing `\"`",
+                    ))
+                }
+            }
+        }
+        let mut out = String::with_capacity(self.pos - content_start + 16);
+        out.push_str(&self.text[content_start..self.pos]);
+        loop {
+            let run_start = self.pos;
+            while let Some(&b) = self.bytes.get(self.pos) {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            out.push_str(&self.text[run_start..self.pos]);
+            match self.bytes.get(self.pos) {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(Str { text: out.into(), verbatim: None });
+                }
+                Some(b'\\') => self.escape(&mut out)?,
+                Some(&b) => return Err(self.control_char(b)),
+                None => {
+                    return Err(self.error_at(
+                        open,
+                        self.pos,
+                        "unterminated string",
+                        "this string has no closing `\"`",
+                    ))
+                }
+            }
+        }
+    }
+
+    fn escape(&mut self, out: &mut String) -> Result<()> {
+        let start = self.pos;
+        self.pos += 1;
+        let Some(&b) = self.bytes.get(self.pos) else {
+            return Err(self.error_at(
+                start,
+                self.pos,
+                "unterminated string",
+                "the file ends inside an escape",
+            ));
+        };
+        self.pos += 1;
+        let ch = match b {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{08}',
+            b'f' => '\u{0c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let high = self.hex4(start)?;
+                if (0xD800..0xDC00).contains(&high) {
+                    let low_start = self.pos;
+                    if self.bytes.get(self.pos) == Some(&b'\\') && self.bytes.get(self.pos + 1) == Some(&b'u')
+                    {
+                        self.pos += 2;
+                        let low = self.hex4(low_start)?;
+                        if (0xDC00..0xE000).contains(&low) {
+                            let code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+                            char::from_u32(code).unwrap_or('\u{FFFD}')
+                        } else {
+                            return Err(self.lone_surrogate(start, low_start));
+                        }
+                    } else {
+                        return Err(self.lone_surrogate(start, self.pos));
+                    }
+                } else if (0xDC00..0xE000).contains(&high) {
+                    return Err(self.lone_surrogate(start, self.pos));
+                } else {
+                    // Not a surrogate, so always a scalar value.
+                    char::from_u32(high).unwrap_or('\u{FFFD}')
+                }
+            }
+            _ => {
+                let end = self.pos + self.text[self.pos - 1..].chars().next().map_or(1, char::len_utf8) - 1;
+                return Err(self.error_at(
+                    start,
+                    end,
+                    "invalid escape in a string",
+                    "JSON allows only `\\\"`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, `\\r`, `\\t` and `\\uXXXX`",
+                ));
+            }
+        };
+        out.push(ch);
+        Ok(())
+    }
+
+    fn hex4(&mut self, escape_start: usize) -> Result<u32> {
+        let digits = self.bytes.get(self.pos..self.pos + 4);
+        let value = digits.and_then(|d| std::str::from_utf8(d).ok()).and_then(|d| {
+            if d.bytes().all(|b| b.is_ascii_hexdigit()) {
+                u32::from_str_radix(d, 16).ok()
+            } else {
+                None
+            }
+        });
+        match value {
+            Some(v) => {
+                self.pos += 4;
+                Ok(v)
+            }
+            None => {
+                let end = (self.pos + 4).min(self.bytes.len());
+                let end = (self.pos..=end).rev().find(|&i| self.text.is_char_boundary(i)).unwrap_or(self.pos);
+                Err(self.error_at(
+                    escape_start,
+                    end,
+                    "invalid `\\u` escape",
+                    "`\\u` must be followed by four hexadecimal digits",
+                ))
+            }
+        }
+    }
+
+    fn lone_surrogate(&self, start: usize, end: usize) -> Box<Diagnostic> {
+        self.error_at(
+            start,
+            end,
+            "lone UTF-16 surrogate in a `\\u` escape",
+            "a surrogate escape must be a high/low pair such as `\\ud83d\\ude00`",
+        )
+    }
+
+    fn control_char(&self, byte: u8) -> Box<Diagnostic> {
+        self.error_at(
+            self.pos,
+            self.pos + 1,
+            &format!("unescaped control character U+{byte:04X} in a string"),
+            "write it as an escape such as `\\n` or `\\u0000`",
+        )
+    }
+
+    fn number(&mut self) -> Result<Node> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.bad_number(start)),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.bad_number(start));
+            }
+            self.digits();
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.bad_number(start));
+            }
+            self.digits();
+        }
+        if matches!(self.peek(), Some(b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'.')) {
+            return Err(self.bad_number(start));
+        }
+        let text = &self.text[start..self.pos];
+        Ok(Node::new(TextRange::from_usize(start, self.pos), NodeValue::Number(text.into())))
+    }
+
+    fn digits(&mut self) {
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.pos += 1;
+        }
+    }
+
+    fn bad_number(&self, start: usize) -> Box<Diagnostic> {
+        let end = self.token_end(start);
+        self.error_at(
+            start,
+            end,
+            "malformed number",
+            "JSON numbers are `-?digits[.digits][e[+-]digits]` with no leading zeros",
+        )
+    }
+
+    fn keyword(&mut self, word: &str, value: NodeValue) -> Result<Node> {
+        let start = self.pos;
+        let end = self.token_end(start);
+        if &self.text[start..end] == word {
+            self.pos = end;
+            Ok(Node::new(TextRange::from_usize(start, end), value))
+        } else {
+            Err(self.error_at(
+                start,
+                end,
+                "expected a JSON value",
+                "not a value: expected an object, array, string, number, `true`, `false` or `null`",
+            ))
+        }
+    }
+
+    fn check_duplicate(&mut self, members: &[Member], key: &Str, key_range: TextRange) {
+        // Objects in definitions are small; a linear scan beats hashing here.
+        if let Some(first) = members.iter().find(|m| m.key.text == key.text) {
+            let diagnostic = Diagnostic::error(
+                S_JSON_DUPKEY,
+                self.file,
+                key_range,
+                format!("duplicate key `{}`", key.text),
+            )
+            .with_label("this key is already used in this object")
+            .with_secondary(self.file, first.key_range, "first used here")
+            .with_help("remove one of the two members; AWS would silently keep only the last");
+            self.diagnostics.push(diagnostic);
+        }
+    }
+
+    fn trailing_comma_warning(&mut self) {
+        let at = self.comma_at;
+        let diagnostic = Diagnostic::warning(
+            S_JSON_TRAILING_COMMA,
+            self.file,
+            TextRange::from_usize(at, at + 1),
+            "trailing comma",
+        )
+        .with_label("JSON allows no comma here")
+        .with_help(
+            "remove the comma: SAM's YAML reader accepts it, but AWS's API and most JSON tools reject it",
+        );
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn too_deep(&self, start: usize) -> Box<Diagnostic> {
+        Box::new(
+            Diagnostic::error(
+                S_JSON_DEPTH,
+                self.file,
+                TextRange::from_usize(start, start + 1),
+                format!("the document nests deeper than {MAX_DEPTH} levels"),
+            )
+            .with_label("this value is too deeply nested")
+            .with_help("flatten the document; no state machine needs this depth"),
+        )
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    /// End of the word starting at `start`, for a readable error span (at least one char).
+    fn token_end(&self, start: usize) -> usize {
+        let mut end = start;
+        for (i, ch) in self.text[start..].char_indices() {
+            if i > 0 && (ch.is_whitespace() || ",:[]{}\"".contains(ch)) {
+                break;
+            }
+            end = start + i + ch.len_utf8();
+            if end - start > 40 {
+                break;
+            }
+        }
+        end
+    }
+
+    fn error_at(&self, start: usize, end: usize, message: &str, label: &str) -> Box<Diagnostic> {
+        Box::new(
+            Diagnostic::error(S_JSON_SYNTAX, self.file, TextRange::from_usize(start, end), message)
+                .with_label(label)
+                .with_help("fix the JSON syntax; a definition must be one well-formed JSON object"),
+        )
+    }
+}

@@ -1,0 +1,109 @@
+//! Tests of the spanned JSON reader.
+
+use aslc_source::FileId;
+use aslc_syntax::json::parse;
+use aslc_syntax::NodeValue;
+
+fn codes(text: &str) -> Vec<&'static str> {
+    parse(text, FileId(0)).diagnostics.iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn keeps_exact_number_text() {
+    let parsed = parse(r#"{"a": 1e400, "b": 123456789012345678901, "c": -0.50}"#, FileId(0));
+    let node = parsed.node.unwrap();
+    assert_eq!(node.get("a").unwrap().as_number_text(), Some("1e400"));
+    assert_eq!(node.get("b").unwrap().as_number_text(), Some("123456789012345678901"));
+    assert_eq!(node.get("c").unwrap().as_number_text(), Some("-0.50"));
+}
+
+#[test]
+fn spans_of_keys_and_values() {
+    let text = r#"{"Next": "Done"}"#;
+    let node = parse(text, FileId(0)).node.unwrap();
+    let member = node.member("Next").unwrap();
+    assert_eq!(&text[member.key_range.as_usize()], "\"Next\"");
+    assert_eq!(&text[member.value.range.as_usize()], "\"Done\"");
+    let s = member.value.as_spanned_str().unwrap();
+    assert_eq!(s.verbatim, Some(10));
+}
+
+#[test]
+fn decodes_escapes_and_surrogate_pairs() {
+    let node = parse(r#""a\n\u00e9\ud83c\udd97""#, FileId(0)).node.unwrap();
+    assert_eq!(node.as_str(), Some("a\n\u{e9}\u{1F197}"));
+    assert_eq!(node.as_spanned_str().unwrap().verbatim, None);
+}
+
+#[test]
+fn rejects_lone_surrogates() {
+    assert_eq!(codes(r#""\ud800""#), ["S-JSON-SYNTAX"]);
+    assert_eq!(codes(r#""\udc00x""#), ["S-JSON-SYNTAX"]);
+}
+
+#[test]
+fn reports_duplicate_keys() {
+    assert_eq!(codes(r#"{"a": 1, "a": 2}"#), ["S-JSON-DUPKEY"]);
+}
+
+#[test]
+fn trailing_commas_warn() {
+    let parsed = parse(r#"{"a": [1, 2,], }"#, FileId(0));
+    assert!(parsed.node.is_some());
+    let codes: Vec<_> = parsed.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["S-JSON-TRAILING-COMMA", "S-JSON-TRAILING-COMMA"]);
+}
+
+#[test]
+fn malformed_inputs_are_diagnostics() {
+    for text in [
+        "",
+        "not a definition",
+        "{",
+        "[1 2]",
+        "{\"a\" 1}",
+        "01",
+        "1.",
+        "-",
+        "\"\u{1}\"",
+        "{} x",
+        "nul",
+        "\"\\x\"",
+    ] {
+        let parsed = parse(text, FileId(0));
+        assert!(parsed.node.is_none(), "{text:?} parsed");
+        assert_eq!(parsed.diagnostics.len(), 1, "{text:?}");
+        assert_eq!(parsed.diagnostics[0].code, "S-JSON-SYNTAX");
+    }
+}
+
+#[test]
+fn deep_nesting_is_bounded() {
+    let text = "[".repeat(1_000_000);
+    let parsed = parse(&text, FileId(0));
+    assert!(parsed.node.is_none());
+    assert_eq!(parsed.diagnostics[0].code, "S-JSON-DEPTH");
+}
+
+#[test]
+fn invalid_utf8_is_a_diagnostic() {
+    let parsed = aslc_syntax::json::parse_bytes(b"{\"a\": \"\xff\"}", FileId(0));
+    assert!(parsed.node.is_none());
+    assert_eq!(parsed.diagnostics[0].primary.range.start(), 7);
+}
+
+#[test]
+fn nul_bytes_are_diagnostics() {
+    let parsed = parse("{\"a\": \"\0\"}", FileId(0));
+    assert!(parsed.node.is_none());
+    let parsed = parse("{\0}", FileId(0));
+    assert!(parsed.node.is_none());
+}
+
+#[test]
+fn values_round_trip_to_json() {
+    let text = r#"{"a":[1,true,null,"x\"y"],"b":{}}"#;
+    let node = parse(text, FileId(0)).node.unwrap();
+    assert_eq!(node.to_json(), text);
+    assert!(matches!(node.value, NodeValue::Object(_)));
+}
