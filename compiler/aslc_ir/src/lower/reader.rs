@@ -1,0 +1,206 @@
+//! Reading the members of an object once each, with typed accessors that report
+//! wrong types.
+
+use aslc_source::Diagnostic;
+use aslc_syntax::{Member, Node, NodeValue};
+
+use super::Cx;
+use crate::ir::{is_whole_placeholder, Dyn, Expr, Extra, Name, Number, Spanned};
+use crate::lower::S_FIELD_TYPE;
+
+/// The members of one object, each taken at most once; what is left is reported or kept
+/// as [`Extra`].
+pub(crate) struct Fields<'n> {
+    members: &'n [Member],
+    used: Vec<bool>,
+}
+
+impl<'n> Fields<'n> {
+    pub(crate) fn new(members: &'n [Member]) -> Fields<'n> {
+        Fields { members, used: vec![false; members.len()] }
+    }
+
+    /// Takes the first member named `key`.
+    pub(crate) fn take(&mut self, key: &str) -> Option<&'n Member> {
+        let idx = self.members.iter().position(|m| &*m.key.text == key)?;
+        // Duplicates were reported by the reader; later ones are skipped with the first.
+        for (i, m) in self.members.iter().enumerate() {
+            if &*m.key.text == key {
+                self.used[i] = true;
+            }
+        }
+        Some(&self.members[idx])
+    }
+
+    /// Whether a member named `key` exists (taken or not).
+    pub(crate) fn has(&self, key: &str) -> bool {
+        self.members.iter().any(|m| &*m.key.text == key)
+    }
+
+    /// Marks a member as dealt with.
+    pub(crate) fn mark(&mut self, member: &Member) {
+        for (i, m) in self.members.iter().enumerate() {
+            if std::ptr::eq(m, member) {
+                self.used[i] = true;
+            }
+        }
+    }
+
+    /// The members not taken yet.
+    pub(crate) fn remaining(&self) -> impl Iterator<Item = &'n Member> + '_ {
+        self.members.iter().zip(&self.used).filter(|(_, used)| !**used).map(|(m, _)| m)
+    }
+
+    /// Takes every remaining member, as [`Extra`]s.
+    pub(crate) fn into_extra(self) -> Vec<Extra> {
+        self.remaining().map(extra).collect()
+    }
+}
+
+/// A member kept as written.
+pub(crate) fn extra(member: &Member) -> Extra {
+    Extra { key: key_name(member), value: member.value.clone() }
+}
+
+/// The member's key with its range.
+pub(crate) fn key_name(member: &Member) -> Name {
+    Spanned::new(member.key.text.clone(), member.key_range)
+}
+
+fn type_error(cx: &mut Cx, member: &Member, pointer: &str, expected: &str) {
+    let found = member.value.type_name();
+    let diagnostic = Diagnostic::error(
+        S_FIELD_TYPE,
+        cx.file,
+        member.value.range,
+        format!("`{}` must be {expected}, not {}", member.key.text, article(found)),
+    )
+    .with_label(format!("this is {}", article(found)))
+    .with_help(format!("write `{}` as {expected}", member.key.text))
+    .at(pointer);
+    cx.push(diagnostic);
+}
+
+fn article(type_name: &str) -> String {
+    match type_name {
+        "object" | "array" | "integer" => format!("an {type_name}"),
+        "null" => "`null`".to_string(),
+        _ => format!("a {type_name}"),
+    }
+}
+
+/// Reads a string field; reports and returns `None` for another type.
+pub(crate) fn string(cx: &mut Cx, member: &Member, pointer: &str) -> Option<Name> {
+    match &member.value.value {
+        NodeValue::String(s) => Some(Spanned::new(s.text.clone(), member.value.range)),
+        _ => {
+            type_error(cx, member, pointer, "a string");
+            None
+        }
+    }
+}
+
+/// Reads a boolean field.
+pub(crate) fn boolean(cx: &mut Cx, member: &Member, pointer: &str) -> Option<Spanned<bool>> {
+    match member.value.value {
+        NodeValue::Bool(b) => Some(Spanned::new(b, member.value.range)),
+        _ => {
+            type_error(cx, member, pointer, "a boolean");
+            None
+        }
+    }
+}
+
+/// Reads a number field.
+pub(crate) fn number(cx: &mut Cx, member: &Member, pointer: &str) -> Option<Spanned<Number>> {
+    match &member.value.value {
+        NodeValue::Number(text) => Some(Spanned::new(Number::new(text.clone()), member.value.range)),
+        NodeValue::String(s) if is_whole_placeholder(&s.text) => None,
+        _ => {
+            type_error(cx, member, pointer, "a number");
+            None
+        }
+    }
+}
+
+/// Reads an object field, returning its node.
+pub(crate) fn object<'n>(cx: &mut Cx, member: &'n Member, pointer: &str) -> Option<&'n Node> {
+    match member.value.value {
+        NodeValue::Object(_) => Some(&member.value),
+        _ => {
+            type_error(cx, member, pointer, "an object");
+            None
+        }
+    }
+}
+
+/// Reads an array field, returning its elements.
+pub(crate) fn array<'n>(cx: &mut Cx, member: &'n Member, pointer: &str) -> Option<&'n [Node]> {
+    match &member.value.value {
+        NodeValue::Array(items) => Some(items),
+        _ => {
+            type_error(cx, member, pointer, "an array");
+            None
+        }
+    }
+}
+
+/// Reads a string that is code (a path), keeping what is needed to point inside it.
+pub(crate) fn expr(cx: &mut Cx, member: &Member, pointer: &str) -> Option<Expr> {
+    match Expr::from_node(&member.value) {
+        Some(e) => Some(e),
+        None => {
+            type_error(cx, member, pointer, "a string");
+            None
+        }
+    }
+}
+
+/// Whether `text` is a JSONata expression string (`{%` … `%}`), per jsonata.md §2.
+pub(crate) fn is_jsonata_text(text: &str) -> bool {
+    text.len() >= 4 && text.starts_with("{%") && text.ends_with("%}")
+}
+
+/// Reads a field that holds a literal of type `T` or, in JSONata states, an expression
+/// string; `${…}` placeholders stand for any value.
+pub(crate) fn dynamic<T>(
+    cx: &mut Cx,
+    member: &Member,
+    pointer: &str,
+    jsonata: bool,
+    expected: &str,
+    literal: impl FnOnce(&Node) -> Option<T>,
+) -> Option<Dyn<T>> {
+    if let NodeValue::String(s) = &member.value.value {
+        if jsonata && is_jsonata_text(&s.text) {
+            return Expr::from_node(&member.value).map(Dyn::Jsonata);
+        }
+        if is_whole_placeholder(&s.text) {
+            return Some(Dyn::Placeholder(Spanned::new(s.text.clone(), member.value.range)));
+        }
+    }
+    match literal(&member.value) {
+        Some(value) => Some(Dyn::Literal(Spanned::new(value, member.value.range))),
+        None => {
+            let expected =
+                if jsonata { format!("{expected} or a JSONata expression") } else { expected.to_string() };
+            type_error(cx, member, pointer, &expected);
+            None
+        }
+    }
+}
+
+/// Reads a number-or-expression field.
+pub(crate) fn dyn_number(cx: &mut Cx, member: &Member, pointer: &str, jsonata: bool) -> Option<Dyn<Number>> {
+    dynamic(cx, member, pointer, jsonata, "a number", |node| node.as_number_text().map(Number::new))
+}
+
+/// Reads a string-or-expression field.
+pub(crate) fn dyn_string(
+    cx: &mut Cx,
+    member: &Member,
+    pointer: &str,
+    jsonata: bool,
+) -> Option<Dyn<Box<str>>> {
+    dynamic(cx, member, pointer, jsonata, "a string", |node| node.as_str().map(Box::from))
+}

@@ -1,0 +1,344 @@
+//! Names, transitions and the graph rules of structure.md §3, §6–§8, per scope.
+
+use aslc_source::{Diagnostic, Label};
+
+use crate::ir::{Definition, Name, ScopeId, StateId, StateKind, Transition};
+use crate::lower::errors::R_CATCH_NEXT;
+use crate::rules::declare_rules;
+
+declare_rules! { @spec "structure.md";
+    /// ## What it does
+    /// Reports two states with the same name anywhere in the definition, including inside
+    /// Parallel branches and Map processors.
+    ///
+    /// ## Why is this bad?
+    /// State names identify states in the execution history and in `$$.State.Name`; AWS
+    /// requires them unique machine-wide (`DUPLICATE_STATE_NAME`).
+    ///
+    /// ## Example
+    /// Two branches that both name a state `Fetch`.
+    ///
+    /// ## Use instead
+    /// Give each a distinct name: `FetchOrders`, `FetchUsers`.
+    S_NAME_UNIQUE = "S-NAME-UNIQUE", Error, Some("DUPLICATE_STATE_NAME"), "a state name is unique across the whole definition";
+    /// ## What it does
+    /// Reports a `StartAt` that names no state of its `States`.
+    ///
+    /// ## Why is this bad?
+    /// The machine (or branch, or processor) cannot begin; AWS answers
+    /// `Missing 'Next' target`.
+    ///
+    /// ## Example
+    /// ```json
+    /// { "StartAt": "Frist", "States": { "First": { "Type": "Succeed" } } }
+    /// ```
+    /// ## Use instead
+    /// `"StartAt": "First"`.
+    S_STARTAT_EXISTS = "S-STARTAT-EXISTS", Error, Some("MISSING_TRANSITION_TARGET"), "`StartAt` names a state of the same `States` object";
+    /// ## What it does
+    /// Reports a `Next`, `Default` or `Choices[i].Next` that names no state.
+    ///
+    /// ## Why is this bad?
+    /// The transition cannot happen; AWS answers `Missing 'Next' target: <name>`.
+    ///
+    /// ## Example
+    /// ```json
+    /// "A": { "Type": "Pass", "Next": "Dnoe" }
+    /// ```
+    /// ## Use instead
+    /// `"Next": "Done"`.
+    S_NEXT_EXISTS = "S-NEXT-EXISTS", Error, Some("MISSING_TRANSITION_TARGET"), "every `Next`, `Default` and `Choices[i].Next` names a state of the same scope";
+    /// ## What it does
+    /// Reports a transition to a state that exists, but in another scope: out of a
+    /// Parallel branch or Map processor, into one, or across sibling branches.
+    ///
+    /// ## Why is this bad?
+    /// Transitions never cross scopes; a branch ends at its own terminal state and the
+    /// Parallel state continues. AWS answers `Missing 'Next' target`.
+    ///
+    /// ## Example
+    /// A state inside a branch with `"Next": "Done"` where `Done` is a top-level state.
+    ///
+    /// ## Use instead
+    /// End the branch (`"End": true`) and give the Parallel state `"Next": "Done"`.
+    S_SCOPE_TARGET = "S-SCOPE-TARGET", Error, Some("MISSING_TRANSITION_TARGET"), "a transition resolves only within its own scope";
+    /// ## What it does
+    /// Reports a scope (the machine, a branch, a processor) with no terminal state: no
+    /// Succeed, no Fail, no `"End": true`.
+    ///
+    /// ## Why is this bad?
+    /// Nothing can end it; AWS answers `MISSING_END_STATE: Workflow has no terminal state`.
+    ///
+    /// ## Example
+    /// ```json
+    /// { "StartAt": "A", "States": { "A": { "Type": "Pass", "Next": "A" } } }
+    /// ```
+    /// ## Use instead
+    /// Give some state `"End": true`, or add a Succeed state.
+    S_TERMINAL_EXISTS = "S-TERMINAL-EXISTS", Error, Some("MISSING_END_STATE"), "every scope contains at least one terminal state";
+    /// ## What it does
+    /// Reports a state that no path from its scope's `StartAt` reaches.
+    ///
+    /// ## Why is this bad?
+    /// It can never run; AWS rejects the definition (`State "<name>" is not reachable.`).
+    ///
+    /// ## Example
+    /// ```json
+    /// { "StartAt": "A", "States": { "A": { "Type": "Succeed" }, "B": { "Type": "Succeed" } } }
+    /// ```
+    /// ## Use instead
+    /// Transition to `B` from somewhere, or delete it.
+    S_REACHABLE = "S-REACHABLE", Error, Some("MISSING_TRANSITION_TARGET"), "every state is reachable from its scope's `StartAt`";
+}
+
+/// Checks names, targets, terminal states and reachability.
+pub(crate) fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
+    check_unique_names(def, out);
+    for (scope_id, _) in def.iter_scopes() {
+        check_scope(def, scope_id, out);
+    }
+}
+
+fn check_unique_names(def: &Definition, out: &mut Vec<Diagnostic>) {
+    let mut first: rustc_hash::FxHashMap<&str, StateId> = rustc_hash::FxHashMap::default();
+    for (id, state) in def.iter_states() {
+        match first.get(&*state.name.value) {
+            None => {
+                first.insert(&state.name.value, id);
+            }
+            Some(&earlier) => {
+                let earlier = def.state(earlier);
+                out.push(
+                    Diagnostic::error(S_NAME_UNIQUE, def.file, state.name.range, format!("duplicate state name `{}`", state.name.value))
+                        .with_label("this name is already used")
+                        .with_secondary(def.file, earlier.name.range, "first used here")
+                        .with_help("rename one of the states: names are unique across the whole definition, branches and processors included")
+                        .with_aws("DUPLICATE_STATE_NAME", Some(format!("Duplicate State name: {}", state.name.value)))
+                        .at(&state.pointer),
+                );
+            }
+        }
+    }
+}
+
+/// Where `name` lives outside `scope`, for the note of `S-SCOPE-TARGET`.
+fn elsewhere(def: &Definition, scope: ScopeId, name: &str) -> Option<StateId> {
+    def.iter_scopes().filter(|(id, _)| *id != scope).find_map(|(_, s)| s.lookup(name))
+}
+
+fn scope_description(def: &Definition, scope: ScopeId) -> String {
+    let s = def.scope(scope);
+    match (s.kind, s.parent) {
+        (crate::ir::ScopeKind::Root, _) => "the top level".to_string(),
+        (crate::ir::ScopeKind::Branch(i), Some(p)) => format!("branch {i} of `{}`", def.state(p).name.value),
+        (_, Some(p)) => format!("the processor of `{}`", def.state(p).name.value),
+        _ => "another scope".to_string(),
+    }
+}
+
+/// Reports `target` if it names no state of `scope`. `field` is the field's name for
+/// messages; `pointer` the AWS location.
+fn check_target(
+    def: &Definition,
+    scope: ScopeId,
+    target: &Name,
+    field: &str,
+    pointer: String,
+    code: &'static str,
+    out: &mut Vec<Diagnostic>,
+) -> Option<StateId> {
+    let s = def.scope(scope);
+    if let Some(id) = s.lookup(&target.value) {
+        return Some(id);
+    }
+    if target.value.is_empty() {
+        // Already reported as an empty string.
+        return None;
+    }
+    let aws_message = format!("Missing 'Next' target: {}", target.value);
+    let mut diagnostic = match elsewhere(def, scope, &target.value) {
+        Some(other) => {
+            let other_state = def.state(other);
+            Diagnostic::error(
+                if code == R_CATCH_NEXT { code } else { S_SCOPE_TARGET },
+                def.file,
+                target.range,
+                format!("`{field}` names `{}`, which is in another scope", target.value),
+            )
+            .with_label("transitions cannot leave or enter a branch or processor")
+            .with_secondary(def.file, other_state.name.range, format!("`{}` is in {}", target.value, scope_description(def, other_state.scope)))
+            .with_help(match s.kind {
+                crate::ir::ScopeKind::Root => "a top-level state cannot jump into a branch or processor; go to the Parallel or Map state instead".to_string(),
+                _ => "end this branch or processor with `\"End\": true` and continue from the enclosing Parallel or Map state".to_string(),
+            })
+            .with_note(format!("this transition is in {}", scope_description(def, scope)))
+        }
+        None => {
+            let names: Vec<&str> = s.states.iter().map(|id| &*def.state(*id).name.value).collect();
+            let help = match crate::lower::nearest(&target.value, &names) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None if names.is_empty() => "add the state to `States`".to_string(),
+                None => "name one of the states of this scope, or add the missing state".to_string(),
+            };
+            Diagnostic::error(
+                code,
+                def.file,
+                target.range,
+                format!("`{field}` names `{}`, which does not exist", target.value),
+            )
+            .with_label("no state has this name")
+            .with_help(help)
+        }
+    };
+    diagnostic = diagnostic.with_aws("MISSING_TRANSITION_TARGET", Some(aws_message)).at(pointer);
+    out.push(diagnostic);
+    None
+}
+
+fn check_scope(def: &Definition, scope_id: ScopeId, out: &mut Vec<Diagnostic>) {
+    let scope = def.scope(scope_id);
+    let n = def.states.len();
+    let mut edges: Vec<(StateId, StateId)> = Vec::new();
+    let entry = scope.start_at.as_ref().and_then(|start| {
+        check_target(
+            def,
+            scope_id,
+            start,
+            "StartAt",
+            format!("{}/StartAt", scope.pointer_or_root()),
+            S_STARTAT_EXISTS,
+            out,
+        )
+    });
+    for &id in &scope.states {
+        let state = def.state(id);
+        if let Transition::Next(next) = &state.transition {
+            if let Some(to) =
+                check_target(def, scope_id, next, "Next", state.field_pointer("Next"), S_NEXT_EXISTS, out)
+            {
+                edges.push((id, to));
+            }
+        }
+        if let StateKind::Choice(choice) = &state.kind {
+            for (i, rule) in choice.choices.iter().enumerate() {
+                if let Some(next) = &rule.next {
+                    if let Some(to) = check_target(
+                        def,
+                        scope_id,
+                        next,
+                        "Next",
+                        format!("{}/Choices[{i}]/Next", state.pointer),
+                        S_NEXT_EXISTS,
+                        out,
+                    ) {
+                        edges.push((id, to));
+                    }
+                }
+            }
+            if let Some(default) = &choice.default {
+                if let Some(to) = check_target(
+                    def,
+                    scope_id,
+                    default,
+                    "Default",
+                    state.field_pointer("Default"),
+                    S_NEXT_EXISTS,
+                    out,
+                ) {
+                    edges.push((id, to));
+                }
+            }
+        }
+        for (i, catcher) in state.errors.catch.iter().enumerate() {
+            if let Some(next) = &catcher.next {
+                if let Some(to) = check_target(
+                    def,
+                    scope_id,
+                    next,
+                    "Next",
+                    format!("{}/Catch[{i}]/Next", state.pointer),
+                    R_CATCH_NEXT,
+                    out,
+                ) {
+                    edges.push((id, to));
+                }
+            }
+        }
+    }
+
+    if scope.states.is_empty() {
+        return;
+    }
+    let has_terminal = scope.states.iter().any(|id| def.state(*id).is_terminal());
+    // A state with an unknown type might have been terminal: do not pile on.
+    let has_invalid = scope.states.iter().any(|id| matches!(def.state(*id).kind, StateKind::Invalid));
+    if !has_terminal {
+        if !has_invalid {
+            let range = scope.start_at.as_ref().map_or(scope.states_range, |s| s.range);
+            let what = match scope.kind {
+                crate::ir::ScopeKind::Root => "the state machine has no terminal state".to_string(),
+                _ => format!("{} has no terminal state", scope_description(def, scope_id)),
+            };
+            out.push(
+                Diagnostic::error(S_TERMINAL_EXISTS, def.file, range, what)
+                    .with_label("execution can never end here")
+                    .with_help("add a Succeed or Fail state, or give a state `\"End\": true`")
+                    .with_aws("MISSING_END_STATE", Some("Workflow has no terminal state".into())),
+            );
+        }
+        // AWS skips the reachability walk when a scope has no terminal state.
+        return;
+    }
+    let Some(entry) = entry else {
+        if scope.start_at.is_some() {
+            // AWS lists every state as unreachable when `StartAt` is wrong; one diagnostic
+            // on `StartAt` says it better, so the states are not repeated.
+        }
+        return;
+    };
+    let mut reached = vec![false; n];
+    let mut stack = vec![entry];
+    reached[entry.0 as usize] = true;
+    let mut adjacency: Vec<Vec<StateId>> = vec![Vec::new(); n];
+    for (from, to) in edges {
+        adjacency[from.0 as usize].push(to);
+    }
+    while let Some(id) = stack.pop() {
+        for &to in &adjacency[id.0 as usize] {
+            if !reached[to.0 as usize] {
+                reached[to.0 as usize] = true;
+                stack.push(to);
+            }
+        }
+    }
+    for &id in &scope.states {
+        if reached[id.0 as usize] {
+            continue;
+        }
+        let state = def.state(id);
+        let mut diagnostic = Diagnostic::error(
+            S_REACHABLE,
+            def.file,
+            state.name.range,
+            format!("state `{}` is never reached", state.name.value),
+        )
+        .with_label("no transition leads here")
+        .with_help("transition to this state from another state, or delete it")
+        .with_aws(
+            "MISSING_TRANSITION_TARGET",
+            Some(format!("State \"{}\" is not reachable.", state.name.value)),
+        )
+        .at(&state.pointer);
+        if let Some(start) = &scope.start_at {
+            diagnostic.secondary.push(Label::new(def.file, start.range, "execution starts here"));
+        }
+        out.push(diagnostic);
+    }
+}
+
+impl crate::ir::Scope {
+    /// The pointer prefix of this scope, `/` for the top level.
+    fn pointer_or_root(&self) -> &str {
+        &self.pointer
+    }
+}
