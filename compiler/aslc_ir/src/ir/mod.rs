@@ -125,7 +125,8 @@ pub struct Scope {
     pub pointer: String,
     /// Nesting depth: 0 for the top level.
     pub depth: u32,
-    /// `ProcessorConfig` for a Map's `ItemProcessor`.
+    /// `ProcessorConfig` of a Map processor (`ItemProcessor`, or `Iterator`, where AWS
+    /// accepts it too).
     pub processor_config: Option<ProcessorConfig>,
     /// Fields the IR has no place for.
     pub extra: Vec<Extra>,

@@ -203,6 +203,8 @@ pub(crate) struct Cx {
     pub(crate) file: FileId,
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) def: Definition,
+    /// How many Distributed Map processors enclose the scope being lowered.
+    pub(crate) distributed_depth: u32,
 }
 
 impl Cx {
@@ -283,7 +285,7 @@ pub fn lower(root: &Node, file: FileId) -> (Option<Definition>, Vec<Diagnostic>)
         query_language: QueryLanguage::JsonPath,
         extra: Vec::new(),
     };
-    let mut cx = Cx { file, diagnostics: Vec::new(), def };
+    let mut cx = Cx { file, diagnostics: Vec::new(), def, distributed_depth: 0 };
     let mut fields = Fields::new(members);
 
     if let Some(member) = fields.take("QueryLanguage") {

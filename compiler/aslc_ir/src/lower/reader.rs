@@ -67,7 +67,26 @@ pub(crate) fn key_name(member: &Member) -> Name {
     Spanned::new(member.key.text.clone(), member.key_range)
 }
 
+/// Whether `node` stands for a value only known at deployment: a `${Name}` placeholder
+/// string or a CloudFormation intrinsic object (`{"Ref": …}`, `{"Fn::GetAtt": …}`).
+/// Such values are accepted wherever a value of any type is expected.
+pub(crate) fn is_opaque(node: &Node) -> bool {
+    match &node.value {
+        NodeValue::String(s) => is_whole_placeholder(&s.text),
+        NodeValue::Object(members) => {
+            members.len() == 1 && {
+                let key = &*members[0].key.text;
+                key == "Ref" || key == "Condition" || key.starts_with("Fn::")
+            }
+        }
+        _ => false,
+    }
+}
+
 fn type_error(cx: &mut Cx, member: &Member, pointer: &str, expected: &str) {
+    if is_opaque(&member.value) {
+        return;
+    }
     let found = member.value.type_name();
     let diagnostic = Diagnostic::error(
         S_FIELD_TYPE,

@@ -453,7 +453,12 @@ pub(crate) fn lower_state(
     let mut ql_field = None;
     if let Some(m) = fields.take("QueryLanguage") {
         if let Some(ql) = super::query_language(cx, m, &format!("{pointer}/QueryLanguage")) {
-            if cx.def.query_language == QueryLanguage::Jsonata && ql.value == QueryLanguage::JsonPath {
+            // A Distributed Map's processor runs as child executions; AWS accepts JSONPath
+            // states there under a JSONata machine (asl-validator's valid fixtures).
+            if cx.def.query_language == QueryLanguage::Jsonata
+                && ql.value == QueryLanguage::JsonPath
+                && cx.distributed_depth == 0
+            {
                 cx.error(
                     QL_NO_DOWNGRADE,
                     ql.range,
@@ -998,7 +1003,7 @@ fn nested_scope(
         .aws("SCHEMA_VALIDATION_FAILED", format!("These fields are required: [{list}]"));
     }
     let comment = fields.take("Comment").and_then(|m| super::comment(cx, m, &format!("{pointer}/Comment")));
-    let processor_config = if kind == ScopeKind::ItemProcessor {
+    let processor_config = if matches!(kind, ScopeKind::ItemProcessor | ScopeKind::Iterator) {
         fields
             .take("ProcessorConfig")
             .and_then(|m| lower_processor_config(cx, m, &format!("{pointer}/ProcessorConfig")))
@@ -1014,7 +1019,7 @@ fn nested_scope(
         } else {
             shape_code
         };
-        let candidates: &[&str] = if kind == ScopeKind::ItemProcessor {
+        let candidates: &[&str] = if matches!(kind, ScopeKind::ItemProcessor | ScopeKind::Iterator) {
             &["StartAt", "States", "Comment", "ProcessorConfig"]
         } else {
             &["StartAt", "States", "Comment"]
@@ -1030,6 +1035,9 @@ fn nested_scope(
             .aws("SCHEMA_VALIDATION_FAILED", format!("Field '{key}' is not supported"));
     }
     let extra = fields.into_extra();
+    let distributed =
+        processor_config.as_ref().and_then(|c| c.mode.as_ref()).is_some_and(|m| &*m.value == "DISTRIBUTED");
+    cx.distributed_depth += u32::from(distributed);
     let scope = super::lower_scope(
         cx,
         kind,
@@ -1040,6 +1048,7 @@ fn nested_scope(
         pointer.to_string(),
         scx.depth + 1,
     );
+    cx.distributed_depth -= u32::from(distributed);
     let s = &mut cx.def.scopes[scope.0 as usize];
     s.comment = comment;
     s.processor_config = processor_config;

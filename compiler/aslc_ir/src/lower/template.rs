@@ -19,7 +19,10 @@ declare_rules! { @spec "jsonpath.md";
     /// is not a JSON object.
     ///
     /// ## Why is this bad?
-    /// A template describes the object to build; AWS's schema rejects other values.
+    /// A template describes the object to build. AWS accepts other JSON values (arrays are
+    /// evaluated element by element, other values sent as they are), so this is a
+    /// warning: a string such as `"$.order"` here is sent literally, which is rarely what
+    /// was meant.
     ///
     /// ## Example
     /// ```json
@@ -30,7 +33,7 @@ declare_rules! { @spec "jsonpath.md";
     /// "InputPath": "$.order"
     /// ```
     /// or `"Parameters": { "order.$": "$.order" }`.
-    PT_OBJECT = "PT-OBJECT", Error, Some("SCHEMA_VALIDATION_FAILED"), "payload templates are JSON objects";
+    PT_OBJECT = "PT-OBJECT", Warn, Some("SCHEMA_VALIDATION_FAILED"), "payload templates are JSON objects";
     /// ## What it does
     /// Reports a `key.$` member whose value is not a string.
     ///
@@ -167,15 +170,21 @@ pub(crate) fn lower_object_template(
     let placeholder = member.value.as_str().is_some_and(crate::ir::is_whole_placeholder);
     if !is_object && !is_expr && !placeholder {
         let expected = if jsonata { "an object or a JSONata expression" } else { "an object" };
-        cx.error(
+        let key = &member.key.text;
+        let help = match member.value.as_str() {
+            Some(text) if text.starts_with('$') => format!(
+                "this string is sent literally; to select input use `\"InputPath\": \"{text}\"` or `\"{key}\": {{ \"value.$\": \"{text}\" }}`"
+            ),
+            _ => format!("write `\"{key}\": {{ \"key\": … }}`"),
+        };
+        cx.warning(
             PT_OBJECT,
             member.value.range,
             pointer,
-            format!("`{}` must be {expected}, not {}", member.key.text, member.value.type_name()),
+            format!("`{key}` should be {expected}, not {}", member.value.type_name()),
         )
-        .label("expected a payload template object")
-        .help(format!("write `\"{}\": {{ \"key.$\": \"$.path\" }}`", member.key.text));
-        return None;
+        .label("not a payload template object")
+        .help(help);
     }
     Some(lower_value(cx, &member.value, pointer, jsonata))
 }
