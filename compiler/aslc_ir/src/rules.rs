@@ -126,3 +126,40 @@ pub fn fill_aws_codes(diagnostics: &mut [aslc_source::Diagnostic]) {
         }
     }
 }
+
+impl Rule {
+    /// The rule's documentation page in markdown, as `aslc explain` prints it and as
+    /// `docs/rules/<CODE>.md` holds it.
+    pub fn markdown(&self) -> String {
+        let mut out = format!("# {}: {}\n\n", self.code, self.summary);
+        out.push_str(&format!(
+            "Default level: {}. Defined in the ASL reference, `{}`.",
+            self.level.as_str(),
+            self.spec
+        ));
+        if let Some(aws) = self.aws_code {
+            out.push_str(&format!(" AWS reports it as `{aws}`."));
+        }
+        out.push_str("\n\n");
+        // Doc comments keep the space after `///`.
+        for line in self.doc.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// The index page of `docs/rules/`: one table row per rule.
+pub fn markdown_index() -> String {
+    let mut out = String::from("# Rules\n\nEvery rule `aslc check` reports, generated from the rule registry (`aslc rules`).\nRun `aslc explain CODE` for a rule's page.\n\n| code | level | summary |\n| --- | --- | --- |\n");
+    for rule in all_rules() {
+        out.push_str(&format!(
+            "| [`{0}`]({0}.md) | {1} | {2} |\n",
+            rule.code,
+            rule.level.as_str(),
+            rule.summary.replace('|', "\\|")
+        ));
+    }
+    out
+}
