@@ -239,6 +239,9 @@ pub struct Credentials {
     pub range: TextRange,
     /// `RoleArn` (a literal, or an expression in JSONata states) or `RoleArn.$`.
     pub role_arn: Option<Template>,
+    /// The whole object lowered as a template, every member included (the checks of
+    /// states.md §2.1 need the members other than `RoleArn`).
+    pub object: Template,
 }
 
 /// A `Choice` state.
@@ -462,14 +465,97 @@ pub struct Map {
     pub tolerated_failure_count: Option<Dyn<Number>>,
     /// `ToleratedFailureCountPath` (JSONPath).
     pub tolerated_failure_count_path: Option<Expr>,
-    /// `ItemReader` (distributed), as written.
-    pub item_reader: Option<Node>,
-    /// `ItemBatcher` (distributed), as written.
-    pub item_batcher: Option<Node>,
-    /// `ResultWriter` (distributed), as written.
-    pub result_writer: Option<Node>,
+    /// `ItemReader` (distributed).
+    pub item_reader: Option<ItemReader>,
+    /// `ItemBatcher` (distributed).
+    pub item_batcher: Option<ItemBatcher>,
+    /// `ResultWriter` (distributed).
+    pub result_writer: Option<ResultWriter>,
     /// `Label` (distributed).
     pub label: Option<Name>,
+}
+
+/// A Map's `ItemReader`: where a Distributed Map reads its items (states.md §9.2).
+#[derive(Clone, PartialEq, Debug)]
+pub struct ItemReader {
+    /// The object's range.
+    pub range: TextRange,
+    /// `Resource`: `arn:<p>:states:::s3:getObject` or `…:s3:listObjectsV2`.
+    pub resource: Option<Name>,
+    /// `Parameters` (JSONPath).
+    pub parameters: Option<Template>,
+    /// `Arguments` (JSONata).
+    pub arguments: Option<Template>,
+    /// `ReaderConfig`.
+    pub reader_config: Option<ReaderConfig>,
+}
+
+/// An `ItemReader`'s `ReaderConfig`.
+#[derive(Clone, PartialEq, Debug)]
+pub struct ReaderConfig {
+    /// The object's range.
+    pub range: TextRange,
+    /// `InputType`: `CSV`, `JSON`, `JSONL`, `PARQUET` or `MANIFEST`.
+    pub input_type: Option<Name>,
+    /// `CSVHeaderLocation`: `FIRST_ROW` or `GIVEN`.
+    pub csv_header_location: Option<Name>,
+    /// `CSVHeaders`: the header names, with the array's range.
+    pub csv_headers: Option<Spanned<Vec<Name>>>,
+    /// `CSVDelimiter`: `COMMA`, `PIPE`, `SEMICOLON`, `SPACE` or `TAB`.
+    pub csv_delimiter: Option<Name>,
+    /// `ManifestType`: `S3_INVENTORY` or `ATHENA_DATA`.
+    pub manifest_type: Option<Name>,
+    /// `Transformation`: `NONE` or `LOAD_AND_FLATTEN`.
+    pub transformation: Option<Name>,
+    /// `ItemsPointer`: a JSON Pointer into a JSON document.
+    pub items_pointer: Option<Name>,
+    /// `MaxItems`.
+    pub max_items: Option<Dyn<Number>>,
+    /// `MaxItemsPath` (JSONPath).
+    pub max_items_path: Option<Expr>,
+}
+
+/// A Map's `ItemBatcher`: how a Distributed Map groups items per child (states.md §9.3).
+#[derive(Clone, PartialEq, Debug)]
+pub struct ItemBatcher {
+    /// The object's range.
+    pub range: TextRange,
+    /// `MaxItemsPerBatch`.
+    pub max_items_per_batch: Option<Dyn<Number>>,
+    /// `MaxItemsPerBatchPath` (JSONPath).
+    pub max_items_per_batch_path: Option<Expr>,
+    /// `MaxInputBytesPerBatch`.
+    pub max_input_bytes_per_batch: Option<Dyn<Number>>,
+    /// `MaxInputBytesPerBatchPath` (JSONPath).
+    pub max_input_bytes_per_batch_path: Option<Expr>,
+    /// `BatchInput`: added to every batch.
+    pub batch_input: Option<Template>,
+}
+
+/// A Map's `ResultWriter`: where a Distributed Map exports child results (states.md §9.4).
+#[derive(Clone, PartialEq, Debug)]
+pub struct ResultWriter {
+    /// The object's range.
+    pub range: TextRange,
+    /// `Resource`: `arn:<p>:states:::s3:putObject`.
+    pub resource: Option<Name>,
+    /// `Parameters` (JSONPath).
+    pub parameters: Option<Template>,
+    /// `Arguments` (JSONata).
+    pub arguments: Option<Template>,
+    /// `WriterConfig`.
+    pub writer_config: Option<WriterConfig>,
+}
+
+/// A `ResultWriter`'s `WriterConfig`.
+#[derive(Clone, PartialEq, Debug)]
+pub struct WriterConfig {
+    /// The object's range.
+    pub range: TextRange,
+    /// `OutputType`: `JSON` or `JSONL`.
+    pub output_type: Option<Name>,
+    /// `Transformation`: `NONE`, `COMPACT` or `FLATTEN`.
+    pub transformation: Option<Name>,
 }
 
 /// An `ItemProcessor`'s `ProcessorConfig`.

@@ -6,6 +6,7 @@
 //! checks run on whatever could be understood.
 
 pub(crate) mod choice;
+pub(crate) mod distributed;
 pub(crate) mod errors;
 pub(crate) mod reader;
 pub(crate) mod state;

@@ -5,7 +5,7 @@ use aslc_source::TextRange;
 use aslc_syntax::{Member, Node};
 
 use super::reader::{self, Fields};
-use super::{choice, errors, template, Cx, DiagExt, S_FIELD_TYPE, S_STRING_NONEMPTY};
+use super::{choice, distributed, errors, template, Cx, DiagExt, S_FIELD_TYPE, S_STRING_NONEMPTY};
 use crate::ir::*;
 use crate::rules::declare_rules;
 
@@ -891,7 +891,7 @@ fn lower_credentials(cx: &mut Cx, member: &Member, scx: &StateCx) -> Option<Cred
         }
         _ => None,
     };
-    Some(Credentials { range: node.range, role_arn })
+    Some(Credentials { range: node.range, role_arn, object: template })
 }
 
 fn lower_wait(cx: &mut Cx, fields: &mut Fields, scx: &StateCx) -> Wait {
@@ -1140,12 +1140,10 @@ fn lower_map(cx: &mut Cx, fields: &mut Fields, scx: &StateCx) -> Map {
     map.max_concurrency_path = path(cx, fields, "MaxConcurrencyPath");
     map.tolerated_failure_percentage_path = path(cx, fields, "ToleratedFailurePercentagePath");
     map.tolerated_failure_count_path = path(cx, fields, "ToleratedFailureCountPath");
-    let obj = |cx: &mut Cx, fields: &mut Fields, key: &str| {
-        fields.take(key).and_then(|m| reader::object(cx, m, &scx.field(key)).cloned())
-    };
-    map.item_reader = obj(cx, fields, "ItemReader");
-    map.item_batcher = obj(cx, fields, "ItemBatcher");
-    map.result_writer = obj(cx, fields, "ResultWriter");
+    map.item_reader = fields.take("ItemReader").and_then(|m| distributed::lower_item_reader(cx, m, scx));
+    map.item_batcher = fields.take("ItemBatcher").and_then(|m| distributed::lower_item_batcher(cx, m, scx));
+    map.result_writer =
+        fields.take("ResultWriter").and_then(|m| distributed::lower_result_writer(cx, m, scx));
     map.label = fields.take("Label").and_then(|m| reader::string(cx, m, &scx.field("Label")));
     let _ = S_FIELD_TYPE;
     map
