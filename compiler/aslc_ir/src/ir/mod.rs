@@ -120,6 +120,8 @@ pub struct Scope {
     pub range: TextRange,
     /// Range of the `States` object, or of the scope object when it has none.
     pub states_range: TextRange,
+    /// Range of the `States` key, or of the scope object's first byte when it has none.
+    pub states_key_range: TextRange,
     /// AWS-style pointer of the scope object: `` (top level), `/States/P/Branches[0]`,
     /// `/States/M/ItemProcessor`.
     pub pointer: String,

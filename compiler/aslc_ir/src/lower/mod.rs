@@ -396,6 +396,8 @@ pub(crate) fn lower_scope(
         Some(name)
     });
     let states_range = states.map_or(object.range, |m| m.value.range);
+    let states_key_range =
+        states.map_or(TextRange::new(object.range.start(), object.range.start() + 1), |m| m.key_range);
     cx.def.scopes.push(Scope {
         kind,
         parent,
@@ -405,6 +407,7 @@ pub(crate) fn lower_scope(
         by_name: FxHashMap::default(),
         range: object.range,
         states_range,
+        states_key_range,
         pointer: pointer.clone(),
         depth,
         processor_config: None,

@@ -274,7 +274,7 @@ fn check_scope(def: &Definition, scope_id: ScopeId, out: &mut Vec<Diagnostic>) {
     let has_invalid = scope.states.iter().any(|id| matches!(def.state(*id).kind, StateKind::Invalid));
     if !has_terminal {
         if !has_invalid {
-            let range = scope.start_at.as_ref().map_or(scope.states_range, |s| s.range);
+            let range = scope.states_key_range;
             let what = match scope.kind {
                 crate::ir::ScopeKind::Root => "the state machine has no terminal state".to_string(),
                 _ => format!("{} has no terminal state", scope_description(def, scope_id)),
