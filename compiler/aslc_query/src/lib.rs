@@ -31,6 +31,7 @@
 mod cursor;
 mod error;
 pub mod intrinsic;
+pub mod jsonata;
 pub mod jsonpath;
 pub mod rules;
 pub mod timestamp;
