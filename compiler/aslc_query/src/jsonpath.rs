@@ -9,7 +9,8 @@
 //! run time instead).
 //!
 //! Queries for the validator: [`Path::is_reference_path`], [`Path::is_definite`],
-//! [`Path::reference_violation`], [`lint_path`].
+//! [`Path::reference_violation`], [`reference_error`], [`context_member_error`],
+//! [`lint_path`].
 
 mod filter;
 mod lint;
@@ -19,7 +20,7 @@ mod tests;
 
 use aslc_source::TextRange;
 
-pub use lint::{context_member_error, lint_path};
+pub use lint::{context_member_error, lint_path, reference_error};
 pub(crate) use parser::parse_embedded;
 
 use crate::QueryError;

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use aslc_query::{intrinsic, jsonpath};
+use aslc_query::{intrinsic, jsonpath, timestamp};
 use serde_json::Value;
 
 fn shared(rel: &str) -> PathBuf {
@@ -198,5 +198,25 @@ fn values_of_rejected_fixtures_are_rejected() {
     }
     for good in ["$.g1", "$.b[23]", "$.x.y.z[2]", "$$", "$$.g5", "$$.Task.Token", "$.sit.amet"] {
         assert_eq!(template_value_problem(good), None, "{good:?}");
+    }
+}
+
+#[test]
+fn recorded_aws_refusals_of_timestamps() {
+    let dir = shared("conformance/validation");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("conformance cases")
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|name| name.starts_with("base_scenarios__wait_timestamp_invalid__"))
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 6, "{names:?}");
+    for name in names {
+        let text = std::fs::read_to_string(dir.join(&name)).expect("conformance case");
+        let json: Value = serde_json::from_str(&text).expect("json");
+        let value = json["definition"]["States"]["WaitUntil"]["Timestamp"].as_str().expect("Timestamp");
+        assert_eq!(json["expected"]["diagnostics"][0]["message"], "String does not match RFC3339 timestamp");
+        assert!(timestamp::parse_timestamp(value).is_err(), "{name}: {value}");
     }
 }

@@ -3,7 +3,8 @@
 
 use super::{FilterBody, FilterExpr, FilterKind, Operand, OperandKind, Path, Root, Segment, Selector};
 use crate::rules::{
-    CTX_MEMBERS, P_DOT_ESCAPE, P_FILTER_UNQUOTED, P_NO_FUNCTIONS, P_SCRIPT_EXPR, P_VAR_STATES, P_WHITESPACE,
+    CTX_MEMBERS, P_DOT_ESCAPE, P_FILTER_UNQUOTED, P_NO_FUNCTIONS, P_REFERENCE, P_SCRIPT_EXPR, P_VAR_STATES,
+    P_WHITESPACE,
 };
 use crate::QueryError;
 
@@ -94,6 +95,26 @@ fn lint_operand(operand: &Operand, acc: &mut Vec<QueryError>) {
         OperandKind::List(items) => items.iter().for_each(|item| lint_operand(item, acc)),
         _ => {}
     }
+}
+
+/// `P-REFERENCE`: the first segment that stops `path` from being a reference path, for a
+/// field that needs one (`ResultPath`, `ItemsPath`, the `…Path` fields of Map and Wait).
+pub fn reference_error(path: &Path) -> Option<QueryError> {
+    let seg = path.reference_violation()?;
+    let what = match (&seg.selector, seg.axis) {
+        (_, super::Axis::Descendant) => "a deep scan `..`",
+        (Selector::Wildcard, _) => "a wildcard",
+        (Selector::Names(_), _) | (Selector::Indexes(_), _) => "a union",
+        (Selector::Slice { .. }, _) => "a slice",
+        (Selector::Filter(_), _) => "a filter",
+        (Selector::Script, _) => "a script expression",
+        (Selector::Function(_), _) => "a function",
+        (Selector::Name(_) | Selector::Index(_), _) => "a step that selects several values",
+    };
+    Some(
+        QueryError::new(P_REFERENCE, seg.range, format!("a reference path cannot contain {what}"))
+            .with_help("use only member names and single indexes, as in `$.items[0].id`"),
+    )
 }
 
 /// The members of the context object (jsonpath.md §6), by top-level member.

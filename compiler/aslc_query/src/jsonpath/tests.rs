@@ -181,6 +181,12 @@ fn reference_and_definite() {
     }
     let path = parse_path("$.a..b[0]").unwrap();
     assert_eq!(path.reference_violation().map(|seg| seg.range), Some(aslc_source::TextRange::new(3, 6)));
+    let err = reference_error(&path).expect("not a reference path");
+    assert_eq!(
+        (err.rule, err.message.as_str()),
+        ("P-REFERENCE", "a reference path cannot contain a deep scan `..`")
+    );
+    assert!(reference_error(&parse_path("$.a[0].b").unwrap()).is_none());
 }
 
 #[test]
