@@ -100,6 +100,8 @@ fn collect_rules() -> Vec<&'static Rule> {
         crate::lower::errors::RULES,
         crate::lower::template::RULES,
         crate::validate::graph::RULES,
+        crate::validate::tasks::RULES,
+        crate::validate::states::RULES,
     ];
     let mut rules: Vec<&'static Rule> = tables.iter().flat_map(|t| t.iter()).collect();
     rules.sort_by_key(|r| r.code);

@@ -2,6 +2,11 @@
 //! transitions, graph shape), as opposed to the per-field rules checked while lowering.
 
 pub(crate) mod graph;
+mod resource;
+pub(crate) mod states;
+pub(crate) mod tasks;
+#[cfg(test)]
+mod testing;
 
 use aslc_source::Diagnostic;
 
@@ -12,4 +17,13 @@ use crate::CheckOptions;
 pub(crate) fn validate(def: &Definition, options: &CheckOptions, out: &mut Vec<Diagnostic>) {
     let _ = options;
     graph::check(def, out);
+    tasks::check(def, out);
+    states::check(def, out);
+}
+
+/// Whether a diagnostic is already reported at `location`. Lowering reports a field it
+/// could not read (wrong type, other query language) at the field and drops it from the
+/// IR; rules about missing fields use this to tell "absent" from "written but invalid".
+pub(crate) fn reported_at(out: &[Diagnostic], location: &str) -> bool {
+    out.iter().any(|d| d.location == location)
 }
