@@ -24,6 +24,10 @@ pub use lower::{lower, MAX_SCOPE_DEPTH};
 pub struct CheckOptions {
     /// Standard or Express: Express-only rules apply only to Express.
     pub workflow_type: WorkflowType,
+    /// The length of the definition's JSON text in characters, as the Step Functions API
+    /// measures its `definition` parameter (for an embedded definition, the text it would
+    /// be sent as). `None` skips the size limit (`R-LIM-DEF-SIZE`).
+    pub source_chars: Option<usize>,
 }
 
 /// A checked definition: the IR (when the tree was an object) and every diagnostic.

@@ -102,6 +102,9 @@ fn collect_rules() -> Vec<&'static Rule> {
         crate::validate::graph::RULES,
         crate::validate::tasks::RULES,
         crate::validate::states::RULES,
+        crate::validate::map::RULES,
+        crate::validate::express::RULES,
+        crate::validate::limits::RULES,
     ];
     let mut rules: Vec<&'static Rule> = tables.iter().flat_map(|t| t.iter()).collect();
     rules.sort_by_key(|r| r.code);

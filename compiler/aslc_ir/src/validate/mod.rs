@@ -1,7 +1,10 @@
 //! Validation of a lowered definition: the spec rules that need the whole IR (names,
 //! transitions, graph shape), as opposed to the per-field rules checked while lowering.
 
+pub(crate) mod express;
 pub(crate) mod graph;
+pub(crate) mod limits;
+pub(crate) mod map;
 mod resource;
 pub(crate) mod states;
 pub(crate) mod tasks;
@@ -15,10 +18,12 @@ use crate::CheckOptions;
 
 /// Runs every validation pass over `def`.
 pub(crate) fn validate(def: &Definition, options: &CheckOptions, out: &mut Vec<Diagnostic>) {
-    let _ = options;
     graph::check(def, out);
     tasks::check(def, out);
     states::check(def, out);
+    map::check(def, out);
+    express::check(def, options, out);
+    limits::check(def, options, out);
 }
 
 /// Whether a diagnostic is already reported at `location`. Lowering reports a field it

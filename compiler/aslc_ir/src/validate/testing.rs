@@ -3,7 +3,7 @@
 
 use aslc_source::{Diagnostic, FileId};
 
-use crate::CheckOptions;
+use crate::{CheckOptions, WorkflowType};
 
 /// Every diagnostic for `json` under `options`.
 pub(crate) fn diagnostics(json: &str, options: &CheckOptions) -> Vec<Diagnostic> {
@@ -17,6 +17,13 @@ pub(crate) fn diagnostics(json: &str, options: &CheckOptions) -> Vec<Diagnostic>
 #[track_caller]
 pub(crate) fn check(json: &str, expected: &[&str]) {
     check_with(json, &CheckOptions::default(), expected);
+}
+
+/// Asserts that `json` as an Express workflow reports exactly `expected`.
+#[track_caller]
+pub(crate) fn check_express(json: &str, expected: &[&str]) {
+    let options = CheckOptions { workflow_type: WorkflowType::Express, ..CheckOptions::default() };
+    check_with(json, &options, expected);
 }
 
 /// Asserts that `json` under `options` reports exactly `expected`, in any order.
