@@ -287,6 +287,9 @@ pub enum Condition {
         op: ChoiceOp,
         /// The operand: a literal or, for `…Path` operators, a path string.
         operand: Node,
+        /// The operand of a `…Path` operator, parsed (`None` for the other operators and
+        /// for an operand that is not a string).
+        path: Option<Expr>,
     },
     /// `And`: every rule holds.
     And(TextRange, Vec<Condition>),

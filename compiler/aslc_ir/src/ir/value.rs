@@ -1,6 +1,14 @@
 //! Values that may hold code: payload templates, path fields, literal-or-expression
 //! fields.
+//!
+//! Every string that is code is parsed once, while lowering, into the [`Query`] of its
+//! [`Expr`]; validation reports what did not parse and the bytecode compiler reads the
+//! trees.
 
+use aslc_query::intrinsic::{self, Call};
+use aslc_query::jsonata::{self, JsonataError};
+use aslc_query::jsonpath::{self, Path};
+use aslc_query::QueryError;
 use aslc_source::TextRange;
 use aslc_syntax::Node;
 
@@ -17,13 +25,92 @@ pub struct Expr {
     pub range: TextRange,
     /// File offset of the decoded text's first byte when it appears verbatim in the file.
     pub verbatim: Option<u32>,
+    /// The text, parsed. Ranges inside it are relative to `text`; [`Expr::inner_range`]
+    /// maps them into the file.
+    pub query: Query,
+}
+
+/// The parsed form of an [`Expr`].
+#[derive(Clone, PartialEq, Debug)]
+pub enum Query {
+    /// A JSONPath path (`$.a`, `$$.Execution.Id`, `$var.x`).
+    Path(Box<Path>),
+    /// An intrinsic function call (`States.Format(…)`).
+    Intrinsic(Box<Call>),
+    /// A JSONata expression: the text between `{%` and `%}`, with ranges relative to the
+    /// whole string.
+    Jsonata(Box<jsonata::Expr>),
+    /// Text holding a `${…}` deployment placeholder: it cannot be judged before
+    /// deployment, so it is not parsed.
+    Opaque,
+    /// A path or intrinsic call that does not parse; the error's range is relative to the
+    /// text.
+    Invalid(Box<QueryError>),
+    /// A JSONata expression that does not parse, with JSONata's own error (which AWS
+    /// repeats in its diagnostic).
+    InvalidJsonata(Box<JsonataError>),
 }
 
 impl Expr {
-    /// An expression from a string node.
-    pub fn from_node(node: &Node) -> Option<Expr> {
+    /// A JSONPath-state value from a string node: an intrinsic call when the text starts
+    /// with `States.` (after any leading whitespace, which the call parser reports), a path
+    /// otherwise.
+    pub fn jsonpath(node: &Node) -> Option<Expr> {
         let s = node.as_spanned_str()?;
-        Some(Expr { text: s.text.clone(), range: node.range, verbatim: s.verbatim })
+        let query = if has_placeholder(&s.text) {
+            Query::Opaque
+        } else if intrinsic::is_intrinsic_call(s.text.trim_start()) {
+            match intrinsic::parse_intrinsic(&s.text) {
+                Ok(call) => Query::Intrinsic(Box::new(call)),
+                Err(err) => Query::Invalid(Box::new(err)),
+            }
+        } else {
+            match jsonpath::parse_path(&s.text) {
+                Ok(path) => Query::Path(Box::new(path)),
+                Err(err) => Query::Invalid(Box::new(err)),
+            }
+        };
+        Some(Expr { text: s.text.clone(), range: node.range, verbatim: s.verbatim, query })
+    }
+
+    /// A JSONata expression string from a string node; `None` when the node is not a
+    /// string of the form `{% … %}`.
+    pub fn jsonata(node: &Node) -> Option<Expr> {
+        let s = node.as_spanned_str()?;
+        let template = jsonata::jsonata_template(&s.text)?;
+        let query = if has_placeholder(&s.text) {
+            Query::Opaque
+        } else {
+            match template.parse(&s.text) {
+                Ok(expr) => Query::Jsonata(Box::new(expr)),
+                Err(err) => Query::InvalidJsonata(Box::new(err)),
+            }
+        };
+        Some(Expr { text: s.text.clone(), range: node.range, verbatim: s.verbatim, query })
+    }
+
+    /// The path, when the text parsed as one.
+    pub fn path(&self) -> Option<&Path> {
+        match &self.query {
+            Query::Path(path) => Some(path),
+            _ => None,
+        }
+    }
+
+    /// The intrinsic call, when the text parsed as one.
+    pub fn call(&self) -> Option<&Call> {
+        match &self.query {
+            Query::Intrinsic(call) => Some(call),
+            _ => None,
+        }
+    }
+
+    /// The JSONata expression, when the text parsed as one.
+    pub fn jsonata_expr(&self) -> Option<&jsonata::Expr> {
+        match &self.query {
+            Query::Jsonata(expr) => Some(expr),
+            _ => None,
+        }
     }
 
     /// The file range of a range inside the decoded text (the whole string when the text

@@ -371,11 +371,13 @@ fn lower_condition(
         }
     };
     check_operand(cx, op, op_member, pointer);
+    let path = if op.operand_kind() == OperandKind::Path { Expr::jsonpath(&op_member.value) } else { None };
     Condition::Compare {
         variable,
         operator: reader::key_name(op_member),
         op,
         operand: op_member.value.clone(),
+        path,
     }
 }
 
@@ -525,11 +527,10 @@ fn lower_jsonata_condition(cx: &mut Cx, node: &Node, fields: &mut Fields, pointe
         }
         Some(m) => match &m.value.value {
             NodeValue::Bool(_) => Condition::Jsonata(Template::Literal(m.value.clone())),
-            NodeValue::String(s) if is_jsonata_text(&s.text) => Condition::Jsonata(Template::Jsonata(Expr {
-                text: s.text.clone(),
-                range: m.value.range,
-                verbatim: s.verbatim,
-            })),
+            NodeValue::String(s) if is_jsonata_text(&s.text) => match Expr::jsonata(&m.value) {
+                Some(expr) => Condition::Jsonata(Template::Jsonata(expr)),
+                None => Condition::Invalid(m.value.range),
+            },
             NodeValue::String(s) if crate::ir::is_whole_placeholder(&s.text) => {
                 Condition::Jsonata(Template::Literal(m.value.clone()))
             }

@@ -166,7 +166,7 @@ pub(crate) fn array<'n>(cx: &mut Cx, member: &'n Member, pointer: &str) -> Optio
 
 /// Reads a string that is code (a path), keeping what is needed to point inside it.
 pub(crate) fn expr(cx: &mut Cx, member: &Member, pointer: &str) -> Option<Expr> {
-    match Expr::from_node(&member.value) {
+    match Expr::jsonpath(&member.value) {
         Some(e) => Some(e),
         None => {
             type_error(cx, member, pointer, "a string");
@@ -192,7 +192,7 @@ pub(crate) fn dynamic<T>(
 ) -> Option<Dyn<T>> {
     if let NodeValue::String(s) = &member.value.value {
         if jsonata && is_jsonata_text(&s.text) {
-            return Expr::from_node(&member.value).map(Dyn::Jsonata);
+            return Expr::jsonata(&member.value).map(Dyn::Jsonata);
         }
         if is_whole_placeholder(&s.text) {
             return Some(Dyn::Placeholder(Spanned::new(s.text.clone(), member.value.range)));

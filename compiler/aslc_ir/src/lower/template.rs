@@ -101,15 +101,18 @@ declare_rules! { @spec "jsonpath.md";
 /// Lowers the data-flow fields the matrix allowed.
 pub(crate) fn lower_io(cx: &mut Cx, fields: &mut Fields, scx: &StateCx) -> Io {
     let jsonata = scx.jsonata();
-    let mut io = Io::default();
-    io.input_path = fields.take("InputPath").and_then(|m| path_or_null(cx, m, &scx.field("InputPath")));
-    io.output_path = fields.take("OutputPath").and_then(|m| path_or_null(cx, m, &scx.field("OutputPath")));
-    io.result_path = fields.take("ResultPath").and_then(|m| path_or_null(cx, m, &scx.field("ResultPath")));
-    io.parameters =
-        fields.take("Parameters").and_then(|m| lower_object_template(cx, m, &scx.field("Parameters"), false));
-    io.result_selector = fields
-        .take("ResultSelector")
-        .and_then(|m| lower_object_template(cx, m, &scx.field("ResultSelector"), false));
+    let mut io = Io {
+        input_path: fields.take("InputPath").and_then(|m| path_or_null(cx, m, &scx.field("InputPath"))),
+        output_path: fields.take("OutputPath").and_then(|m| path_or_null(cx, m, &scx.field("OutputPath"))),
+        result_path: fields.take("ResultPath").and_then(|m| path_or_null(cx, m, &scx.field("ResultPath"))),
+        parameters: fields
+            .take("Parameters")
+            .and_then(|m| lower_object_template(cx, m, &scx.field("Parameters"), false)),
+        result_selector: fields
+            .take("ResultSelector")
+            .and_then(|m| lower_object_template(cx, m, &scx.field("ResultSelector"), false)),
+        ..Io::default()
+    };
     if let Some(m) = fields.take("Arguments") {
         let pointer = scx.field("Arguments");
         let ok = match &m.value.value {
@@ -212,7 +215,7 @@ pub(crate) fn lower_template(cx: &mut Cx, node: &Node, pointer: &str, jsonata: b
                 let key = &*member.key.text;
                 let value = if let Some(output_key) = key.strip_suffix(".$") {
                     dynamic = true;
-                    let value = match Expr::from_node(&member.value) {
+                    let value = match Expr::jsonpath(&member.value) {
                         Some(expr) => Template::Dynamic(expr),
                         None => {
                             cx.error(PT_DOLLAR_STRING, member.value.range, pointer, format!("the value of `{key}` must be a path or intrinsic string, not {}", member.value.type_name()))
@@ -255,9 +258,10 @@ pub(crate) fn lower_template(cx: &mut Cx, node: &Node, pointer: &str, jsonata: b
 /// Lowers a JSONata template: `{% … %}` strings at any depth are expressions.
 fn lower_jsonata(node: &Node) -> Template {
     match &node.value {
-        NodeValue::String(s) if is_jsonata_text(&s.text) => {
-            Template::Jsonata(Expr { text: s.text.clone(), range: node.range, verbatim: s.verbatim })
-        }
+        NodeValue::String(s) if is_jsonata_text(&s.text) => match Expr::jsonata(node) {
+            Some(expr) => Template::Jsonata(expr),
+            None => Template::Literal(node.clone()),
+        },
         NodeValue::Object(members) => {
             let lowered: Vec<TemplateMember> = members
                 .iter()
@@ -327,7 +331,7 @@ pub(crate) fn lower_assign(cx: &mut Cx, member: &Member, pointer: &str, jsonata:
         let key = &*m.key.text;
         let (name, value) = match key.strip_suffix(".$") {
             Some(name) if !jsonata => {
-                let value = match Expr::from_node(&m.value) {
+                let value = match Expr::jsonpath(&m.value) {
                     Some(expr) => Template::Dynamic(expr),
                     None => {
                         cx.error(
