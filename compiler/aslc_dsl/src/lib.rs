@@ -1,0 +1,76 @@
+//! The `.asld` workflow language: a textual syntax for Amazon States Language workflows
+//! that compiles to ASL and that any ASL definition decompiles back into (`dsl.md`).
+//!
+//! ```text
+//! .asld text ──lexer──▶ tokens ──parser──▶ ast::File ──lower──▶ Node (ASL, DSL spans)
+//! ASL Node ──raise──▶ ast::File ──printer──▶ canonical .asld text
+//! ```
+//! Lowering targets the spanned [`Node`] tree the JSON reader produces, so
+//! `aslc_ir::check` runs every spec rule on a DSL file and reports at DSL spans, and
+//! [`print_asl`] writes the ASL of both syntaxes. Nothing downstream knows which syntax a
+//! workflow came from.
+//!
+//! ```
+//! use aslc_source::FileId;
+//! let compiled = aslc_dsl::compile("pass Hello {\n  result { greeting: \"hi\" }\n}\n", FileId(0));
+//! assert!(compiled.diagnostics.is_empty());
+//! let json = aslc_dsl::print_asl(compiled.node.as_ref().unwrap());
+//! assert!(json.contains("\"Result\": {\"greeting\": \"hi\"}"));
+//! ```
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod asl_print;
+pub mod ast;
+pub mod lexer;
+mod lower;
+pub mod parser;
+pub mod rules;
+mod validate;
+
+use aslc_source::{Diagnostic, FileId};
+use aslc_syntax::Node;
+
+pub use asl_print::print_asl;
+pub use parser::{parse, Parsed, MAX_NESTING};
+pub use rules::all_rules;
+
+/// A compiled `.asld` file: the ASL definition tree and every DSL diagnostic.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The definition, spanned into the `.asld` text. Present even when there are errors
+    /// (the parts that could not be read are left out), so the spec checks still run.
+    pub node: Option<Node>,
+    /// Lexer, parser and lowering diagnostics (`D-…`), sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compiled {
+    /// Whether an error was reported: the ASL should not be written then.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Compiles `.asld` text to the ASL definition tree.
+pub fn compile(text: &str, file: FileId) -> Compiled {
+    let parsed = parse(text, file);
+    let mut diagnostics = parsed.diagnostics;
+    let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
+    let (node, lowering) = lower::lower(&parsed.file, file, len);
+    diagnostics.extend(lowering);
+    diagnostics.sort_by_key(|d| d.sort_key());
+    Compiled { node: Some(node), diagnostics }
+}
+
+/// Compiles `.asld` text and runs every spec rule of `aslc_ir` on the result, reporting
+/// at DSL spans: what `aslc check FILE.asld` shows.
+pub fn check(text: &str, file: FileId, options: &aslc_ir::CheckOptions) -> Vec<Diagnostic> {
+    let compiled = compile(text, file);
+    let mut diagnostics = compiled.diagnostics;
+    if let Some(node) = &compiled.node {
+        diagnostics.extend(aslc_ir::check(node, file, options).diagnostics);
+    }
+    diagnostics.sort_by_key(|d| d.sort_key());
+    diagnostics
+}
