@@ -105,6 +105,13 @@ fn collect_rules() -> Vec<&'static Rule> {
         crate::validate::map::RULES,
         crate::validate::express::RULES,
         crate::validate::limits::RULES,
+        crate::validate::paths::RULES,
+        crate::validate::intrinsics::RULES,
+        crate::validate::jsonata::RULES,
+        crate::validate::context::RULES,
+        crate::validate::literals::RULES,
+        crate::validate::timestamps::RULES,
+        crate::validate::variables::RULES,
     ];
     let mut rules: Vec<&'static Rule> = tables.iter().flat_map(|t| t.iter()).collect();
     rules.sort_by_key(|r| r.code);

@@ -84,12 +84,16 @@ pub(crate) fn is_opaque(node: &Node) -> bool {
 }
 
 fn type_error(cx: &mut Cx, member: &Member, pointer: &str, expected: &str) {
+    type_error_as(cx, S_FIELD_TYPE, member, pointer, expected);
+}
+
+fn type_error_as(cx: &mut Cx, code: &'static str, member: &Member, pointer: &str, expected: &str) {
     if is_opaque(&member.value) {
         return;
     }
     let found = member.value.type_name();
     let diagnostic = Diagnostic::error(
-        S_FIELD_TYPE,
+        code,
         cx.file,
         member.value.range,
         format!("`{}` must be {expected}, not {}", member.key.text, article(found)),
@@ -201,9 +205,13 @@ pub(crate) fn dynamic<T>(
     match literal(&member.value) {
         Some(value) => Some(Dyn::Literal(Spanned::new(value, member.value.range))),
         None => {
-            let expected =
-                if jsonata { format!("{expected} or a JSONata expression") } else { expected.to_string() };
-            type_error(cx, member, pointer, &expected);
+            if jsonata {
+                // A JSONata field's value forms are jsonata.md's `J-FIELD-FORM`.
+                let expected = format!("{expected} or a JSONata expression");
+                type_error_as(cx, crate::validate::jsonata::J_FIELD_FORM, member, pointer, &expected);
+            } else {
+                type_error(cx, member, pointer, expected);
+            }
             None
         }
     }

@@ -1,15 +1,23 @@
 //! Validation of a lowered definition: the spec rules that need the whole IR (names,
 //! transitions, graph shape), as opposed to the per-field rules checked while lowering.
 
+pub(crate) mod context;
 pub(crate) mod express;
 pub(crate) mod graph;
+pub(crate) mod intrinsics;
+pub(crate) mod jsonata;
 pub(crate) mod limits;
+pub(crate) mod literals;
 pub(crate) mod map;
+pub(crate) mod paths;
 mod resource;
 pub(crate) mod states;
 pub(crate) mod tasks;
 #[cfg(test)]
 mod testing;
+pub(crate) mod timestamps;
+pub(crate) mod variables;
+mod walk;
 
 use aslc_source::Diagnostic;
 
@@ -24,6 +32,13 @@ pub(crate) fn validate(def: &Definition, options: &CheckOptions, out: &mut Vec<D
     map::check(def, out);
     express::check(def, options, out);
     limits::check(def, options, out);
+    paths::check(def, out);
+    intrinsics::check(def, out);
+    jsonata::check(def, out);
+    context::check(def, out);
+    literals::check(def, out);
+    timestamps::check(def, out);
+    variables::check(def, out);
 }
 
 /// Whether a diagnostic is already reported at `location`. Lowering reports a field it

@@ -906,7 +906,7 @@ mod tests {
             ))
         };
         check(&jsonata(r#"{"RoleArn": "{% 'arn:aws:iam::' & $account & ':role/R' %}"}"#), &[]);
-        check(&jsonata(r#"{"RoleArn.$": "$.role"}"#), &["R-TASK-CREDENTIALS"]);
+        check(&jsonata(r#"{"RoleArn.$": "$.role"}"#), &["R-TASK-CREDENTIALS", "J-LITERAL-LOOKALIKE"]);
         check(&jsonata(r#"{"RoleArn": ["a"]}"#), &["ST-TASK-CREDENTIALS-FIELDS"]);
     }
 
@@ -938,7 +938,7 @@ mod tests {
             ),
             (
                 r#""Parameters": {"MessageBody": "$$.Task.Token"}, "TimeoutSeconds": 60"#,
-                &["R-TASK-TOKEN-PASSED"],
+                &["R-TASK-TOKEN-PASSED", "PT-MISSING-DOLLAR"],
             ),
             (r#""TimeoutSeconds": 60"#, &["R-TASK-TOKEN-PASSED"]),
             (
