@@ -26,6 +26,9 @@ pub struct State {
     pub query_language: QueryLanguage,
     /// How the state leaves (for Choice, Succeed and Fail: [`Transition::None`]).
     pub transition: Transition,
+    /// `"End": true` written next to `Next` (an error, already reported). AWS's
+    /// terminal-state check looks for `End`, so the state still counts as terminal there.
+    pub conflicting_end: Option<TextRange>,
     /// The input/output fields.
     pub io: Io,
     /// `Assign`.
@@ -48,6 +51,7 @@ impl State {
     pub fn is_terminal(&self) -> bool {
         matches!(self.kind, StateKind::Succeed | StateKind::Fail(_))
             || matches!(self.transition, Transition::End(_))
+            || self.conflicting_end.is_some()
     }
 
     /// Pointer of a field of this state: `/States/A/Next`.

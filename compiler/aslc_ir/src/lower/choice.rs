@@ -339,14 +339,20 @@ fn lower_condition(
     }
     // A comparison.
     if operators.len() > 1 {
+        let n = operators.len();
         cx.error(
             C_ONE_OPERATOR,
-            operators[1].key_range,
+            operators[0].key_range,
             pointer,
             "choice rule has more than one comparison operator",
         )
-        .label("second operator")
+        .label(format!("this comparison has {n} operators"))
         .help("use one operator per comparison and combine comparisons with `And`");
+        let file = cx.file;
+        let diagnostic = cx.diagnostics.last_mut().expect("just pushed");
+        for other in &operators[1..] {
+            diagnostic.secondary.push(aslc_source::Label::new(file, other.key_range, "another operator"));
+        }
     }
     let Some(op_member) = operators.first() else {
         let v = variable.expect("kinds counted a variable");

@@ -441,6 +441,7 @@ pub(crate) fn lower_state(
         query_language_field: None,
         query_language: cx.def.query_language,
         transition: Transition::None,
+        conflicting_end: None,
         io: Io::default(),
         assign: None,
         errors: ErrorHandling::default(),
@@ -796,6 +797,7 @@ fn transition(cx: &mut Cx, fields: &mut Fields, scx: &StateCx, state: &Member) -
                 next.range,
                 "`Next` here",
             ));
+            cx.def.states[scx.id.0 as usize].conflicting_end = Some(end.range);
             Transition::Next(next)
         }
         (Some(next), end) => {

@@ -100,23 +100,41 @@ pub(crate) fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_unique_names(def: &Definition, out: &mut Vec<Diagnostic>) {
-    let mut first: rustc_hash::FxHashMap<&str, StateId> = rustc_hash::FxHashMap::default();
+    let mut by_name: rustc_hash::FxHashMap<&str, Vec<StateId>> = rustc_hash::FxHashMap::default();
     for (id, state) in def.iter_states() {
-        match first.get(&*state.name.value) {
-            None => {
-                first.insert(&state.name.value, id);
+        by_name.entry(&state.name.value).or_default().push(id);
+    }
+    let mut groups: Vec<&Vec<StateId>> = by_name.values().filter(|ids| ids.len() > 1).collect();
+    groups.sort();
+    for ids in groups {
+        // Every occurrence is reported, since none of them is more "the duplicate" than
+        // another. Two equal keys of one `States` object are a JSON duplicate key,
+        // reported by the reader as `S-JSON-DUPKEY`.
+        for &id in ids {
+            let state = def.state(id);
+            let others: Vec<StateId> =
+                ids.iter().copied().filter(|&other| def.state(other).scope != state.scope).collect();
+            if others.is_empty() {
+                continue;
             }
-            Some(&earlier) => {
-                let earlier = def.state(earlier);
-                out.push(
-                    Diagnostic::error(S_NAME_UNIQUE, def.file, state.name.range, format!("duplicate state name `{}`", state.name.value))
-                        .with_label("this name is already used")
-                        .with_secondary(def.file, earlier.name.range, "first used here")
-                        .with_help("rename one of the states: names are unique across the whole definition, branches and processors included")
-                        .with_aws("DUPLICATE_STATE_NAME", Some(format!("Duplicate State name: {}", state.name.value)))
-                        .at(&state.pointer),
-                );
+            let mut diagnostic = Diagnostic::error(
+                S_NAME_UNIQUE,
+                def.file,
+                state.name.range,
+                format!("duplicate state name `{}`", state.name.value),
+            )
+            .with_label(format!("this name is also used in {}", scope_description(def, def.state(others[0]).scope)))
+            .with_help("rename one of the states: names are unique across the whole definition, branches and processors included")
+            .with_aws("DUPLICATE_STATE_NAME", Some(format!("Duplicate State name: {}", state.name.value)))
+            .at(&state.pointer);
+            for other in others {
+                diagnostic.secondary.push(Label::new(
+                    def.file,
+                    def.state(other).name.range,
+                    "also used here",
+                ));
             }
+            out.push(diagnostic);
         }
     }
 }
@@ -289,16 +307,16 @@ fn check_scope(def: &Definition, scope_id: ScopeId, out: &mut Vec<Diagnostic>) {
         // AWS skips the reachability walk when a scope has no terminal state.
         return;
     }
-    let Some(entry) = entry else {
-        if scope.start_at.is_some() {
-            // AWS lists every state as unreachable when `StartAt` is wrong; one diagnostic
-            // on `StartAt` says it better, so the states are not repeated.
-        }
+    // A `StartAt` that names no state leaves every state unreachable; AWS lists each one.
+    // Without any `StartAt` (already reported) there is nothing to walk from.
+    if scope.start_at.is_none() {
         return;
-    };
+    }
     let mut reached = vec![false; n];
-    let mut stack = vec![entry];
-    reached[entry.0 as usize] = true;
+    let mut stack: Vec<StateId> = entry.into_iter().collect();
+    if let Some(entry) = entry {
+        reached[entry.0 as usize] = true;
+    }
     let mut adjacency: Vec<Vec<StateId>> = vec![Vec::new(); n];
     for (from, to) in edges {
         adjacency[from.0 as usize].push(to);
@@ -322,7 +340,11 @@ fn check_scope(def: &Definition, scope_id: ScopeId, out: &mut Vec<Diagnostic>) {
             state.name.range,
             format!("state `{}` is never reached", state.name.value),
         )
-        .with_label("no transition leads here")
+        .with_label(if entry.is_some() {
+            "no transition leads here"
+        } else {
+            "`StartAt` names no state, so nothing runs"
+        })
         .with_help("transition to this state from another state, or delete it")
         .with_aws(
             "MISSING_TRANSITION_TARGET",

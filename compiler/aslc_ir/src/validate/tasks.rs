@@ -610,11 +610,11 @@ fn check_timeouts(def: &Definition, state: &State, task: &Task, out: &mut Vec<Di
             Diagnostic::error(
                 R_TASK_TIMEOUT_EXCL,
                 def.file,
-                path.range,
+                plain,
                 format!("a Task cannot have both `{field}` and `{field}Path`"),
             )
-            .with_label(format!("`{field}Path` here"))
-            .with_secondary(def.file, plain, format!("`{field}` here"))
+            .with_label(format!("`{field}` here"))
+            .with_secondary(def.file, path.range, format!("`{field}Path` here"))
             .with_help(format!(
                 "keep the literal `{field}` or the `{field}Path` read from the input, not both"
             ))
