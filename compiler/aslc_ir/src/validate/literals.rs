@@ -1,9 +1,10 @@
 //! Literal strings that look like code in JSONPath states: a path or intrinsic call under a
-//! key without `.$` (AWS warning `NO_DOLLAR`) and a path in a field whose name does not end
-//! in `Path` (AWS warning `NO_PATH`). Both are sent or compared as the string they are.
+//! key without `.$` (AWS warning `NO_DOLLAR`), a path in a field whose name does not end in
+//! `Path` (AWS warning `NO_PATH`), and a JSONata `{% … %}` string. All are sent or compared
+//! as the string they are.
 
-use aslc_query::intrinsic;
 use aslc_query::jsonpath::{self, Root};
+use aslc_query::{intrinsic, jsonata};
 use aslc_source::Diagnostic;
 use aslc_syntax::{Node, NodeValue};
 use rustc_hash::FxHashSet;
@@ -47,6 +48,21 @@ declare_rules! { @spec "jsonpath.md";
     /// { "Variable": "$.a", "StringEqualsPath": "$.b", "Next": "Same" }
     /// ```
     P_NO_PATH_SUFFIX = "P-NO-PATH-SUFFIX", Warn, Some("NO_PATH"), "a field whose name does not end in `Path` holds no path";
+    @spec "jsonata.md";
+    /// ## What it does
+    /// Warns about a `{% … %}` string in a JSONPath state: in a payload template, an
+    /// `Assign` value, or a Fail state's `Error` or `Cause`.
+    ///
+    /// ## Why is this bad?
+    /// Only JSONata states evaluate expressions; here the string is used as it is.
+    ///
+    /// ## Example
+    /// ```json
+    /// "A": { "Type": "Pass", "Parameters": { "total": "{% $states.input.a + 1 %}" }, "End": true }
+    /// ```
+    /// ## Use instead
+    /// Make the state JSONata: `"QueryLanguage": "JSONata", "Output": { "total": "{% … %}" }`.
+    J_IN_JSONPATH = "J-IN-JSONPATH", Warn, None, "no `{% … %}` strings in JSONPath states";
 }
 
 /// What a literal string looks like.
@@ -72,7 +88,9 @@ pub(crate) fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
         if let StateKind::Fail(fail) = &state.kind {
             for (name, value) in [("Error", &fail.error), ("Cause", &fail.cause)] {
                 let Some(Dyn::Literal(literal)) = value else { continue };
-                if lookalike(&literal.value, &vars) == Some(Lookalike::Path) {
+                if jsonata::jsonata_template(&literal.value).is_some() {
+                    out.push(in_jsonpath(def, literal.range, &state.field_pointer(name)));
+                } else if lookalike(&literal.value, &vars) == Some(Lookalike::Path) {
                     out.push(
                         Diagnostic::warning(
                             P_NO_PATH_SUFFIX,
@@ -198,6 +216,10 @@ fn warn_missing_dollar(
     vars: &FxHashSet<&str>,
     out: &mut Vec<Diagnostic>,
 ) {
+    if jsonata::jsonata_template(text).is_some() {
+        out.push(in_jsonpath(def, node.range, &site.pointer));
+        return;
+    }
     let Some(kind) = lookalike(text, vars) else { return };
     let what = match kind {
         Lookalike::Path => "a path",
@@ -214,6 +236,18 @@ fn warn_missing_dollar(
         .with_help(format!("rename the key to `{key}.$` to evaluate the value"))
         .at(&site.pointer),
     );
+}
+
+fn in_jsonpath(def: &Definition, range: aslc_source::TextRange, pointer: &str) -> Diagnostic {
+    Diagnostic::warning(
+        J_IN_JSONPATH,
+        def.file,
+        range,
+        "JSONata expressions are not evaluated in JSONPath states",
+    )
+    .with_label("used as the literal string")
+    .with_help("set `\"QueryLanguage\": \"JSONata\"` on the state (or the state machine) to evaluate it")
+    .at(pointer)
 }
 
 /// Whether `text` reads as a path or an intrinsic call. A `$name` path counts only when some
@@ -259,6 +293,9 @@ mod tests {
             (r#""Assign": {"x": "$.y"}"#, &["PT-MISSING-DOLLAR"]),
             (r#""Assign": {"x": 1, "y": "$x"}"#, &["PT-MISSING-DOLLAR"]),
             (r#""Assign": {"x.$": "$.y"}"#, &[]),
+            (r#""Parameters": {"a": {"b": "{% $states.input %}"}}"#, &["J-IN-JSONPATH"]),
+            (r#""Assign": {"x": "{% 1 %}"}"#, &["J-IN-JSONPATH"]),
+            (r#""Parameters": {"a": "{% no end"}"#, &[]),
         ];
         for (fields, expected) in cases {
             check(&pass(fields), expected);
@@ -283,6 +320,8 @@ mod tests {
         check(&fail, &["P-NO-PATH-SUFFIX"]);
         let fail = machine(r#"{"Type": "Fail", "Error": "Oops", "Cause": "costs $5"}"#);
         check(&fail, &[]);
+        let fail = machine(r#"{"Type": "Fail", "Error": "{% 'E' %}"}"#);
+        check(&fail, &["J-IN-JSONPATH"]);
         let choice = |rule: &str| {
             format!(
                 r#"{{"StartAt": "C", "States": {{"C": {{"Type": "Choice", "Choices": [{rule}], "Default": "D"}},
