@@ -339,19 +339,28 @@ fn lower_condition(
     }
     // A comparison.
     if operators.len() > 1 {
+        // Each operator gets its own diagnostic, so an editor marks all of them.
         let n = operators.len();
-        cx.error(
-            C_ONE_OPERATOR,
-            operators[0].key_range,
-            pointer,
-            "choice rule has more than one comparison operator",
-        )
-        .label(format!("this comparison has {n} operators"))
-        .help("use one operator per comparison and combine comparisons with `And`");
-        let file = cx.file;
-        let diagnostic = cx.diagnostics.last_mut().expect("just pushed");
-        for other in &operators[1..] {
-            diagnostic.secondary.push(aslc_source::Label::new(file, other.key_range, "another operator"));
+        for (i, op) in operators.iter().enumerate() {
+            cx.error(
+                C_ONE_OPERATOR,
+                op.key_range,
+                pointer,
+                "choice rule has more than one comparison operator",
+            )
+            .label(format!("one of {n} operators of this comparison"))
+            .help("use one operator per comparison and combine comparisons with `And`");
+            let file = cx.file;
+            let diagnostic = cx.diagnostics.last_mut().expect("just pushed");
+            for (j, other) in operators.iter().enumerate() {
+                if i != j {
+                    diagnostic.secondary.push(aslc_source::Label::new(
+                        file,
+                        other.key_range,
+                        "another operator",
+                    ));
+                }
+            }
         }
     }
     let Some(op_member) = operators.first() else {
