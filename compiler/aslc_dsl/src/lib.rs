@@ -25,6 +25,8 @@ pub mod ast;
 pub mod lexer;
 mod lower;
 pub mod parser;
+mod print;
+mod raise;
 pub mod rules;
 mod validate;
 
@@ -33,6 +35,8 @@ use aslc_syntax::Node;
 
 pub use asl_print::print_asl;
 pub use parser::{parse, Parsed, MAX_NESTING};
+pub use print::print;
+pub use raise::{same, RaiseStats};
 pub use rules::all_rules;
 
 /// A compiled `.asld` file: the ASL definition tree and every DSL diagnostic.
@@ -73,4 +77,16 @@ pub fn check(text: &str, file: FileId, options: &aslc_ir::CheckOptions) -> Vec<D
     }
     diagnostics.sort_by_key(|d| d.sort_key());
     diagnostics
+}
+
+/// Decompiles an ASL definition to canonical `.asld` text (dsl.md §9), or `None` when the
+/// root is not an object. Unknown and invalid members are kept through `raw`.
+pub fn decompile(root: &Node) -> Option<String> {
+    decompile_with_stats(root).map(|(text, _)| text)
+}
+
+/// [`decompile`], also telling how often the verification fallback fired.
+pub fn decompile_with_stats(root: &Node) -> Option<(String, RaiseStats)> {
+    let (file, stats) = raise::raise(root)?;
+    Some((print::print(&file), stats))
 }

@@ -79,7 +79,7 @@ pub(crate) enum Flow {
 }
 
 impl Flow {
-    fn name(&self) -> Option<&str> {
+    pub(crate) fn name(&self) -> Option<&str> {
         match self {
             Flow::Name(n, _) => Some(n),
             Flow::End => None,
@@ -115,6 +115,21 @@ pub fn lower(file: &File, file_id: FileId, source_len: u32) -> (Node, Vec<Diagno
     }
     let node = lowerer.machine(file, source_len);
     (node, lowerer.diagnostics)
+}
+
+/// Lowers the first state of `file` alone, continuing at `ft`: the decompiler's check
+/// that a printed state means what the original did.
+pub(crate) fn lower_one(file: &File, top_jsonata: bool, ft: &Flow, out: &mut Vec<NodeMember>) {
+    let mut lowerer = Lowerer {
+        file: crate::raise::VERIFY_FILE,
+        diagnostics: Vec::new(),
+        policies: FxHashMap::default(),
+        top_ql: top_jsonata.then(|| "JSONata".to_owned()),
+        edges: Vec::new(),
+    };
+    if let Some(state) = file.states.first() {
+        lowerer.state(state, ft, out);
+    }
 }
 
 struct Lowerer<'f> {
@@ -365,7 +380,7 @@ impl<'f> Lowerer<'f> {
         let last = docs.last()?;
         let text: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
         let range = first.range.cover(last.range);
-        let verbatim = if docs.len() == 1 { Some(first.range.end() - first.text.len() as u32) } else { None };
+        let verbatim = None;
         Some(str_node(&text.join("\n"), range, verbatim))
     }
 

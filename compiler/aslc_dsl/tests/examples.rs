@@ -38,3 +38,33 @@ fn examples_compile_to_their_golden_asl() {
         }
     }
 }
+
+fn decompile(json: &str) -> String {
+    let parsed = aslc_syntax::json::parse(json, FileId(0));
+    let node = parsed.node.expect("golden ASL parses");
+    aslc_dsl::decompile(&node).expect("golden ASL is an object")
+}
+
+#[test]
+fn legacy_export_decompiles_to_its_golden_dsl() {
+    let actual = decompile(&read("7-legacy.asl.json"));
+    assert_eq!(actual, read("7-legacy.asld"));
+    let recompiled = aslc_dsl::compile(&actual, FileId(0));
+    let original = aslc_syntax::json::parse(&read("7-legacy.asl.json"), FileId(0)).node.expect("parses");
+    assert!(aslc_dsl::same(recompiled.node.as_ref().expect("tree"), &original));
+}
+
+#[test]
+fn decompiling_the_compiled_examples_is_stable() {
+    for stem in ["1-order-saga", "2-approval", "3-etl", "4-fanout", "5-jsonata", "6-router", "7-legacy"] {
+        let asld = read(&format!("{stem}.asld"));
+        let first = decompile(&compile(&format!("{stem}.asld")));
+        let second = decompile(&aslc_dsl::print_asl(
+            aslc_dsl::compile(&first, FileId(0)).node.as_ref().expect("tree"),
+        ));
+        assert_eq!(first, second, "{stem}: decompiling again changed the text");
+        if matches!(stem, "2-approval" | "3-etl" | "4-fanout" | "5-jsonata" | "7-legacy") {
+            assert_eq!(first, asld, "{stem}: decompiling the compiled example should give the example back");
+        }
+    }
+}

@@ -1,0 +1,624 @@
+//! The canonical `.asld` printer (dsl.md §10): what the decompiler writes and what
+//! `aslc fmt` produces.
+//!
+//! Clauses are printed in the emission order of dsl.md §5, so printing and lowering agree
+//! on member order. A container stays on one line when the line fits in 100 columns
+//! (counting a following comma), otherwise it prints one member per line with a trailing
+//! comma; a rule or catch that does not fit moves its options and target to continuation
+//! lines indented 4.
+
+use aslc_syntax::write_json_string;
+
+use crate::ast::*;
+use crate::lexer;
+
+/// The line width.
+pub const WIDTH: usize = 100;
+
+/// Prints `file` in the canonical layout.
+pub fn print(file: &File) -> String {
+    let mut p = Printer { out: String::new() };
+    p.file(file);
+    p.out
+}
+
+struct Printer {
+    out: String,
+}
+
+/// A name: bare when identifier-shaped and not a hard keyword, else a JSON string.
+pub(crate) fn name(text: &str) -> String {
+    if lexer::is_name(text) {
+        text.to_owned()
+    } else {
+        quoted(text)
+    }
+}
+
+fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    write_json_string(text, &mut out);
+    out
+}
+
+fn key(text: &str) -> String {
+    if lexer::is_word(text) {
+        text.to_owned()
+    } else {
+        quoted(text)
+    }
+}
+
+/// An error name: bare when every dot-separated segment is a name.
+pub(crate) fn error_name(text: &str) -> String {
+    if !text.is_empty() && text.split('.').all(lexer::is_name) {
+        text.to_owned()
+    } else {
+        quoted(text)
+    }
+}
+
+/// The one-line form of a value.
+pub(crate) fn inline(v: &Value) -> String {
+    let mut out = String::new();
+    inline_into(v, &mut out);
+    out
+}
+
+fn inline_into(v: &Value, out: &mut String) {
+    match &v.kind {
+        ValueKind::Null | ValueKind::Error => out.push_str("null"),
+        ValueKind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        ValueKind::Number(n) => out.push_str(n),
+        ValueKind::String(s) => write_json_string(s, out),
+        ValueKind::Path(t) | ValueKind::Intrinsic(t) | ValueKind::Jsonata(t) => out.push_str(t),
+        ValueKind::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                inline_into(item, out);
+            }
+            out.push(']');
+        }
+        ValueKind::Object(members) => {
+            if members.is_empty() {
+                out.push_str("{}");
+                return;
+            }
+            out.push_str("{ ");
+            for (i, m) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&key(&m.key.text));
+                out.push_str(": ");
+                inline_into(&m.value, out);
+            }
+            out.push_str(" }");
+        }
+    }
+}
+
+fn width(text: &str) -> usize {
+    text.chars().count()
+}
+
+impl Printer {
+    fn line(&mut self, indent: usize, text: &str) {
+        for _ in 0..indent {
+            self.out.push_str("  ");
+        }
+        self.out.push_str(text);
+        self.out.push('\n');
+    }
+
+    /// Appends `v` to the current (unfinished) line whose text so far is `column` wide;
+    /// `trailer` columns follow it on its last line.
+    fn value(&mut self, v: &Value, indent: usize, column: usize, trailer: usize) {
+        let one_line = inline(v);
+        let container = match &v.kind {
+            ValueKind::Array(items) => !items.is_empty(),
+            ValueKind::Object(members) => !members.is_empty(),
+            _ => false,
+        };
+        if !container || column + width(&one_line) + trailer <= WIDTH {
+            self.out.push_str(&one_line);
+            return;
+        }
+        let pad = "  ".repeat(indent + 1);
+        match &v.kind {
+            ValueKind::Array(items) => {
+                self.out.push_str("[\n");
+                for item in items {
+                    self.out.push_str(&pad);
+                    self.value(item, indent + 1, pad.len(), 1);
+                    self.out.push_str(",\n");
+                }
+                self.out.push_str(&"  ".repeat(indent));
+                self.out.push(']');
+            }
+            ValueKind::Object(members) => {
+                self.out.push_str("{\n");
+                for m in members {
+                    self.out.push_str(&pad);
+                    let k = key(&m.key.text);
+                    self.out.push_str(&k);
+                    self.out.push_str(": ");
+                    self.value(&m.value, indent + 1, pad.len() + width(&k) + 2, 1);
+                    self.out.push_str(",\n");
+                }
+                self.out.push_str(&"  ".repeat(indent));
+                self.out.push('}');
+            }
+            _ => self.out.push_str(&one_line),
+        }
+    }
+
+    /// A line `prefix value suffix`.
+    fn value_line(&mut self, indent: usize, prefix: &str, v: &Value, suffix: &str) {
+        let pad = "  ".repeat(indent);
+        self.out.push_str(&pad);
+        self.out.push_str(prefix);
+        self.value(v, indent, pad.len() + width(prefix), width(suffix));
+        self.out.push_str(suffix);
+        self.out.push('\n');
+    }
+
+    fn docs(&mut self, indent: usize, docs: &[Text], marker: &str) {
+        for doc in docs {
+            for line in doc.text.split('\n') {
+                if line.is_empty() {
+                    self.line(indent, marker);
+                } else {
+                    self.line(indent, &format!("{marker} {line}"));
+                }
+            }
+        }
+    }
+
+    fn file(&mut self, file: &File) {
+        self.docs(0, &file.inner_docs, "//!");
+        let order = |h: &Header| match h.kind {
+            HeaderKind::Comment(_) => 0,
+            HeaderKind::Query(_) => 1,
+            HeaderKind::Version(_) => 2,
+            HeaderKind::Timeout(_) => 3,
+            HeaderKind::Start(_) => 4,
+            HeaderKind::Raw(_) => 5,
+        };
+        let mut headers: Vec<&Header> = file.headers.iter().collect();
+        headers.sort_by_key(|h| order(h));
+        for h in headers {
+            match &h.kind {
+                HeaderKind::Comment(v) => self.value_line(0, "comment ", v, ""),
+                HeaderKind::Query(q) => self.query(0, q),
+                HeaderKind::Version(v) => self.value_line(0, "version ", v, ""),
+                HeaderKind::Timeout(v) => self.value_line(0, "timeout ", v, ""),
+                HeaderKind::Start(n) => self.start(0, n.as_ref()),
+                HeaderKind::Raw(v) => self.value_line(0, "raw ", v, ""),
+            }
+        }
+        if !self.out.is_empty() && (!file.policies.is_empty() || !file.states.is_empty()) {
+            self.out.push('\n');
+        }
+        for policy in &file.policies {
+            self.line(0, &format!("policy {} {{", policy.name.text));
+            for item in &policy.items {
+                self.clause(1, item);
+            }
+            self.line(0, "}");
+            self.out.push('\n');
+        }
+        let n = file.states.len();
+        for (i, state) in file.states.iter().enumerate() {
+            let before = self.out.len();
+            self.state(0, state);
+            let multi_line = self.out[before..].trim_end_matches('\n').contains('\n');
+            if multi_line && i + 1 < n {
+                self.out.push('\n');
+            }
+        }
+    }
+
+    fn query(&mut self, indent: usize, q: &QueryLang) {
+        match q {
+            QueryLang::JsonPath(_) => self.line(indent, "query jsonpath"),
+            QueryLang::Jsonata(_) => self.line(indent, "query jsonata"),
+            QueryLang::Value(v) => self.value_line(indent, "query ", v, ""),
+        }
+    }
+
+    fn start(&mut self, indent: usize, n: Option<&Text>) {
+        match n {
+            Some(n) => self.line(indent, &format!("start {}", name(&n.text))),
+            None => self.line(indent, "start none"),
+        }
+    }
+
+    fn state(&mut self, indent: usize, s: &State) {
+        self.docs(indent, &s.docs, "///");
+        let n = name(&s.name.text);
+        let pad = "  ".repeat(indent);
+        let mut head = match &s.head {
+            Head::Task(r) => format!("task {n} {}", resource(r)),
+            Head::Pass => format!("pass {n}"),
+            Head::Wait(None) => format!("wait {n}"),
+            Head::Wait(Some((w, _))) => {
+                format!("wait {n} {}", if *w == WaitWord::Seconds { "seconds" } else { "until" })
+            }
+            Head::Choice => format!("choice {n}"),
+            Head::Parallel => format!("parallel {n}"),
+            Head::Map(None) => format!("map {n}"),
+            Head::Map(Some(_)) => format!("map {n} over"),
+            Head::Succeed => format!("succeed {n}"),
+            Head::Fail(_) => format!("fail {n}"),
+            Head::Raw(_) => format!("state {n}"),
+        };
+        let body_needed = matches!(s.head, Head::Choice | Head::Parallel | Head::Map(_));
+        let has_body = s
+            .body
+            .as_ref()
+            .is_some_and(|b| !b.clauses.is_empty() || !b.rules.is_empty() || b.else_.is_some());
+        let opener = if has_body {
+            " {"
+        } else if body_needed {
+            " {}"
+        } else {
+            ""
+        };
+        // Header operands that are values are printed through the value printer so long
+        // containers break like any other.
+        let operands: Vec<(&str, &Value)> = match &s.head {
+            Head::Wait(Some((_, v))) => vec![("", v)],
+            Head::Map(Some(v)) => vec![("", v)],
+            Head::Fail(items) => items
+                .iter()
+                .map(|(w, v)| (if *w == FailWord::Error { "error" } else { "cause" }, v))
+                .collect(),
+            Head::Raw(v) => vec![("", v)],
+            _ => Vec::new(),
+        };
+        self.out.push_str(&pad);
+        for (word, v) in &operands {
+            head.push(' ');
+            if !word.is_empty() {
+                head.push_str(word);
+                head.push(' ');
+            }
+            self.out.push_str(&head);
+            head.clear();
+            let column = width(&pad) + self.current_line_width();
+            let _ = column;
+            let col = self.current_line_width();
+            self.value(v, indent, col, width(opener));
+        }
+        self.out.push_str(&head);
+        self.out.push_str(opener);
+        self.out.push('\n');
+        if has_body {
+            if let Some(body) = &s.body {
+                self.body(indent + 1, body);
+            }
+            self.line(indent, "}");
+        }
+        if let Some(t) = &s.trans {
+            match &t.kind {
+                TransKind::Goto(target) => self.line(indent, &format!("goto {}", name(&target.text))),
+                TransKind::None => self.line(indent, "goto none"),
+                TransKind::End => self.line(indent, "end"),
+            }
+        }
+    }
+
+    fn current_line_width(&self) -> usize {
+        let start = self.out.rfind('\n').map_or(0, |i| i + 1);
+        width(&self.out[start..])
+    }
+
+    fn body(&mut self, indent: usize, body: &Body) {
+        let mut clauses: Vec<&Clause> = body.clauses.iter().collect();
+        clauses.sort_by_key(|c| clause_rank(c));
+        for c in clauses {
+            self.clause(indent, c);
+        }
+        for rule in &body.rules {
+            self.rule(indent, rule);
+        }
+        if let Some(e) = &body.else_ {
+            match &e.kind {
+                ElseKind::Goto(n) => self.line(indent, &format!("else goto {}", name(&n.text))),
+                ElseKind::None => self.line(indent, "else none"),
+                ElseKind::Block(b) => {
+                    self.line(indent, "else {");
+                    self.block(indent + 1, b);
+                    self.line(indent, "}");
+                }
+            }
+        }
+    }
+
+    fn block(&mut self, indent: usize, b: &Block) {
+        for (_, n) in &b.start {
+            self.start(indent, n.as_ref());
+        }
+        for raw in &b.raw {
+            self.value_line(indent, "raw ", raw, "");
+        }
+        for s in &b.states {
+            self.state(indent, s);
+        }
+    }
+
+    fn errors(e: &Errors) -> Value {
+        if !e.list && e.names.len() == 1 {
+            // Printed bare or quoted by the caller.
+            return Value::synthetic(ValueKind::Error);
+        }
+        Value::synthetic(ValueKind::Array(
+            e.names.iter().map(|n| Value::synthetic(ValueKind::String(n.text.clone()))).collect(),
+        ))
+    }
+
+    fn errors_text(e: &Errors) -> String {
+        if !e.list && e.names.len() == 1 {
+            return error_name(&e.names[0].text);
+        }
+        let names: Vec<String> = e.names.iter().map(|n| error_name(&n.text)).collect();
+        format!("[{}]", names.join(", "))
+    }
+
+    /// Prints `head` followed by `parts` on one line, or, when it does not fit, the parts
+    /// on continuation lines indented 4; `tail` (` {` or nothing) ends the last line.
+    fn options_line(&mut self, indent: usize, head: &str, parts: &[(String, Option<&Value>)], tail: &str) {
+        let mut one = head.to_owned();
+        for (word, v) in parts {
+            one.push(' ');
+            one.push_str(word);
+            if let Some(v) = v {
+                one.push(' ');
+                one.push_str(&inline(v));
+            }
+        }
+        one.push_str(tail);
+        if indent * 2 + width(&one) <= WIDTH || parts.is_empty() {
+            // Containers of a fitting line are inline by construction.
+            self.line(indent, &one);
+            return;
+        }
+        self.line(indent, head);
+        let n = parts.len();
+        for (i, (word, v)) in parts.iter().enumerate() {
+            let suffix = if i + 1 == n { tail } else { "" };
+            match v {
+                Some(v) => self.value_line(indent + 2, &format!("{word} "), v, suffix),
+                None => self.line(indent + 2, &format!("{word}{suffix}")),
+            }
+        }
+    }
+
+    fn clause(&mut self, indent: usize, c: &Clause) {
+        if matches!(
+            c.kind,
+            ClauseKind::Retry(_) | ClauseKind::Catch(_) | ClauseKind::Branch(_) | ClauseKind::Process { .. }
+        ) {
+            self.docs(indent, &c.docs, "///");
+        }
+        match &c.kind {
+            ClauseKind::Value(word, v) => {
+                let prefix = format!("{} ", word.as_str());
+                self.value_line(indent, &prefix, v, "");
+            }
+            ClauseKind::Query(q) => self.query(indent, q),
+            ClauseKind::Branch(b) => {
+                self.line(indent, "branch {");
+                self.block(indent + 1, b);
+                self.line(indent, "}");
+            }
+            ClauseKind::Process { iterator, modes, block } => {
+                let mut head = String::from(if *iterator { "iterator" } else { "process" });
+                for m in modes {
+                    head.push(' ');
+                    head.push_str(&m.text);
+                }
+                head.push_str(" {");
+                self.line(indent, &head);
+                self.block(indent + 1, block);
+                self.line(indent, "}");
+            }
+            ClauseKind::Reader(r, io) => self.io(indent, &format!("reader {}", resource(r)), io.as_ref()),
+            ClauseKind::Writer(r, io) => {
+                let head = match r {
+                    Some(r) => format!("writer {}", resource(r)),
+                    None => "writer".to_owned(),
+                };
+                self.io(indent, &head, io.as_ref());
+            }
+            ClauseKind::Retry(Retry::Raw(v)) => self.value_line(indent, "retry raw ", v, ""),
+            ClauseKind::Retry(Retry::Sugar { errors, options }) => {
+                let head = format!("retry {}", Self::errors_text(errors));
+                let _ = Self::errors(errors);
+                let parts: Vec<(String, Option<&Value>)> = options
+                    .iter()
+                    .map(|(o, _, v)| match (o, &v.kind) {
+                        (RetryOption::Jitter, ValueKind::String(s)) if s == "FULL" => {
+                            ("jitter full".to_owned(), None)
+                        }
+                        (RetryOption::Jitter, ValueKind::String(s)) if s == "NONE" => {
+                            ("jitter none".to_owned(), None)
+                        }
+                        _ => (o.as_str().to_owned(), Some(v)),
+                    })
+                    .collect();
+                self.options_line(indent, &head, &parts, "");
+            }
+            ClauseKind::Catch(Catch::Raw(v)) => self.value_line(indent, "catch raw ", v, ""),
+            ClauseKind::Catch(Catch::Sugar { errors, options, target }) => {
+                let head = format!("catch {}", Self::errors_text(errors));
+                let mut parts: Vec<(String, Option<&Value>)> =
+                    options.iter().map(|(o, _, v)| (o.as_str().to_owned(), Some(v))).collect();
+                match target {
+                    Target::Goto(n) => {
+                        parts.push((format!("goto {}", name(&n.text)), None));
+                        self.options_line(indent, &head, &parts, "");
+                    }
+                    Target::Block(b) => {
+                        self.options_line(indent, &head, &parts, " {");
+                        self.block(indent + 1, b);
+                        self.line(indent, "}");
+                    }
+                }
+            }
+            ClauseKind::Use(p) => self.line(indent, &format!("use {}", p.text)),
+            ClauseKind::Raw(v) => self.value_line(indent, "raw ", v, ""),
+        }
+    }
+
+    fn io(&mut self, indent: usize, head: &str, io: Option<&Io>) {
+        let Some(io) = io else {
+            self.line(indent, head);
+            return;
+        };
+        self.line(indent, &format!("{head} {{"));
+        for (_, v) in &io.config {
+            self.value_line(indent + 1, "config ", v, "");
+        }
+        for (_, v) in &io.args {
+            self.value_line(indent + 1, "args ", v, "");
+        }
+        for v in &io.raw {
+            self.value_line(indent + 1, "raw ", v, "");
+        }
+        self.line(indent, "}");
+    }
+
+    fn rule(&mut self, indent: usize, rule: &Rule) {
+        self.docs(indent, &rule.docs, "///");
+        let kw = if rule.else_if { "else if" } else { "if" };
+        match &rule.kind {
+            RuleKind::Raw(v) => self.value_line(indent, &format!("{kw} raw "), v, ""),
+            RuleKind::Sugar { cond: c, options, target } => {
+                let head = format!("{kw} {}", cond(c));
+                let mut parts: Vec<(String, Option<&Value>)> =
+                    options.iter().map(|(o, _, v)| (o.as_str().to_owned(), Some(v))).collect();
+                match target {
+                    Target::Goto(n) => {
+                        parts.push((format!("goto {}", name(&n.text)), None));
+                        self.options_line(indent, &head, &parts, "");
+                    }
+                    Target::Block(b) => {
+                        self.options_line(indent, &head, &parts, " {");
+                        self.block(indent + 1, b);
+                        self.line(indent, "}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The text of a resource.
+pub(crate) fn resource(r: &Resource) -> String {
+    match &r.kind {
+        ResourceKind::Service { sdk, service, action, suffix } => {
+            let mut out = String::new();
+            if *sdk {
+                out.push_str("sdk ");
+            }
+            out.push_str(service);
+            out.push('.');
+            out.push_str(action);
+            if let Some(suffix) = suffix {
+                out.push(' ');
+                out.push_str(suffix);
+            }
+            out
+        }
+        ResourceKind::Literal { word, text } => {
+            let w = match word {
+                LiteralWord::Lambda => "lambda",
+                LiteralWord::Activity => "activity",
+                LiteralWord::Resource => "resource",
+            };
+            format!("{w} {}", quoted(text))
+        }
+    }
+}
+
+/// The text of a condition.
+pub(crate) fn cond(c: &Cond) -> String {
+    match &c.kind {
+        CondKind::And(items) | CondKind::Or(items) => {
+            let and = matches!(c.kind, CondKind::And(_));
+            if items.len() < 2 {
+                let inner: Vec<String> = items.iter().map(cond).collect();
+                return format!("{}({})", if and { "all" } else { "any" }, inner.join(", "));
+            }
+            let parts: Vec<String> = items
+                .iter()
+                .map(|item| {
+                    let needs_parens = match &item.kind {
+                        CondKind::And(inner) => inner.len() >= 2 && and,
+                        CondKind::Or(inner) => inner.len() >= 2,
+                        _ => false,
+                    };
+                    if needs_parens {
+                        format!("({})", cond(item))
+                    } else {
+                        cond(item)
+                    }
+                })
+                .collect();
+            parts.join(if and { " and " } else { " or " })
+        }
+        CondKind::Not(inner) => {
+            let needs_parens = matches!(&inner.kind, CondKind::And(i) | CondKind::Or(i) if i.len() >= 2);
+            if needs_parens {
+                format!("not ({})", cond(inner))
+            } else {
+                format!("not {}", cond(inner))
+            }
+        }
+        CondKind::Compare { type_word, path, op, operand } => {
+            let tw = type_word.map(|t| format!("{} ", t.as_str())).unwrap_or_default();
+            format!("{tw}{} {} {}", path.text, op.as_str(), inline(operand))
+        }
+        CondKind::Is { path, negated, test } => {
+            format!("{} is {}{}", path.text, if *negated { "not " } else { "" }, test.as_str())
+        }
+        CondKind::Literal(v) => inline(v),
+    }
+}
+
+/// The position of a clause in dsl.md §5 order.
+fn clause_rank(c: &Clause) -> u8 {
+    match &c.kind {
+        ClauseKind::Value(w, _) => match w {
+            Word::Comment => 1,
+            Word::Credentials => 3,
+            Word::Input => 4,
+            Word::Args => 6,
+            Word::Each => 7,
+            Word::Batch => 8,
+            Word::Concurrency => 9,
+            Word::TolerancePercent => 10,
+            Word::TolerateCount => 11,
+            Word::Label => 12,
+            Word::Result => 16,
+            Word::Timeout => 17,
+            Word::Heartbeat => 18,
+            Word::Select => 19,
+            Word::Into => 20,
+            Word::Output => 21,
+            Word::Assign => 22,
+        },
+        ClauseKind::Query(_) => 2,
+        ClauseKind::Reader(..) => 5,
+        ClauseKind::Branch(_) => 13,
+        ClauseKind::Process { .. } => 14,
+        ClauseKind::Writer(..) => 15,
+        ClauseKind::Retry(_) | ClauseKind::Catch(_) | ClauseKind::Use(_) => 23,
+        ClauseKind::Raw(_) => 24,
+    }
+}
