@@ -1,0 +1,113 @@
+//! Lints: warning-level rules over a control-flow graph of a checked definition.
+//!
+//! `aslc_ir` decides whether AWS accepts a definition; this crate reports what AWS accepts
+//! but is almost certainly a mistake: loops with no way out, Choice states that can fail
+//! with `States.NoChoiceMatched`, retriers that can never run, Lambda tasks without the
+//! transient-error retrier, paths that read a field no predecessor produced, variables read
+//! before they are assigned. (Express compatibility and the service limits are checked by
+//! `aslc_ir`, which knows the workflow type from its `CheckOptions`.)
+//!
+//! ```text
+//! Definition (IR) ──Cfg::build──▶ Cfg ──▶ LintCtx ──every enabled rule──▶ Vec<Diagnostic>
+//! ```
+//! The [`Cfg`] is built once per definition and shared by every rule through the
+//! [`LintCtx`]; rules never mutate the IR or depend on each other.
+//!
+//! # Rules
+//! [`all_rules`] lists the lints (code, level, docs). Codes are the rule ids of the ASL
+//! reference where it defines the lint (`S-NO-EXIT`, `C-NO-DEFAULT`, `R-RETRY-LAMBDA`, …);
+//! lints the reference has no id for use the `L-` prefix (`L-PATH-ABSENT`). Lints
+//! default to their level (mostly warnings); a few noisy analyses are off until
+//! selected (see [`default_enabled`]).
+//!
+//! # Configuration
+//! [`LintConfig`] selects rules like ruff's `--select`/`--ignore`: a selector is a code or
+//! a prefix ending at a `-` (`R-EXP` selects every `R-EXP-…` rule), or `ALL`. The most
+//! specific selector wins; on a tie `ignore` wins. An `aslc.toml` (or the `[tool.aslc]`
+//! table of another file) configures it:
+//!
+//! ```toml
+//! [lint]
+//! select = ["ALL"]                 # default: every rule that is on by default
+//! ignore = ["R-EXP", "V-UNUSED"]
+//! workflow-type = "express"        # default: standard (for the checker's Express rules)
+//!
+//! [lint.severity]
+//! S-NO-EXIT = "error"              # "error", "warning", "info" or "off"
+//! ```
+//!
+//! ```
+//! use aslc_lints::{lint, LintConfig};
+//!
+//! let text = r#"{ "StartAt": "A", "States": { "A": { "Type": "Pass", "Next": "A" },
+//!                 "B": { "Type": "Succeed" } } }"#;
+//! let node = aslc_syntax::json::parse(text, aslc_source::FileId(0)).node.unwrap();
+//! let checked = aslc_ir::check(&node, aslc_source::FileId(0), &Default::default());
+//! let config = LintConfig::from_toml("[lint]\nselect = [\"S-NO-EXIT\"]").unwrap();
+//! let diagnostics = lint(checked.definition.as_ref().unwrap(), &config);
+//! assert_eq!(diagnostics[0].code, "S-NO-EXIT");
+//! ```
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod cfg;
+mod code;
+mod config;
+mod context;
+pub mod dot;
+mod errors;
+mod registry;
+mod resource;
+mod rules;
+mod shape;
+#[cfg(test)]
+mod testing;
+mod vars;
+
+use aslc_ir::rules::Rule;
+use aslc_ir::Definition;
+use aslc_source::Diagnostic;
+
+pub use cfg::{Cfg, CfgNode, Edge, ScopeNodes};
+pub use config::{ConfigError, LintConfig, RuleSeverity};
+pub use context::LintCtx;
+
+/// Every lint, sorted by code (the validation rules are in `aslc_ir::rules::all_rules`).
+pub fn all_rules() -> Vec<&'static Rule> {
+    let mut rules: Vec<&'static Rule> = rules::LINTS.iter().map(|lint| lint.rule).collect();
+    rules.sort_by_key(|rule| rule.code);
+    rules
+}
+
+/// Whether a lint runs when no `select` names it: every lint except the opt-in analyses.
+pub fn default_enabled(code: &str) -> bool {
+    rules::LINTS.iter().find(|lint| lint.rule.code == code).is_some_and(|lint| lint.default_enabled)
+}
+
+/// Runs every enabled lint on `def` and returns the diagnostics, sorted by position and
+/// with the configured severities applied.
+pub fn lint(def: &Definition, config: &LintConfig) -> Vec<Diagnostic> {
+    let cfg = Cfg::build(def);
+    lint_with_cfg(def, &cfg, config)
+}
+
+/// Like [`lint`], with a graph the caller already built (the language server keeps one).
+pub fn lint_with_cfg(def: &Definition, cfg: &Cfg, config: &LintConfig) -> Vec<Diagnostic> {
+    let ctx = LintCtx::new(def, cfg, config);
+    let mut acc = Vec::new();
+    for lint in rules::LINTS {
+        if !config.is_enabled(lint.rule.code, lint.default_enabled) {
+            continue;
+        }
+        let Some(severity) = config.severity_of(lint.rule.code, lint.rule.level.severity()) else {
+            continue;
+        };
+        let before = acc.len();
+        (lint.check)(&ctx, &mut acc);
+        for diagnostic in &mut acc[before..] {
+            diagnostic.severity = severity;
+        }
+    }
+    acc.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    acc
+}

@@ -1,0 +1,3 @@
+//! Data flow: paths that read what no path into the state provides.
+
+pub(crate) mod path_absent;
