@@ -476,6 +476,7 @@ impl Raiser {
         _unused: &[()],
     ) -> State {
         let kind = kind.unwrap_or(Kindof::Pass);
+        let fail_order = |w: &FailWord| usize::from(*w == FailWord::Cause);
         let members = node.as_object().unwrap_or(&[]);
         let jsonata = state_jsonata(node, self.top_jsonata);
         let ctx = Ctx { jsonata, in_result: false };
@@ -729,6 +730,8 @@ impl Raiser {
         if kind == Kindof::Choice && !taken.contains(&"Default") {
             else_ = Some(Else { kind: ElseKind::None, range: TextRange::default() });
         }
+        // ASL emits `Retry` before `Catch` whatever their order in the source.
+        clauses.sort_by_key(|c| usize::from(matches!(c.kind, ClauseKind::Catch(_))));
         if !raw.is_empty() {
             clauses.push(clause(ClauseKind::Raw(object(raw))));
         }
@@ -757,7 +760,10 @@ impl Raiser {
             Kindof::Parallel => Head::Parallel,
             Kindof::Map => Head::Map(over),
             Kindof::Succeed => Head::Succeed,
-            Kindof::Fail => Head::Fail(fail_ops),
+            Kindof::Fail => {
+                fail_ops.sort_by_key(|(w, _)| fail_order(w));
+                Head::Fail(fail_ops)
+            }
         };
         let body = Body { clauses, rules, else_, range: TextRange::default() };
         State {

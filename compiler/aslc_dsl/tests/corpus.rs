@@ -1,0 +1,85 @@
+//! Round trip over the shared corpus (`../shared/corpus/real/` and `feature-tests/`):
+//! ASL → DSL → ASL gives the same JSON value, a second decompile is byte-identical, and the
+//! decompiler's verification fallback never fires. One named test per definition.
+
+use std::path::{Path, PathBuf};
+
+use aslc_source::FileId;
+use libtest_mimic::{Arguments, Failed, Trial};
+
+fn corpus_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            collect(&path, out);
+        } else if path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+}
+
+fn round_trip(path: &Path) -> Result<(), Failed> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
+    let parsed = aslc_syntax::json::parse(&text, FileId(0));
+    let Some(original) = parsed.node else {
+        // Not JSON: nothing to round-trip (the reader's own tests cover it).
+        return Ok(());
+    };
+    if original.as_object().is_none() {
+        return Ok(());
+    }
+    let (dsl, stats) = aslc_dsl::decompile_with_stats(&original).ok_or("not an object")?;
+    if stats.verification_fallbacks > 0 {
+        return Err(
+            format!("the verification fallback fired {} times\n{dsl}", stats.verification_fallbacks).into()
+        );
+    }
+    let compiled = aslc_dsl::compile(&dsl, FileId(1));
+    if compiled.has_errors() {
+        return Err(
+            format!("the decompiled text does not compile: {:#?}\n{dsl}", compiled.diagnostics).into()
+        );
+    }
+    let node = compiled.node.ok_or("no tree")?;
+    if !aslc_dsl::same(&node, &original) {
+        return Err(
+            format!("ASL → DSL → ASL changed the definition\n{dsl}\n{}", aslc_dsl::print_asl(&node)).into()
+        );
+    }
+    let again = aslc_dsl::decompile(&node).ok_or("not an object")?;
+    if again != dsl {
+        return Err(format!("a second decompile differs\n--- first\n{dsl}\n--- second\n{again}").into());
+    }
+    Ok(())
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let root = corpus_dir();
+    let mut files = Vec::new();
+    for sub in ["real", "templates", "feature-tests"] {
+        collect(&root.join(sub), &mut files);
+    }
+    assert!(
+        files.len() > 600,
+        "the shared corpus is missing: found {} definitions under {}",
+        files.len(),
+        root.display()
+    );
+    let trials = files
+        .into_iter()
+        .map(|path| {
+            let name = path.strip_prefix(&root).unwrap_or(&path).display().to_string();
+            Trial::test(name, move || round_trip(&path))
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit();
+}
