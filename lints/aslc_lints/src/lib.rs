@@ -17,8 +17,8 @@
 //! [`all_rules`] lists the lints (code, level, docs). Codes are the rule ids of the ASL
 //! reference where it defines the lint (`S-NO-EXIT`, `C-NO-DEFAULT`, `R-RETRY-LAMBDA`, …);
 //! lints the reference has no id for use the `L-` prefix (`L-PATH-ABSENT`). Lints
-//! default to their level (mostly warnings); a few noisy analyses are off until
-//! selected (see [`default_enabled`]).
+//! default to their level (mostly warnings); a few analyses that report intended code
+//! too are off until selected (see [`default_enabled`]).
 //!
 //! # Configuration
 //! [`LintConfig`] selects rules like ruff's `--select`/`--ignore`: a selector is a code or

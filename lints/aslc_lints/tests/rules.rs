@@ -146,7 +146,7 @@ fn doc_examples_fire_and_fixes_are_clean() {
 fn default_set_and_opt_in_rules() {
     let opt_in: Vec<&str> =
         all_rules().iter().filter(|r| !aslc_lints::default_enabled(r.code)).map(|r| r.code).collect();
-    assert_eq!(opt_in, ["L-CATCH-ALL-MISSING", "L-ERROR-ESCAPES"]);
+    assert_eq!(opt_in, ["L-CATCH-ALL-MISSING", "L-ERROR-ESCAPES", "L-PASS-NOOP"]);
 }
 
 #[test]

@@ -44,6 +44,6 @@ lints! {
     hygiene::unused_nested;
     hygiene::inner_ql_ignored;
     hygiene::payload_limit;
-    hygiene::pass_noop;
+    hygiene::pass_noop, off;
     hygiene::dmap_concurrency;
 }

@@ -13,7 +13,9 @@ declare_lint! {
     /// `OutputPath`, `ResultPath`, `Output` or `Assign`; a `Comment` at most), has a
     /// `Next`, is not `StartAt`, and is entered only through `Next` transitions. Pass
     /// states that a Choice rule, a `Default` or a `Catch` lead to are not reported:
-    /// there an empty Pass names an outcome ("Skip", "NothingToDo").
+    /// there an empty Pass names an outcome ("Skip", "NothingToDo"). Off unless selected:
+    /// real workflows use such states as milestones in the console's graph ("Ingestion
+    /// Complete", "Clean-Up").
     ///
     /// The reference names no rule for this; it is an aslc lint on states.md §3.
     ///
