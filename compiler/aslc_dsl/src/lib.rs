@@ -90,3 +90,40 @@ pub fn decompile_with_stats(root: &Node) -> Option<(String, RaiseStats)> {
     let (file, stats) = raise::raise(root)?;
     Some((print::print(&file), stats))
 }
+
+/// The result of formatting a `.asld` file.
+#[derive(Debug)]
+pub struct Formatted {
+    /// The canonical text, `None` when the file has syntax errors (it is left alone then).
+    pub text: Option<String>,
+    /// The parser's diagnostics.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Formats `.asld` text in the canonical layout (dsl.md §10), keeping `//` and `/* */`
+/// comments and single blank lines; states are never reordered and policies stay as
+/// written. A file with errors is not formatted.
+pub fn fmt(text: &str, file: FileId) -> Formatted {
+    let parsed = parse(text, file);
+    if parsed.diagnostics.iter().any(Diagnostic::is_error) {
+        return Formatted { text: None, diagnostics: parsed.diagnostics };
+    }
+    let mut ignored = Vec::new();
+    let comments = lexer::lex(text, file, &mut ignored)
+        .into_iter()
+        .filter(|t| matches!(t.kind, lexer::Kind::LineComment | lexer::Kind::BlockComment))
+        .map(|t| t.range)
+        .collect();
+    let out = print::print_with_comments(&parsed.file, text, comments);
+    Formatted { text: Some(out), diagnostics: parsed.diagnostics }
+}
+
+/// Writes an ASL definition read from JSON or YAML in the canonical ASL layout: members in
+/// the stable order of each state type, 2-space indent, numbers as written. It goes through
+/// the DSL (decompile, then compile), which keeps every member and value; `None` when the
+/// root is not an object.
+pub fn format_asl(root: &Node) -> Option<String> {
+    let text = decompile(root)?;
+    let compiled = compile(&text, FileId(0));
+    compiled.node.map(|node| print_asl(&node))
+}

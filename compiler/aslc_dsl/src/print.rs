@@ -7,6 +7,7 @@
 //! comma; a rule or catch that does not fit moves its options and target to continuation
 //! lines indented 4.
 
+use aslc_source::TextRange;
 use aslc_syntax::write_json_string;
 
 use crate::ast::*;
@@ -17,13 +18,36 @@ pub const WIDTH: usize = 100;
 
 /// Prints `file` in the canonical layout.
 pub fn print(file: &File) -> String {
-    let mut p = Printer { out: String::new() };
+    let mut p =
+        Printer { out: String::new(), src: "", comments: Vec::new(), emitted: Vec::new(), last_end: 0 };
     p.file(file);
     p.out
 }
 
-struct Printer {
+/// Prints `file`, parsed from `src`, in the canonical layout, keeping the `//` and `/* */`
+/// comments of `comments` (sorted ranges into `src`) and the single blank lines the author
+/// wrote between items.
+pub(crate) fn print_with_comments(file: &File, src: &str, comments: Vec<TextRange>) -> String {
+    let emitted = vec![false; comments.len()];
+    let mut p = Printer { out: String::new(), src, comments, emitted, last_end: 0 };
+    p.file(file);
+    p.flush_comments(u32::MAX, 0);
+    if p.out.ends_with("\n\n") {
+        p.out.pop();
+    }
+    p.out
+}
+
+struct Printer<'s> {
     out: String,
+    /// The text being formatted (empty when printing a decompiled tree).
+    src: &'s str,
+    /// The comments of `src`, in source order.
+    comments: Vec<TextRange>,
+    /// Which comments are placed.
+    emitted: Vec<bool>,
+    /// Where the last placed item or comment ended in `src`.
+    last_end: u32,
 }
 
 /// A name: bare when identifier-shaped and not a hard keyword, else a JSON string.
@@ -105,7 +129,114 @@ fn width(text: &str) -> usize {
     text.chars().count()
 }
 
-impl Printer {
+impl Printer<'_> {
+    /// Whether the author left a blank line between `from` and `to`.
+    fn blank_between(&self, from: u32, to: u32) -> bool {
+        let gap = self.src.get(from as usize..to as usize).unwrap_or("");
+        let mut newlines = 0;
+        for c in gap.chars() {
+            if c == '\n' {
+                newlines += 1;
+                if newlines >= 2 {
+                    return true;
+                }
+            } else if !c.is_whitespace() {
+                newlines = 0;
+            }
+        }
+        false
+    }
+
+    fn blank_line(&mut self) {
+        if !self.out.is_empty() && !self.out.ends_with("\n\n") {
+            self.out.push('\n');
+        }
+    }
+
+    /// Places the unplaced comments that start in `from..to` on lines of their own.
+    fn emit_window(&mut self, from: u32, to: u32, indent: usize) {
+        for i in 0..self.comments.len() {
+            let range = self.comments[i];
+            if self.emitted[i] || range.start() < from || range.start() >= to {
+                continue;
+            }
+            // A comment on the line where the window opens trails the item before it.
+            let on_open_line = from > 0
+                && !self.src.get(from as usize..range.start() as usize).unwrap_or("\n").contains('\n');
+            if on_open_line && to != u32::MAX && from != 0 && self.comments_window_is_item(from) {
+                continue;
+            }
+            self.emitted[i] = true;
+            let text = self.src.get(range.as_usize()).unwrap_or("").to_owned();
+            if self.blank_between(self.last_end, range.start()) {
+                self.blank_line();
+            }
+            for line in text.split('\n') {
+                self.line(indent, line.trim_end_matches('\r').trim_start_matches([' ', '\t']));
+            }
+            self.last_end = self.last_end.max(range.end());
+        }
+    }
+
+    /// Whether `offset` is the end of a printed item (so same-line comments trail it).
+    fn comments_window_is_item(&self, offset: u32) -> bool {
+        offset <= self.last_end
+            || self.src.as_bytes().get(offset as usize - 1).is_some_and(|b| !b.is_ascii_whitespace())
+    }
+
+    /// Places the comments before `offset`.
+    fn flush_comments(&mut self, offset: u32, indent: usize) {
+        self.emit_window(0, offset, indent);
+    }
+
+    /// Appends the comments on the source line after `end` to the last output line.
+    fn trailing(&mut self, end: u32) {
+        let line_end = self
+            .src
+            .get(end as usize..)
+            .and_then(|rest| rest.find('\n'))
+            .map_or(self.src.len(), |i| end as usize + i);
+        for i in 0..self.comments.len() {
+            let range = self.comments[i];
+            if self.emitted[i]
+                || (range.start() as usize) < end as usize
+                || range.start() as usize >= line_end
+            {
+                continue;
+            }
+            let text = self.src.get(range.as_usize()).unwrap_or("").trim_end_matches('\r').to_owned();
+            if text.contains('\n') || !self.out.ends_with('\n') {
+                continue;
+            }
+            self.emitted[i] = true;
+            self.out.pop();
+            self.out.push(' ');
+            self.out.push_str(&text);
+            self.out.push('\n');
+            self.last_end = self.last_end.max(range.end());
+        }
+    }
+
+    /// Before an item that starts at `start`: its leading comments and blank line.
+    fn before(&mut self, range: TextRange, indent: usize) {
+        if self.src.is_empty() || range == TextRange::default() {
+            return;
+        }
+        self.flush_comments(range.start(), indent);
+        if self.blank_between(self.last_end, range.start()) {
+            self.blank_line();
+        }
+        self.last_end = self.last_end.max(range.start());
+    }
+
+    /// After an item that ended at `end`.
+    fn after(&mut self, range: TextRange) {
+        if !self.src.is_empty() && range != TextRange::default() {
+            self.last_end = self.last_end.max(range.end());
+            self.trailing(range.end());
+        }
+    }
+
     fn line(&mut self, indent: usize, text: &str) {
         for _ in 0..indent {
             self.out.push_str("  ");
@@ -191,6 +322,7 @@ impl Printer {
         let mut headers: Vec<&Header> = file.headers.iter().collect();
         headers.sort_by_key(|h| order(h));
         for h in headers {
+            self.before(h.range, 0);
             match &h.kind {
                 HeaderKind::Comment(v) => self.value_line(0, "comment ", v, ""),
                 HeaderKind::Query(q) => self.query(0, q),
@@ -199,25 +331,33 @@ impl Printer {
                 HeaderKind::Start(n) => self.start(0, n.as_ref()),
                 HeaderKind::Raw(v) => self.value_line(0, "raw ", v, ""),
             }
+            self.after(h.range);
         }
         if !self.out.is_empty() && (!file.policies.is_empty() || !file.states.is_empty()) {
             self.out.push('\n');
         }
         for policy in &file.policies {
+            self.before(policy.range, 0);
             self.line(0, &format!("policy {} {{", policy.name.text));
             for item in &policy.items {
                 self.clause(1, item);
             }
+            if policy.range != TextRange::default() {
+                self.flush_comments(policy.range.end().saturating_sub(1), 1);
+            }
             self.line(0, "}");
-            self.out.push('\n');
+            self.after(policy.range);
+            self.blank_line();
         }
         let n = file.states.len();
         for (i, state) in file.states.iter().enumerate() {
             let before = self.out.len();
             self.state(0, state);
             let multi_line = self.out[before..].trim_end_matches('\n').contains('\n');
-            if multi_line && i + 1 < n {
-                self.out.push('\n');
+            // The decompiler separates multi-line states; `fmt` keeps the author's blank
+            // lines instead (the `before` hook), as the examples of dsl.md §4 do.
+            if multi_line && i + 1 < n && self.src.is_empty() {
+                self.blank_line();
             }
         }
     }
@@ -238,6 +378,8 @@ impl Printer {
     }
 
     fn state(&mut self, indent: usize, s: &State) {
+        let start = s.docs.first().map_or(s.range, |d| d.range.cover(s.range));
+        self.before(start, indent);
         self.docs(indent, &s.docs, "///");
         let n = name(&s.name.text);
         let pad = "  ".repeat(indent);
@@ -300,16 +442,21 @@ impl Printer {
         if has_body {
             if let Some(body) = &s.body {
                 self.body(indent + 1, body);
+                if body.range != TextRange::default() {
+                    self.flush_comments(body.range.end().saturating_sub(1), indent + 1);
+                }
             }
             self.line(indent, "}");
         }
         if let Some(t) = &s.trans {
+            self.before(t.range, indent);
             match &t.kind {
                 TransKind::Goto(target) => self.line(indent, &format!("goto {}", name(&target.text))),
                 TransKind::None => self.line(indent, "goto none"),
                 TransKind::End => self.line(indent, "end"),
             }
         }
+        self.after(s.range);
     }
 
     fn current_line_width(&self) -> usize {
@@ -321,12 +468,30 @@ impl Printer {
         let mut clauses: Vec<&Clause> = body.clauses.iter().collect();
         clauses.sort_by_key(|c| clause_rank(c));
         for c in clauses {
-            self.clause(indent, c);
+            if !self.src.is_empty() && c.range != TextRange::default() {
+                // The comments between the clause before this one in the source and this
+                // one move with it.
+                let start = c.docs.first().map_or(c.range.start(), |d| d.range.start());
+                let lower = body
+                    .clauses
+                    .iter()
+                    .map(|o| o.range.end())
+                    .filter(|&end| end <= start)
+                    .max()
+                    .unwrap_or(body.range.start());
+                self.emit_window(lower, start, indent);
+                if self.blank_between(self.last_end, start) {
+                    self.blank_line();
+                }
+                self.last_end = self.last_end.max(start);
+            }
+            self.clause_placed(indent, c);
         }
         for rule in &body.rules {
             self.rule(indent, rule);
         }
         if let Some(e) = &body.else_ {
+            self.before(e.range, indent);
             match &e.kind {
                 ElseKind::Goto(n) => self.line(indent, &format!("else goto {}", name(&n.text))),
                 ElseKind::None => self.line(indent, "else none"),
@@ -336,6 +501,7 @@ impl Printer {
                     self.line(indent, "}");
                 }
             }
+            self.after(e.range);
         }
     }
 
@@ -399,6 +565,18 @@ impl Printer {
     }
 
     fn clause(&mut self, indent: usize, c: &Clause) {
+        let start = c.docs.first().map_or(c.range, |d| d.range.cover(c.range));
+        self.before(start, indent);
+        self.clause_placed(indent, c);
+    }
+
+    /// A clause whose leading comments are already placed.
+    fn clause_placed(&mut self, indent: usize, c: &Clause) {
+        self.clause_inner(indent, c);
+        self.after(c.range);
+    }
+
+    fn clause_inner(&mut self, indent: usize, c: &Clause) {
         if matches!(
             c.kind,
             ClauseKind::Retry(_) | ClauseKind::Catch(_) | ClauseKind::Branch(_) | ClauseKind::Process { .. }
@@ -494,6 +672,13 @@ impl Printer {
     }
 
     fn rule(&mut self, indent: usize, rule: &Rule) {
+        let start = rule.docs.first().map_or(rule.range, |d| d.range.cover(rule.range));
+        self.before(start, indent);
+        self.rule_inner(indent, rule);
+        self.after(rule.range);
+    }
+
+    fn rule_inner(&mut self, indent: usize, rule: &Rule) {
         self.docs(indent, &rule.docs, "///");
         let kw = if rule.else_if { "else if" } else { "if" };
         match &rule.kind {
@@ -573,7 +758,11 @@ pub(crate) fn cond(c: &Cond) -> String {
             parts.join(if and { " and " } else { " or " })
         }
         CondKind::Not(inner) => {
-            let needs_parens = matches!(&inner.kind, CondKind::And(i) | CondKind::Or(i) if i.len() >= 2);
+            let needs_parens = match &inner.kind {
+                CondKind::And(i) | CondKind::Or(i) => i.len() >= 2,
+                CondKind::Not(_) | CondKind::Literal(_) => false,
+                CondKind::Compare { .. } | CondKind::Is { .. } => true,
+            };
             if needs_parens {
                 format!("not ({})", cond(inner))
             } else {

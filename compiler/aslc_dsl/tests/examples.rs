@@ -68,3 +68,29 @@ fn decompiling_the_compiled_examples_is_stable() {
         }
     }
 }
+
+#[test]
+fn examples_are_formatted_canonically() {
+    for stem in ["1-order-saga", "2-approval", "3-etl", "4-fanout", "5-jsonata", "6-router", "7-legacy"] {
+        let text = read(&format!("{stem}.asld"));
+        let formatted = aslc_dsl::fmt(&text, FileId(0)).text.expect("the example has no errors");
+        assert_eq!(formatted, text, "{stem}: fmt changed a canonical file");
+    }
+}
+
+#[test]
+fn fmt_keeps_comments_and_is_idempotent() {
+    let text = "//! Top.\ntimeout 60 // seconds\n\n// Before the first state.\npass A {\n  // about the result\n  result { a: 1 } /* inline */\n  comment \"x\"\n}\n\n\n// Trailing.\n";
+    let once = aslc_dsl::fmt(text, FileId(0)).text.expect("formats");
+    for comment in
+        ["// seconds", "// Before the first state.", "// about the result", "/* inline */", "// Trailing."]
+    {
+        assert!(once.contains(comment), "lost {comment}:\n{once}");
+    }
+    assert!(once.find("comment \"x\"") < once.find("result"), "clauses are sorted:\n{once}");
+    let twice = aslc_dsl::fmt(&once, FileId(0)).text.expect("formats");
+    assert_eq!(once, twice);
+    let a = aslc_dsl::compile(text, FileId(0)).node.expect("tree");
+    let b = aslc_dsl::compile(&once, FileId(0)).node.expect("tree");
+    assert!(aslc_dsl::same(&a, &b));
+}
