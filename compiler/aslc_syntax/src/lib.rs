@@ -6,9 +6,11 @@
 //! problem of a file in one run.
 #![warn(missing_docs)]
 
+pub mod cfn;
 pub mod json;
 mod node;
 mod offset_map;
+pub mod yaml;
 
 pub use node::{write_json_string, Member, Node, NodeValue, Str};
 pub use offset_map::OffsetMap;
