@@ -1,1 +1,63 @@
-fn main() {}
+//! `aslc`: the command-line entry point. Parses arguments with clap and dispatches to
+//! one module per subcommand under `cmd/`. Only this package knows clap, terminals and
+//! exit codes.
+
+mod cmd;
+mod driver;
+mod output;
+mod registry;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Checker, compiler and tooling for the Amazon States Language (AWS Step Functions).
+#[derive(Parser)]
+#[command(name = "aslc", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check ASL definitions and CloudFormation/SAM templates against the ASL spec.
+    Check(cmd::check::CheckArgs),
+    /// List every rule: code, default level and summary.
+    Rules(cmd::rules::RulesArgs),
+    /// Print the documentation of a rule.
+    Explain(cmd::explain::ExplainArgs),
+    /// Write the rule reference (`docs/rules/`): one page per rule and an index.
+    #[command(hide = true)]
+    GenerateDocs(cmd::explain::GenerateDocsArgs),
+}
+
+/// Exit codes: 0 clean, 1 error-level diagnostics, 2 usage, I/O or internal failure.
+pub(crate) mod exit {
+    pub const CLEAN: u8 = 0;
+    pub const FAILED: u8 = 1;
+    pub const USAGE: u8 = 2;
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { exit::USAGE } else { exit::CLEAN });
+        }
+    };
+    let code = match cli.command {
+        Command::Check(args) => cmd::check::run(args),
+        Command::Rules(args) => cmd::rules::run(args),
+        Command::Explain(args) => cmd::explain::run(args),
+        Command::GenerateDocs(args) => cmd::explain::generate_docs(args),
+    };
+    match code {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(exit::USAGE)
+        }
+    }
+}

@@ -50,7 +50,7 @@ pub struct Rule {
     pub doc: &'static str,
     /// AWS's `ValidateStateMachineDefinition` code for the same finding, if any.
     pub aws_code: Option<&'static str>,
-    /// The spec file that defines the rule.
+    /// The spec file that defines the rule, or `aslc` for rules of aslc's own.
     pub spec: &'static str,
 }
 
@@ -160,18 +160,4 @@ impl Rule {
         }
         out
     }
-}
-
-/// The index page of `docs/rules/`: one table row per rule.
-pub fn markdown_index() -> String {
-    let mut out = String::from("# Rules\n\nEvery rule `aslc check` reports, generated from the rule registry (`aslc rules`).\nRun `aslc explain CODE` for a rule's page.\n\n| code | level | summary |\n| --- | --- | --- |\n");
-    for rule in all_rules() {
-        out.push_str(&format!(
-            "| [`{0}`]({0}.md) | {1} | {2} |\n",
-            rule.code,
-            rule.level.as_str(),
-            rule.summary.replace('|', "\\|")
-        ));
-    }
-    out
 }

@@ -1,0 +1,293 @@
+//! From paths on the command line to checked definitions: reading files (and stdin),
+//! telling definitions from templates, and running the checker on each state machine.
+
+use std::path::{Path, PathBuf};
+
+use aslc_ir::{CheckOptions, WorkflowType};
+use aslc_render::SourceFiles;
+use aslc_source::{Diagnostic, FileId};
+use aslc_syntax::Node;
+
+/// How a file's text is read.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Syntax {
+    Json,
+    Yaml,
+}
+
+/// What a run checks and how.
+pub struct Options {
+    /// `--workflow-type`, overriding a template's type.
+    pub workflow_type: Option<WorkflowType>,
+    /// Which lints run and how severe each rule is.
+    pub lint: aslc_lints::LintConfig,
+}
+
+/// Checks one definition tree: the spec rules, then the lints, then the configured
+/// selection and severities.
+fn check_definition(
+    node: &Node,
+    file: FileId,
+    workflow_type: WorkflowType,
+    source_chars: Option<usize>,
+    options: &Options,
+) -> Vec<Diagnostic> {
+    let check_options = CheckOptions { workflow_type, source_chars };
+    let checked = aslc_ir::check(node, file, &check_options);
+    let mut diagnostics = checked.diagnostics;
+    if let Some(def) = &checked.definition {
+        let mut config = options.lint.clone();
+        config.workflow_type = workflow_type;
+        diagnostics.extend(aslc_lints::lint(def, &config));
+    }
+    options.lint.apply(&mut diagnostics);
+    diagnostics
+}
+
+/// The result of checking every input.
+pub struct Report {
+    pub sources: SourceFiles,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Number of state machines checked.
+    pub machines: usize,
+    /// Definition files checked on their own, by path: a template's `DefinitionUri` naming
+    /// one of them replaces that check with one that knows the substitutions.
+    standalone: Vec<(PathBuf, FileId)>,
+}
+
+/// Whether `path`'s name marks it as ASL whatever its content (`*.asl.json`, `*.asl.yaml`).
+fn is_asl_name(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".asl.json") || lower.ends_with(".asl.yaml") || lower.ends_with(".asl.yml")
+}
+
+/// The syntax a file's extension implies, if it is one aslc reads.
+pub fn syntax_of(path: &Path) -> Option<Syntax> {
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("json") => Some(Syntax::Json),
+        Some("yaml" | "yml" | "template") => Some(Syntax::Yaml),
+        _ => None,
+    }
+}
+
+/// Collects the files to check: files as given, directories walked for ASL definitions
+/// and templates (other JSON/YAML files in a walked directory are skipped when they hold
+/// no state machine).
+pub fn collect(paths: &[PathBuf]) -> std::io::Result<Vec<(PathBuf, bool)>> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            out.push((path.clone(), true));
+        } else if path.is_dir() {
+            walk(path, &mut out)?;
+        } else {
+            out.push((path.clone(), true));
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> =
+        std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') || name == "node_modules" || name == "target" {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if syntax_of(&path).is_some() {
+            // Explicit ASL names are always checked; other JSON/YAML only if they hold a
+            // state machine.
+            out.push((path.clone(), is_asl_name(&path)));
+        }
+    }
+    Ok(())
+}
+
+/// Reads and checks every input.
+pub fn run(
+    inputs: &[(PathBuf, bool)],
+    stdin_name: Option<&str>,
+    options: &Options,
+) -> Result<Report, String> {
+    let mut report =
+        Report { sources: SourceFiles::new(), diagnostics: Vec::new(), machines: 0, standalone: Vec::new() };
+    for (path, explicit) in inputs {
+        let (name, bytes, syntax) = if path.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
+            let name = stdin_name.unwrap_or("<stdin>").to_string();
+            let syntax = stdin_name.map(Path::new).and_then(syntax_of).unwrap_or_else(|| sniff(&bytes));
+            (name, bytes, syntax)
+        } else {
+            let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+            let syntax = syntax_of(path).unwrap_or_else(|| sniff(&bytes));
+            (path.display().to_string(), bytes, syntax)
+        };
+        check_file(&mut report, path, name, bytes, syntax, *explicit, options);
+    }
+    report.diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Ok(report)
+}
+
+/// JSON if the first significant byte opens an object or array, YAML otherwise.
+fn sniff(bytes: &[u8]) -> Syntax {
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{' | b'[') => Syntax::Json,
+        _ => Syntax::Yaml,
+    }
+}
+
+fn parse(bytes: &[u8], syntax: Syntax, file: FileId) -> (Option<Node>, Vec<Diagnostic>) {
+    match syntax {
+        Syntax::Json => {
+            let parsed = aslc_syntax::json::parse_bytes(bytes, file);
+            (parsed.node, parsed.diagnostics)
+        }
+        Syntax::Yaml => match std::str::from_utf8(bytes) {
+            Ok(text) => {
+                let parsed = aslc_syntax::yaml::parse(text, file);
+                (parsed.node, parsed.diagnostics)
+            }
+            // The JSON reader reports the first bad byte with its offset.
+            Err(_) => {
+                let parsed = aslc_syntax::json::parse_bytes(bytes, file);
+                (None, parsed.diagnostics)
+            }
+        },
+    }
+}
+
+fn check_file(
+    report: &mut Report,
+    path: &Path,
+    name: String,
+    bytes: Vec<u8>,
+    syntax: Syntax,
+    explicit: bool,
+    options: &Options,
+) {
+    let dir = path.parent();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let file = report.sources.add(name, text);
+    let (node, mut diagnostics) = parse(&bytes, syntax, file);
+    let Some(node) = node else {
+        if explicit || diagnostics.iter().all(|d| !d.is_error()) {
+            report.diagnostics.extend(diagnostics);
+        }
+        return;
+    };
+    if aslc_syntax::cfn::is_template(&node) {
+        check_template(report, &node, file, dir, options, diagnostics);
+        return;
+    }
+    if !explicit && (node.get("States").is_none() || node.get("StartAt").is_none()) {
+        // A JSON/YAML file met while walking a directory that is not a state machine.
+        return;
+    }
+    report.diagnostics.append(&mut diagnostics);
+    let workflow_type = options.workflow_type.unwrap_or(options.lint.workflow_type);
+    let chars = report.sources.get(file).map(|f| f.text().chars().count());
+    report.diagnostics.extend(check_definition(&node, file, workflow_type, chars, options));
+    report.machines += 1;
+    if let Ok(canonical) = path.canonicalize() {
+        report.standalone.push((canonical, file));
+    }
+}
+
+fn check_template(
+    report: &mut Report,
+    root: &Node,
+    file: FileId,
+    dir: Option<&Path>,
+    options: &Options,
+    mut syntax_diagnostics: Vec<Diagnostic>,
+) {
+    let text = report.sources.get(file).map(|f| f.text().to_string()).unwrap_or_default();
+    let template = aslc_syntax::cfn::extract(root, &text, file);
+    // A duplicate key elsewhere in the template is CloudFormation's business (its YAML
+    // reader keeps the last value); inside a state machine it is an error like any other.
+    let inline: Vec<aslc_source::TextRange> = template
+        .state_machines
+        .iter()
+        .filter_map(|m| match &m.definition {
+            aslc_syntax::cfn::DefinitionSource::Inline(node) => Some(node.range),
+            _ => None,
+        })
+        .collect();
+    for diagnostic in &mut syntax_diagnostics {
+        let range = diagnostic.primary.range;
+        let in_definition = inline.iter().any(|r| r.start() <= range.start() && range.end() <= r.end());
+        if diagnostic.code == aslc_syntax::S_JSON_DUPKEY && !in_definition {
+            diagnostic.severity = aslc_source::Severity::Warning;
+            diagnostic.notes.push(
+                "outside state machine definitions aslc only warns: CloudFormation keeps the last value"
+                    .into(),
+            );
+        }
+    }
+    report.diagnostics.append(&mut syntax_diagnostics);
+    report.diagnostics.extend(template.diagnostics);
+    for machine in template.state_machines {
+        let workflow_type = options.workflow_type.unwrap_or(match machine.workflow_type {
+            Some(aslc_syntax::cfn::WorkflowType::Express) => WorkflowType::Express,
+            _ => WorkflowType::Standard,
+        });
+        match machine.definition {
+            aslc_syntax::cfn::DefinitionSource::Inline(node) => {
+                report.diagnostics.extend(check_definition(&node, file, workflow_type, None, options));
+                report.machines += 1;
+            }
+            aslc_syntax::cfn::DefinitionSource::Uri(uri, range) => {
+                let path = dir.unwrap_or(Path::new(".")).join(&uri);
+                let Ok(bytes) = std::fs::read(&path) else {
+                    report.diagnostics.push(
+                        Diagnostic::warning(
+                            aslc_syntax::cfn::CFN_DEFINITION_URI,
+                            file,
+                            range,
+                            format!("cannot read `DefinitionUri` file `{uri}`"),
+                        )
+                        .with_label("this file was not found next to the template")
+                        .with_help(
+                            "check the path (it is relative to the template's folder and case-sensitive)",
+                        ),
+                    );
+                    continue;
+                };
+                let syntax = syntax_of(&path).unwrap_or_else(|| sniff(&bytes));
+                // Checked on its own earlier in this run: this check, which knows the
+                // template's substitutions, takes its place.
+                if let Ok(canonical) = path.canonicalize() {
+                    if let Some(i) = report.standalone.iter().position(|(p, _)| *p == canonical) {
+                        let (_, earlier) = report.standalone.remove(i);
+                        report.diagnostics.retain(|d| d.primary.file != earlier);
+                        report.machines -= 1;
+                    }
+                }
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let uri_file = report.sources.add(path.display().to_string(), text);
+                let (node, diagnostics) = parse(&bytes, syntax, uri_file);
+                report.diagnostics.extend(diagnostics);
+                if let Some(node) = node {
+                    let node = aslc_syntax::cfn::substitute(&node, &machine.substitutions);
+                    let chars = report.sources.get(uri_file).map(|f| f.text().chars().count());
+                    report.diagnostics.extend(check_definition(
+                        &node,
+                        uri_file,
+                        workflow_type,
+                        chars,
+                        options,
+                    ));
+                    report.machines += 1;
+                }
+            }
+            aslc_syntax::cfn::DefinitionSource::NotLocal(_) => {}
+        }
+    }
+}

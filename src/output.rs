@@ -1,0 +1,32 @@
+//! The three report formats of `aslc check`, over `aslc_render`'s views.
+
+use aslc_render::{RuleMeta, ToolInfo};
+
+use crate::driver::Report;
+
+/// Diagnostics with source snippets and a summary line.
+pub fn human(report: &Report, color: bool) -> String {
+    aslc_render::render_human(&report.diagnostics, &report.sources, color)
+}
+
+/// The JSON contract: `{"diagnostics": [...]}`.
+pub fn json(report: &Report) -> String {
+    aslc_render::render_json(&report.diagnostics, &report.sources)
+}
+
+/// A SARIF 2.1.0 log whose rules come from the registry.
+pub fn sarif(report: &Report) -> String {
+    let tool = ToolInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        information_uri: "https://states-language.net/spec.html",
+    };
+    let lookup = |code: &str| {
+        aslc_ir::rules::rule(code).map(|rule| RuleMeta {
+            summary: rule.summary.to_string(),
+            level: rule.level.severity(),
+            help_uri: None,
+            help: Some(rule.markdown()),
+        })
+    };
+    aslc_render::render_sarif(&report.diagnostics, &report.sources, tool, &lookup)
+}

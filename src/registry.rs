@@ -1,0 +1,40 @@
+//! Every rule aslc can report, across the crates that declare rules: spec validation
+//! (`aslc_ir`), lints (`aslc_lints`) and the workflow language (`aslc_dsl`).
+
+use std::sync::OnceLock;
+
+use aslc_ir::rules::Rule;
+
+/// Every rule, sorted by code.
+pub fn all_rules() -> &'static [&'static Rule] {
+    static RULES: OnceLock<Vec<&'static Rule>> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let mut rules: Vec<&'static Rule> = aslc_ir::rules::all_rules().to_vec();
+        rules.extend(aslc_lints::all_rules());
+        rules.extend(aslc_dsl::all_rules());
+        rules.sort_by_key(|r| r.code);
+        rules.dedup_by_key(|r| r.code);
+        rules
+    })
+}
+
+/// The rule with code `code` (case-insensitive).
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    all_rules().iter().copied().find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+/// The index page of `docs/rules/`: one table row per rule.
+pub fn markdown_index() -> String {
+    let mut out = String::from(
+        "# Rules\n\nEvery rule aslc reports, generated from the rule registry (`aslc rules`).\nRun `aslc explain CODE` for a rule's page.\n\n| code | level | summary |\n| --- | --- | --- |\n",
+    );
+    for rule in all_rules() {
+        out.push_str(&format!(
+            "| [`{0}`]({0}.md) | {1} | {2} |\n",
+            rule.code,
+            rule.level.as_str(),
+            rule.summary.replace('|', "\\|")
+        ));
+    }
+    out
+}
