@@ -22,9 +22,15 @@ pub fn print_asl(node: &Node) -> String {
 /// Writes `node` whose first character sits at column `column` of a line indented
 /// `indent` levels; `trailer` columns (a comma) follow it on its last line.
 fn write(node: &Node, indent: usize, column: usize, trailer: usize, out: &mut String) {
-    let inline = inline(node);
-    if column + inline.chars().count() + trailer <= WIDTH || !is_nonempty_container(node) {
-        out.push_str(&inline);
+    let budget = WIDTH.saturating_sub(column + trailer);
+    if !is_nonempty_container(node) {
+        inline_into(node, out);
+        return;
+    }
+    // Build the one-line form only as far as it can fit, so deep trees stay linear.
+    let mut one_line = String::new();
+    if inline_capped(node, &mut one_line, budget * 4) && one_line.chars().count() <= budget {
+        out.push_str(&one_line);
         return;
     }
     let pad = "  ".repeat(indent + 1);
@@ -61,8 +67,43 @@ fn write(node: &Node, indent: usize, column: usize, trailer: usize, out: &mut St
             out.push_str(&"  ".repeat(indent));
             out.push('}');
         }
-        _ => out.push_str(&inline),
+        _ => inline_into(node, out),
     }
+}
+
+/// Writes the one-line form of `node`, stopping (and returning `false`) once `out` is
+/// longer than `cap` bytes.
+fn inline_capped(node: &Node, out: &mut String, cap: usize) -> bool {
+    match &node.value {
+        NodeValue::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                if !inline_capped(item, out, cap) {
+                    return false;
+                }
+            }
+            out.push(']');
+        }
+        NodeValue::Object(members) => {
+            out.push('{');
+            for (i, m) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_json_string(&m.key.text, out);
+                out.push_str(": ");
+                if !inline_capped(&m.value, out, cap) {
+                    return false;
+                }
+            }
+            out.push('}');
+        }
+        _ => inline_into(node, out),
+    }
+    out.len() <= cap
 }
 
 fn is_nonempty_container(node: &Node) -> bool {
@@ -71,13 +112,6 @@ fn is_nonempty_container(node: &Node) -> bool {
         NodeValue::Object(members) => !members.is_empty(),
         _ => false,
     }
-}
-
-/// The one-line form of `node`.
-fn inline(node: &Node) -> String {
-    let mut out = String::new();
-    inline_into(node, &mut out);
-    out
 }
 
 fn inline_into(node: &Node, out: &mut String) {

@@ -125,6 +125,41 @@ fn inline_into(v: &Value, out: &mut String) {
     }
 }
 
+/// Writes the one-line form of `v` into `out`, stopping (and returning `false`) once
+/// `out` is longer than `cap` bytes.
+fn inline_capped(v: &Value, out: &mut String, cap: usize) -> bool {
+    match &v.kind {
+        ValueKind::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                if !inline_capped(item, out, cap) {
+                    return false;
+                }
+            }
+            out.push(']');
+        }
+        ValueKind::Object(members) if !members.is_empty() => {
+            out.push_str("{ ");
+            for (i, m) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&key(&m.key.text));
+                out.push_str(": ");
+                if !inline_capped(&m.value, out, cap) {
+                    return false;
+                }
+            }
+            out.push_str(" }");
+        }
+        _ => inline_into(v, out),
+    }
+    out.len() <= cap
+}
+
 fn width(text: &str) -> usize {
     text.chars().count()
 }
@@ -248,13 +283,19 @@ impl Printer<'_> {
     /// Appends `v` to the current (unfinished) line whose text so far is `column` wide;
     /// `trailer` columns follow it on its last line.
     fn value(&mut self, v: &Value, indent: usize, column: usize, trailer: usize) {
-        let one_line = inline(v);
         let container = match &v.kind {
             ValueKind::Array(items) => !items.is_empty(),
             ValueKind::Object(members) => !members.is_empty(),
             _ => false,
         };
-        if !container || column + width(&one_line) + trailer <= WIDTH {
+        if !container {
+            inline_into(v, &mut self.out);
+            return;
+        }
+        let budget = WIDTH.saturating_sub(column + trailer);
+        // Build the one-line form only as far as it can fit, so deep containers stay linear.
+        let mut one_line = String::new();
+        if inline_capped(v, &mut one_line, budget * 4) && width(&one_line) <= budget {
             self.out.push_str(&one_line);
             return;
         }
