@@ -63,6 +63,9 @@ declare_dsl_rules! {
     /// Reports an unclosed string, `{%`, path bracket, intrinsic call or block comment, at
     /// its opening.
     ///
+    /// ## Why is this bad?
+    /// The rest of the file would be read as part of the unclosed text, so nothing after it can be compiled.
+    ///
     /// ## Example
     /// ```asld
     /// fail Oops error "Broken
@@ -74,6 +77,9 @@ declare_dsl_rules! {
     D_UNTERMINATED = "D-UNTERMINATED", Error, "strings, `{% %}`, brackets, intrinsics and comments are closed";
     /// ## What it does
     /// Reports a hard keyword (`end`, `state`, `if`, …) where a name is expected.
+    ///
+    /// ## Why is this bad?
+    /// A keyword in a name position makes the statement ambiguous; the parser cannot tell a name from the start of a clause.
     ///
     /// ## Example
     /// ```asld
@@ -89,6 +95,9 @@ declare_dsl_rules! {
     /// Reports a construct in the wrong place: `goto`/`end` after `succeed`, `fail` or
     /// `choice`; a second `if` in a choice; a state clause after a rule; a header line after
     /// the first policy or state.
+    ///
+    /// ## Why is this bad?
+    /// A clause outside its place has no meaning in the ASL it would produce (a `catch` on a state that cannot fail, a branch outside `parallel`).
     ///
     /// ## Example
     /// ```asld
@@ -124,6 +133,9 @@ declare_dsl_rules! {
     /// ## What it does
     /// Reports a path or intrinsic as the whole value of a clause that has no path form.
     ///
+    /// ## Why is this bad?
+    /// A bare path elsewhere would be sent as a literal string, which is rarely what was meant.
+    ///
     /// ## Example
     /// ```asld
     /// task T lambda.invoke { args $.payload }
@@ -136,6 +148,9 @@ declare_dsl_rules! {
     /// ## What it does
     /// Reports a path, intrinsic or comparison in a JSONata state, or a `{% %}` expression
     /// in a JSONPath state.
+    ///
+    /// ## Why is this bad?
+    /// JSONPath and JSONata states have different fields; the other language's syntax cannot be lowered to this state.
     ///
     /// ## Example
     /// ```asld
@@ -151,6 +166,9 @@ declare_dsl_rules! {
     /// ## What it does
     /// Reports a comparison with no ASL operator: two paths compared without a type word,
     /// `== null`, `<`/`>` on booleans, or `matches` without a string literal.
+    ///
+    /// ## Why is this bad?
+    /// Choice comparisons are typed in ASL (`StringEquals`, `NumericLessThan`, …); a comparison whose operand type is unknown has no operator to lower to.
     ///
     /// ## Example
     /// ```asld
@@ -185,6 +203,9 @@ declare_dsl_rules! {
     /// ## What it does
     /// Reports an empty `if`, `else` or `catch` block.
     ///
+    /// ## Why is this bad?
+    /// An empty block would lower to a branch or handler with no states, which AWS rejects.
+    ///
     /// ## Example
     /// ```asld
     /// catch States.ALL { }
@@ -198,6 +219,9 @@ declare_dsl_rules! {
     /// Reports a `use` of an unknown policy, policies that use each other in a cycle, and a
     /// catch block inside a policy.
     ///
+    /// ## Why is this bad?
+    /// A missing or self-referencing policy cannot be expanded into the retriers and catchers it stands for.
+    ///
     /// ## Example
     /// ```asld
     /// task T lambda.invoke { use Transient }
@@ -207,6 +231,9 @@ declare_dsl_rules! {
     D_POLICY = "D-POLICY", Error, "every used policy exists and expands finitely";
     /// ## What it does
     /// Reports two clauses, or a clause and a `raw` member, that produce the same ASL member.
+    ///
+    /// ## Why is this bad?
+    /// The produced JSON object would hold the same key twice, and AWS would keep only one of the values.
     ///
     /// ## Example
     /// ```asld
@@ -229,6 +256,9 @@ declare_dsl_rules! {
     /// Warns about a `goto` or `else goto` that names the state it would fall through to
     /// anyway.
     ///
+    /// ## Why is this bad?
+    /// The state already falls through to that target; the `goto` only adds noise.
+    ///
     /// ## Example
     /// ```asld
     /// pass A
@@ -244,6 +274,9 @@ declare_dsl_rules! {
     /// ## What it does
     /// Warns about `///` lines that document nothing (before `}`, at the end of the file, or
     /// before a clause that has no `Comment`).
+    ///
+    /// ## Why is this bad?
+    /// A doc comment that documents nothing is lost when the file is compiled.
     ///
     /// ## Use instead
     /// Use `//` for a plain comment.
@@ -267,6 +300,9 @@ declare_dsl_rules! {
     /// Warns about a state that falls through into a state otherwise reached only from a
     /// `catch`.
     ///
+    /// ## Why is this bad?
+    /// Falling into an error handler runs recovery code on the success path, which is almost never intended.
+    ///
     /// ## Example
     /// ```asld
     /// task Work lambda.invoke { catch States.ALL goto Cleanup }
@@ -277,6 +313,9 @@ declare_dsl_rules! {
     D_FALL_INTO_HANDLER = "D-FALL-INTO-HANDLER", Warn, "the main path does not fall into an error handler";
     /// ## What it does
     /// Points out a `raw` member that a clause could express.
+    ///
+    /// ## Why is this bad?
+    /// A `raw` member that a clause can express hides the structure from the checker and the formatter.
     ///
     /// ## Example
     /// ```asld
