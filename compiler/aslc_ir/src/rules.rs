@@ -144,11 +144,17 @@ impl Rule {
     /// `docs/rules/<CODE>.md` holds it.
     pub fn markdown(&self) -> String {
         let mut out = format!("# {}: {}\n\n", self.code, self.summary);
-        out.push_str(&format!(
-            "Default level: {}. Defined in the ASL reference, `{}`.",
-            self.level.as_str(),
-            self.spec
-        ));
+        let level = self.level.as_str();
+        if self.spec == "aslc" {
+            out.push_str(&format!("Default level: {level}. An aslc rule, not in the ASL reference."));
+        } else if self.code.starts_with("L-") {
+            out.push_str(&format!(
+                "Default level: {level}. An aslc lint, not in the ASL reference; background in `{}`.",
+                self.spec
+            ));
+        } else {
+            out.push_str(&format!("Default level: {level}. Defined in the ASL reference, `{}`.", self.spec));
+        }
         if let Some(aws) = self.aws_code {
             out.push_str(&format!(" AWS reports it as `{aws}`."));
         }
