@@ -13,6 +13,8 @@ use aslc_syntax::Node;
 pub enum Syntax {
     Json,
     Yaml,
+    /// The `.asld` workflow language.
+    Dsl,
 }
 
 /// What a run checks and how.
@@ -59,7 +61,10 @@ pub struct Report {
 fn is_asl_name(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let lower = name.to_ascii_lowercase();
-    lower.ends_with(".asl.json") || lower.ends_with(".asl.yaml") || lower.ends_with(".asl.yml")
+    lower.ends_with(".asl.json")
+        || lower.ends_with(".asl.yaml")
+        || lower.ends_with(".asl.yml")
+        || lower.ends_with(".asld")
 }
 
 /// The syntax a file's extension implies, if it is one aslc reads.
@@ -67,6 +72,7 @@ pub fn syntax_of(path: &Path) -> Option<Syntax> {
     match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
         Some("json") => Some(Syntax::Json),
         Some("yaml" | "yml" | "template") => Some(Syntax::Yaml),
+        Some("asld") => Some(Syntax::Dsl),
         _ => None,
     }
 }
@@ -136,15 +142,22 @@ pub fn run(
 }
 
 /// JSON if the first significant byte opens an object or array, YAML otherwise.
-fn sniff(bytes: &[u8]) -> Syntax {
+pub fn sniff(bytes: &[u8]) -> Syntax {
     match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{' | b'[') => Syntax::Json,
         _ => Syntax::Yaml,
     }
 }
 
-fn parse(bytes: &[u8], syntax: Syntax, file: FileId) -> (Option<Node>, Vec<Diagnostic>) {
+pub fn parse(bytes: &[u8], syntax: Syntax, file: FileId) -> (Option<Node>, Vec<Diagnostic>) {
     match syntax {
+        Syntax::Dsl => match std::str::from_utf8(bytes) {
+            Ok(text) => {
+                let compiled = aslc_dsl::compile(text, file);
+                (compiled.node, compiled.diagnostics)
+            }
+            Err(_) => (None, aslc_syntax::json::parse_bytes(bytes, file).diagnostics),
+        },
         Syntax::Json => {
             let parsed = aslc_syntax::json::parse_bytes(bytes, file);
             (parsed.node, parsed.diagnostics)
@@ -182,7 +195,7 @@ fn check_file(
         }
         return;
     };
-    if aslc_syntax::cfn::is_template(&node) {
+    if syntax != Syntax::Dsl && aslc_syntax::cfn::is_template(&node) {
         check_template(report, &node, file, dir, options, diagnostics);
         return;
     }
@@ -195,9 +208,7 @@ fn check_file(
     let chars = report.sources.get(file).map(|f| f.text().chars().count());
     report.diagnostics.extend(check_definition(&node, file, workflow_type, chars, options));
     report.machines += 1;
-    if let Ok(canonical) = path.canonicalize() {
-        report.standalone.push((canonical, file));
-    }
+    report.standalone.push((path.to_path_buf(), file));
 }
 
 fn check_template(
@@ -263,8 +274,11 @@ fn check_template(
                 let syntax = syntax_of(&path).unwrap_or_else(|| sniff(&bytes));
                 // Checked on its own earlier in this run: this check, which knows the
                 // template's substitutions, takes its place.
+                // Paths are compared canonically, and only here: resolving every path
+                // up front costs a system call per file.
                 if let Ok(canonical) = path.canonicalize() {
-                    if let Some(i) = report.standalone.iter().position(|(p, _)| *p == canonical) {
+                    let same = |p: &PathBuf| p.canonicalize().is_ok_and(|c| c == canonical);
+                    if let Some(i) = report.standalone.iter().position(|(p, _)| same(p)) {
                         let (_, earlier) = report.standalone.remove(i);
                         report.diagnostics.retain(|d| d.primary.file != earlier);
                         report.machines -= 1;

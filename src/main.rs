@@ -11,6 +11,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+// Checking allocates many small trees; mimalloc measured about a third faster than the
+// system allocator over the real-world corpus.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Checker, compiler and tooling for the Amazon States Language (AWS Step Functions).
 #[derive(Parser)]
 #[command(name = "aslc", version, about, propagate_version = true)]
@@ -23,6 +28,12 @@ struct Cli {
 enum Command {
     /// Check ASL definitions and CloudFormation/SAM templates against the ASL spec.
     Check(cmd::check::CheckArgs),
+    /// Compile a `.asld` workflow to ASL.
+    Compile(cmd::dsl::CompileArgs),
+    /// Turn an ASL definition (or a template's state machine) into `.asld`.
+    Decompile(cmd::dsl::DecompileArgs),
+    /// Format `.asld` and ASL JSON files in their canonical layout.
+    Fmt(cmd::dsl::FmtArgs),
     /// List every rule: code, default level and summary.
     Rules(cmd::rules::RulesArgs),
     /// Print the documentation of a rule.
@@ -50,6 +61,9 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => cmd::check::run(args),
         Command::Rules(args) => cmd::rules::run(args),
+        Command::Compile(args) => cmd::dsl::compile(args),
+        Command::Decompile(args) => cmd::dsl::decompile(args),
+        Command::Fmt(args) => cmd::dsl::fmt(args),
         Command::Explain(args) => cmd::explain::run(args),
         Command::GenerateDocs(args) => cmd::explain::generate_docs(args),
     };

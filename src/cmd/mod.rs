@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod dsl;
 pub mod explain;
 pub mod rules;

@@ -185,7 +185,10 @@ pub(crate) fn lower_choice(cx: &mut Cx, fields: &mut Fields, scx: &StateCx) -> C
             C_CHOICES,
             member.value.range,
             &pointer,
-            format!("`Choices` must be an array of rules, not {}", member.value.type_name()),
+            format!(
+                "`Choices` must be an array of rules, not {}",
+                crate::lower::reader::article(member.value.type_name())
+            ),
         )
         .label("expected an array")
         .help("write `\"Choices\": [ { …, \"Next\": \"<state>\" } ]`");
@@ -204,7 +207,10 @@ pub(crate) fn lower_choice(cx: &mut Cx, fields: &mut Fields, scx: &StateCx) -> C
                 C_CHOICES,
                 item.range,
                 &rule_pointer,
-                format!("a choice rule must be an object, not {}", item.type_name()),
+                format!(
+                    "a choice rule must be an object, not {}",
+                    crate::lower::reader::article(item.type_name())
+                ),
             )
             .label("expected a rule object")
             .help("write the rule as `{ \"Variable\": …, \"<Operator>\": …, \"Next\": … }`");
@@ -412,7 +418,7 @@ fn check_operand(cx: &mut Cx, op: ChoiceOp, member: &Member, pointer: &str) {
             C_OPERAND_TYPE,
             value.range,
             &format!("{pointer}/{}", op.as_str()),
-            format!("`{}` takes {expected}, not {}", op.as_str(), value.type_name()),
+            format!("`{}` takes {expected}, not {}", op.as_str(), reader::article(value.type_name())),
         )
         .label(format!("expected {expected}"))
         .help(match op.operand_kind() {
@@ -436,7 +442,10 @@ fn lower_boolean(cx: &mut Cx, member: &Member, pointer: &str, scx: &StateCx) -> 
                 C_AND_OR_ARRAY,
                 member.value.range,
                 &field_pointer,
-                format!("`Not` must be one rule object, not {}", member.value.type_name()),
+                format!(
+                    "`Not` must be one rule object, not {}",
+                    crate::lower::reader::article(member.value.type_name())
+                ),
             )
             .label("expected an object")
             .help("write `\"Not\": { \"Variable\": …, \"<Operator>\": … }`");
@@ -452,7 +461,10 @@ fn lower_boolean(cx: &mut Cx, member: &Member, pointer: &str, scx: &StateCx) -> 
             C_AND_OR_ARRAY,
             member.value.range,
             &field_pointer,
-            format!("`{key}` must be an array of rules, not {}", member.value.type_name()),
+            format!(
+                "`{key}` must be an array of rules, not {}",
+                crate::lower::reader::article(member.value.type_name())
+            ),
         )
         .label("expected an array")
         .help(format!("write `\"{key}\": [ {{ … }}, {{ … }} ]`"));
@@ -471,7 +483,10 @@ fn lower_boolean(cx: &mut Cx, member: &Member, pointer: &str, scx: &StateCx) -> 
                 C_AND_OR_ARRAY,
                 item.range,
                 &item_pointer,
-                format!("a rule in `{key}` must be an object, not {}", item.type_name()),
+                format!(
+                    "a rule in `{key}` must be an object, not {}",
+                    crate::lower::reader::article(item.type_name())
+                ),
             )
             .label("expected a rule object")
             .help("write the rule as `{ \"Variable\": …, \"<Operator>\": … }`");

@@ -167,7 +167,10 @@ fn lower_reader_config(cx: &mut Cx, member: &Member, parent: &Object, scx: &Stat
                         S_FIELD_TYPE,
                         item.range,
                         &format!("{pointer}[{i}]"),
-                        format!("a CSV header must be a string, not {}", item.type_name()),
+                        format!(
+                            "a CSV header must be a string, not {}",
+                            crate::lower::reader::article(item.type_name())
+                        ),
                     )
                     .label("expected a column name")
                     .help("write every header as a JSON string");

@@ -272,7 +272,10 @@ fn objects<'n>(
                 code,
                 item.range,
                 &format!("{pointer}[{i}]"),
-                format!("a {what} must be an object, not {}", item.type_name()),
+                format!(
+                    "a {what} must be an object, not {}",
+                    crate::lower::reader::article(item.type_name())
+                ),
             )
             .label(format!("expected a {what} object"))
             .help(format!("write the {what} as `{{ \"ErrorEquals\": [\"…\"], … }}`"));
@@ -307,7 +310,10 @@ fn error_equals(
             code,
             member.value.range,
             &field_pointer,
-            format!("`ErrorEquals` must be an array of error names, not {}", member.value.type_name()),
+            format!(
+                "`ErrorEquals` must be an array of error names, not {}",
+                crate::lower::reader::article(member.value.type_name())
+            ),
         )
         .label("expected an array of strings")
         .help("write `\"ErrorEquals\": [\"States.ALL\"]`");
@@ -328,7 +334,10 @@ fn error_equals(
                     code,
                     item.range,
                     &format!("{field_pointer}[{j}]"),
-                    format!("an error name must be a string, not {}", item.type_name()),
+                    format!(
+                        "an error name must be a string, not {}",
+                        crate::lower::reader::article(item.type_name())
+                    ),
                 )
                 .label("expected a string")
                 .help("write the error name as a string, e.g. \"States.Timeout\"");
@@ -389,7 +398,10 @@ fn lower_retrier(cx: &mut Cx, node: &Node, pointer: &str) -> Retrier {
                 code,
                 member.value.range,
                 &field_pointer,
-                format!("`{key}` must be a number, not {}", member.value.type_name()),
+                format!(
+                    "`{key}` must be a number, not {}",
+                    crate::lower::reader::article(member.value.type_name())
+                ),
             )
             .label("expected a number")
             .help(format!("write `{key}` as {expectation}"));
@@ -409,7 +421,10 @@ fn lower_retrier(cx: &mut Cx, node: &Node, pointer: &str) -> Retrier {
                 R_RETRY_INTERVAL,
                 member.value.range,
                 &field_pointer,
-                format!("`IntervalSeconds` must be a number, not {}", member.value.type_name()),
+                format!(
+                    "`IntervalSeconds` must be a number, not {}",
+                    crate::lower::reader::article(member.value.type_name())
+                ),
             )
             .label("expected a number")
             .help("write `IntervalSeconds` as a whole number of seconds");

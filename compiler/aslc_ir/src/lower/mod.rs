@@ -266,7 +266,10 @@ pub fn lower(root: &Node, file: FileId) -> (Option<Definition>, Vec<Diagnostic>)
             S_JSON_OBJECT,
             file,
             root.range,
-            format!("a definition must be a JSON object, not {}", root.type_name()),
+            format!(
+                "a definition must be a JSON object, not {}",
+                crate::lower::reader::article(root.type_name())
+            ),
         )
         .with_label("expected an object with `StartAt` and `States`")
         .with_help("write the state machine as `{ \"StartAt\": …, \"States\": { … } }`")
@@ -419,7 +422,10 @@ pub(crate) fn lower_scope(
             S_STATES_OBJECT,
             states.value.range,
             &format!("{pointer}/States"),
-            format!("`States` must be an object, not {}", states.value.type_name()),
+            format!(
+                "`States` must be an object, not {}",
+                crate::lower::reader::article(states.value.type_name())
+            ),
         )
         .label("expected an object mapping state names to states")
         .help("write `\"States\": { \"Name\": { \"Type\": … } }`");
@@ -492,7 +498,10 @@ pub(crate) fn comment(cx: &mut Cx, member: &aslc_syntax::Member, pointer: &str) 
                 S_COMMENT,
                 member.value.range,
                 pointer,
-                format!("`Comment` must be a string, not {}", member.value.type_name()),
+                format!(
+                    "`Comment` must be a string, not {}",
+                    crate::lower::reader::article(member.value.type_name())
+                ),
             )
             .label("expected a string")
             .help("write the comment as a JSON string");

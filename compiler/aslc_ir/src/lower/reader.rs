@@ -104,7 +104,7 @@ fn type_error_as(cx: &mut Cx, code: &'static str, member: &Member, pointer: &str
     cx.push(diagnostic);
 }
 
-fn article(type_name: &str) -> String {
+pub(crate) fn article(type_name: &str) -> String {
     match type_name {
         "object" | "array" | "integer" => format!("an {type_name}"),
         "null" => "`null`".to_string(),

@@ -510,7 +510,7 @@ pub(crate) fn lower_state(
                     }
                 },
                 None => {
-                    cx.error(S_TYPE_VALID, m.value.range, &format!("{pointer}/Type"), format!("`Type` must be a string, not {}", m.value.type_name()))
+                    cx.error(S_TYPE_VALID, m.value.range, &format!("{pointer}/Type"), format!("`Type` must be a string, not {}", crate::lower::reader::article(m.value.type_name())))
                         .label("expected a state type name")
                         .help("use one of Pass, Task, Choice, Wait, Succeed, Fail, Parallel, Map")
                         .aws("SCHEMA_VALIDATION_FAILED", "The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]");
@@ -964,7 +964,7 @@ fn nested_scope(
             shape_code,
             node.range,
             pointer,
-            format!("{what} must be an object, not {}", node.type_name()),
+            format!("{what} must be an object, not {}", crate::lower::reader::article(node.type_name())),
         )
         .label("expected `{ \"StartAt\": …, \"States\": { … } }`")
         .help("write it as a nested state machine with `StartAt` and `States`");

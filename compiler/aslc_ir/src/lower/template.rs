@@ -184,7 +184,10 @@ pub(crate) fn lower_object_template(
             PT_OBJECT,
             member.value.range,
             pointer,
-            format!("`{key}` should be {expected}, not {}", member.value.type_name()),
+            format!(
+                "`{key}` should be {expected}, not {}",
+                crate::lower::reader::article(member.value.type_name())
+            ),
         )
         .label("not a payload template object")
         .help(help);
@@ -218,7 +221,7 @@ pub(crate) fn lower_template(cx: &mut Cx, node: &Node, pointer: &str, jsonata: b
                     let value = match Expr::jsonpath(&member.value) {
                         Some(expr) => Template::Dynamic(expr),
                         None => {
-                            cx.error(PT_DOLLAR_STRING, member.value.range, pointer, format!("the value of `{key}` must be a path or intrinsic string, not {}", member.value.type_name()))
+                            cx.error(PT_DOLLAR_STRING, member.value.range, pointer, format!("the value of `{key}` must be a path or intrinsic string, not {}", crate::lower::reader::article(member.value.type_name())))
                                 .label("`.$` keys take a string to evaluate")
                                 .help(format!("remove the `.$` suffix to send this value literally (`\"{output_key}\"`), or give a path such as \"$.value\""));
                             Template::Literal(member.value.clone())
@@ -317,7 +320,10 @@ pub(crate) fn lower_assign(cx: &mut Cx, member: &Member, pointer: &str, jsonata:
             V_ASSIGN_OBJECT,
             member.value.range,
             pointer,
-            format!("`Assign` must be an object, not {}", member.value.type_name()),
+            format!(
+                "`Assign` must be an object, not {}",
+                crate::lower::reader::article(member.value.type_name())
+            ),
         )
         .label("expected an object of variable names to values")
         .help("write `\"Assign\": { \"name\": value }`");

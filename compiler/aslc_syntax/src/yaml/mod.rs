@@ -22,8 +22,11 @@
 //! - `<<` is an ordinary key: merge keys are YAML 1.1, not 1.2.
 //! - One document per file; a second one is [`S_YAML_MULTIDOC`].
 
+mod print;
 mod scalar;
 mod tags;
+
+pub use print::print;
 
 use std::collections::HashMap;
 

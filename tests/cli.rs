@@ -1,0 +1,168 @@
+//! The `aslc` command line: output formats (snapshots), exit codes, stdin, selection.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Output, Stdio};
+
+fn fixture(name: &str) -> String {
+    format!("tests/fixtures/cli/{name}")
+}
+
+fn run(args: &[&str]) -> Output {
+    common::aslc()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("aslc runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn human_output() {
+    let output = run(&["check", "--color", "never", &fixture("broken.asl.json")]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn json_output() {
+    let output = run(&["check", "--format", "json", &fixture("broken.asl.json")]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn sarif_output() {
+    let output = run(&["check", "--format", "sarif", &fixture("broken.asl.json")]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output).replace(env!("CARGO_PKG_VERSION"), "[version]");
+    let log: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn template_diagnostics_point_into_the_template() {
+    let output = run(&["check", "--color", "never", &fixture("template.yaml")]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn malformed_json_is_a_located_error() {
+    let output = run(&["check", "--format", "json", &fixture("malformed.json")]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let syntax =
+        report["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "S-JSON-SYNTAX").cloned();
+    let syntax = syntax.expect("a syntax error");
+    assert_eq!(syntax["severity"], "error");
+    assert_eq!(syntax["line"], 1);
+}
+
+#[test]
+fn stdin_is_read_with_a_name() {
+    let mut child = common::aslc()
+        .args(["check", "--format", "json", "--stdin-filename", "flow.asl.json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(br#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}"#)
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let codes: Vec<&str> =
+        report["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"S-NEXT-EXISTS"), "{codes:?}");
+    assert_eq!(report["diagnostics"][0]["file"], "flow.asl.json");
+}
+
+#[test]
+fn exit_codes() {
+    assert_eq!(run(&["check", "examples"]).status.code(), Some(0));
+    assert_eq!(run(&["check", "does-not-exist.asl.json"]).status.code(), Some(2));
+    assert_eq!(run(&["check", "--format", "nope", "examples"]).status.code(), Some(2));
+    assert_eq!(run(&["check"]).status.code(), Some(2));
+}
+
+#[test]
+fn warnings_fail_only_when_denied() {
+    let unused = fixture("unused.asl.json");
+    let plain = run(&["check", "--format", "json", &unused]);
+    assert_eq!(plain.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert!(report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["code"] == "V-UNUSED" && d["severity"] == "warning"));
+    assert_eq!(run(&["check", "--deny", "warnings", &unused]).status.code(), Some(1));
+    // Opt-in lints run only when selected.
+    let lints = fixture("lints.asl.json");
+    let selected = run(&["check", "--select", "L-ERROR-ESCAPES", "--format", "json", &lints]);
+    let report: serde_json::Value = serde_json::from_slice(&selected.stdout).unwrap();
+    assert!(report["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "L-ERROR-ESCAPES"));
+}
+
+#[test]
+fn ignore_removes_a_rule() {
+    let lints = fixture("lints.asl.json");
+    let all = run(&["check", "--format", "json", &lints]);
+    let some: serde_json::Value = serde_json::from_slice(&all.stdout).unwrap();
+    assert!(some["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "R-RETRY-LAMBDA"));
+    let ignored = run(&["check", "--format", "json", "--ignore", "R-RETRY-LAMBDA", &lints]);
+    let none: serde_json::Value = serde_json::from_slice(&ignored.stdout).unwrap();
+    assert!(!none["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "R-RETRY-LAMBDA"));
+    assert_eq!(run(&["check", "--select", "NO-SUCH-RULE", &lints]).status.code(), Some(2));
+}
+
+#[test]
+fn express_rules_follow_the_workflow_type() {
+    let dir = std::env::temp_dir().join(format!("aslc-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("sync.asl.json");
+    std::fs::write(
+        &file,
+        r#"{"StartAt": "Run", "States": {"Run": {"Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "Parameters": {"Cluster": "c"}, "End": true}}}"#,
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    assert_eq!(run(&["check", path]).status.code(), Some(0));
+    assert_eq!(run(&["check", "--workflow-type", "express", path]).status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn dsl_compiles_and_decompiles() {
+    let dir = std::env::temp_dir().join(format!("aslc-dsl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let asld = dir.join("flow.asld");
+    let decompiled = run(&["decompile", "-o", asld.to_str().unwrap(), "examples/order-fulfilment.asl.json"]);
+    assert_eq!(decompiled.status.code(), Some(0));
+    let compiled = run(&["compile", asld.to_str().unwrap()]);
+    assert_eq!(compiled.status.code(), Some(0));
+    let original: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/order-fulfilment.asl.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let back: serde_json::Value = serde_json::from_slice(&compiled.stdout).unwrap();
+    assert_eq!(original, back);
+    assert_eq!(run(&["check", asld.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(run(&["fmt", "--check", asld.to_str().unwrap()]).status.code(), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}
