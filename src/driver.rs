@@ -189,6 +189,11 @@ fn check_file(
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let file = report.sources.add(name, text);
     let (node, mut diagnostics) = parse(&bytes, syntax, file);
+    if syntax == Syntax::Json {
+        if let Some(source) = report.sources.get(file) {
+            aws_syntax_locations(source.text(), &mut diagnostics);
+        }
+    }
     let Some(node) = node else {
         if explicit || diagnostics.iter().all(|d| !d.is_error()) {
             report.diagnostics.extend(diagnostics);
@@ -303,5 +308,26 @@ fn check_template(
             }
             aslc_syntax::cfn::DefinitionSource::NotLocal(_) => {}
         }
+    }
+}
+
+/// Gives JSON syntax errors the location AWS's validator reports for them: its JSON
+/// reader's `[Source: (String)"…"; line: L, column: C]`, with the column just after the
+/// offending token and the text cut at 500 characters.
+fn aws_syntax_locations(text: &str, diagnostics: &mut [Diagnostic]) {
+    const SHOWN: usize = 500;
+    let mut index = None;
+    for diagnostic in diagnostics.iter_mut() {
+        if diagnostic.code != aslc_syntax::S_JSON_SYNTAX || !diagnostic.location.is_empty() {
+            continue;
+        }
+        let index = index.get_or_insert_with(|| aslc_source::LineIndex::new(text));
+        let end = index.line_col(text, diagnostic.primary.range.end());
+        let total = text.chars().count();
+        let shown: String = text.chars().take(SHOWN).collect();
+        let truncated =
+            if total > SHOWN { format!("[truncated {} chars]", total - SHOWN) } else { String::new() };
+        diagnostic.location =
+            format!("[Source: (String)\"{shown}\"{truncated}; line: {}, column: {}]", end.line, end.column);
     }
 }

@@ -6,6 +6,8 @@
 //! before `]` or `}` is accepted with a warning, because SAM reads definition files with a
 //! YAML reader and real `.asl.json` files deploy with them.
 
+use std::collections::HashMap;
+
 use aslc_source::{Diagnostic, FileId, TextRange};
 
 use crate::node::{Member, Node, NodeValue, Str};
@@ -52,6 +54,9 @@ pub fn parse_bytes(bytes: &[u8], file: FileId) -> Parsed {
 }
 
 type Result<T> = std::result::Result<T, Box<Diagnostic>>;
+
+/// Member count from which duplicate keys are found through a hash index.
+const HASH_FROM: usize = 16;
 
 struct Reader<'a> {
     bytes: &'a [u8],
@@ -116,6 +121,7 @@ impl<'a> Reader<'a> {
         }
         self.pos += 1;
         let mut members: Vec<Member> = Vec::new();
+        let mut index = None;
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -166,7 +172,7 @@ impl<'a> Reader<'a> {
             self.pos += 1;
             self.skip_ws();
             let value = self.value(depth + 1)?;
-            self.check_duplicate(&members, &key, key_range);
+            self.check_duplicate(&members, &mut index, &key, key_range);
             members.push(Member { key, key_range, value });
             self.skip_ws();
             match self.peek() {
@@ -479,9 +485,32 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn check_duplicate(&mut self, members: &[Member], key: &Str, key_range: TextRange) {
-        // Objects in definitions are small; a linear scan beats hashing here.
-        if let Some(first) = members.iter().find(|m| m.key.text == key.text) {
+    /// Reports `key` if an earlier member of the object has it. Objects in definitions are
+    /// small and a linear scan beats hashing there; past [`HASH_FROM`] members a hash index
+    /// (built on first need) keeps wide objects linear.
+    fn check_duplicate(
+        &mut self,
+        members: &[Member],
+        index: &mut Option<HashMap<Box<str>, usize>>,
+        key: &Str,
+        key_range: TextRange,
+    ) {
+        let first = if members.len() < HASH_FROM {
+            members.iter().position(|m| m.key.text == key.text)
+        } else {
+            let index = index.get_or_insert_with(|| {
+                let mut map = HashMap::with_capacity(members.len() * 2);
+                for (i, m) in members.iter().enumerate() {
+                    map.entry(m.key.text.clone()).or_insert(i);
+                }
+                map
+            });
+            // Members before this call are indexed; this key joins the index now.
+            let found = index.get(&*key.text).copied();
+            index.entry(key.text.clone()).or_insert(members.len());
+            found
+        };
+        if let Some(first) = first.map(|i| &members[i]) {
             let diagnostic = Diagnostic::error(
                 S_JSON_DUPKEY,
                 self.file,

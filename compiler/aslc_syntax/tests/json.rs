@@ -107,3 +107,17 @@ fn values_round_trip_to_json() {
     assert_eq!(node.to_json(), text);
     assert!(matches!(node.value, NodeValue::Object(_)));
 }
+
+#[test]
+fn duplicate_keys_in_wide_objects() {
+    let mut text = String::from("{");
+    for i in 0..40_000 {
+        text.push_str(&format!("\"k{i}\": {i},"));
+    }
+    text.push_str("\"k7\": 0, \"k39999\": 1}");
+    let parsed = parse(&text, FileId(0));
+    let dups: Vec<_> = parsed.diagnostics.iter().filter(|d| d.code == "S-JSON-DUPKEY").collect();
+    assert_eq!(dups.len(), 2);
+    assert!(dups[0].message.contains("`k7`"));
+    assert!(dups[1].message.contains("`k39999`"));
+}

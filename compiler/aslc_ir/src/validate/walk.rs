@@ -158,22 +158,25 @@ pub(crate) fn path_sites(def: &Definition) -> Vec<PathSite<'_>> {
 }
 
 fn collect_state_paths<'d>(state: &'d State, acc: &mut Vec<PathSite<'d>>) {
-    let mut field = |field: PathField, name: &'static str, expr: Option<&'d Expr>, pointer: String| {
-        if let Some(expr) = expr {
-            acc.push(PathSite { state, field, name, pointer, key: None, expr });
-        }
-    };
+    // Pointers are only built for fields that are present: most are absent.
+    let mut field =
+        |field: PathField, name: &'static str, expr: Option<&'d Expr>, pointer: &dyn Fn() -> String| {
+            if let Some(expr) = expr {
+                acc.push(PathSite { state, field, name, pointer: pointer(), key: None, expr });
+            }
+        };
     let io = &state.io;
-    field(PathField::InputPath, "InputPath", path_of(&io.input_path), state.field_pointer("InputPath"));
-    field(PathField::OutputPath, "OutputPath", path_of(&io.output_path), state.field_pointer("OutputPath"));
-    field(PathField::ResultPath, "ResultPath", path_of(&io.result_path), state.field_pointer("ResultPath"));
+    field(PathField::InputPath, "InputPath", path_of(&io.input_path), &|| state.field_pointer("InputPath"));
+    field(PathField::OutputPath, "OutputPath", path_of(&io.output_path), &|| {
+        state.field_pointer("OutputPath")
+    });
+    field(PathField::ResultPath, "ResultPath", path_of(&io.result_path), &|| {
+        state.field_pointer("ResultPath")
+    });
     for (i, catcher) in state.errors.catch.iter().enumerate() {
-        field(
-            PathField::CatchResultPath,
-            "ResultPath",
-            path_of(&catcher.result_path),
-            format!("{}/Catch[{i}]/ResultPath", state.pointer),
-        );
+        field(PathField::CatchResultPath, "ResultPath", path_of(&catcher.result_path), &|| {
+            format!("{}/Catch[{i}]/ResultPath", state.pointer)
+        });
     }
     match &state.kind {
         StateKind::Task(task) => {
@@ -181,65 +184,47 @@ fn collect_state_paths<'d>(state: &'d State, acc: &mut Vec<PathSite<'d>>) {
                 PathField::TaskTimingPath,
                 "TimeoutSecondsPath",
                 task.timeout_seconds_path.as_ref(),
-                state.field_pointer("TimeoutSecondsPath"),
+                &|| state.field_pointer("TimeoutSecondsPath"),
             );
             field(
                 PathField::TaskTimingPath,
                 "HeartbeatSecondsPath",
                 task.heartbeat_seconds_path.as_ref(),
-                state.field_pointer("HeartbeatSecondsPath"),
+                &|| state.field_pointer("HeartbeatSecondsPath"),
             );
         }
         StateKind::Wait(wait) => {
-            field(
-                PathField::WaitPath,
-                "SecondsPath",
-                wait.seconds_path.as_ref(),
-                state.field_pointer("SecondsPath"),
-            );
-            field(
-                PathField::WaitPath,
-                "TimestampPath",
-                wait.timestamp_path.as_ref(),
-                state.field_pointer("TimestampPath"),
-            );
+            field(PathField::WaitPath, "SecondsPath", wait.seconds_path.as_ref(), &|| {
+                state.field_pointer("SecondsPath")
+            });
+            field(PathField::WaitPath, "TimestampPath", wait.timestamp_path.as_ref(), &|| {
+                state.field_pointer("TimestampPath")
+            });
         }
         StateKind::Fail(fail) => {
-            field(
-                PathField::FailPath,
-                "ErrorPath",
-                fail.error_path.as_ref(),
-                state.field_pointer("ErrorPath"),
-            );
-            field(
-                PathField::FailPath,
-                "CausePath",
-                fail.cause_path.as_ref(),
-                state.field_pointer("CausePath"),
-            );
+            field(PathField::FailPath, "ErrorPath", fail.error_path.as_ref(), &|| {
+                state.field_pointer("ErrorPath")
+            });
+            field(PathField::FailPath, "CausePath", fail.cause_path.as_ref(), &|| {
+                state.field_pointer("CausePath")
+            });
         }
         StateKind::Map(map) => {
-            field(
-                PathField::ItemsPath,
-                "ItemsPath",
-                map.items_path.as_ref(),
-                state.field_pointer("ItemsPath"),
-            );
+            field(PathField::ItemsPath, "ItemsPath", map.items_path.as_ref(), &|| {
+                state.field_pointer("ItemsPath")
+            });
             let numbers = [
                 ("MaxConcurrencyPath", &map.max_concurrency_path),
                 ("ToleratedFailurePercentagePath", &map.tolerated_failure_percentage_path),
                 ("ToleratedFailureCountPath", &map.tolerated_failure_count_path),
             ];
             for (name, expr) in numbers {
-                field(PathField::MapNumberPath, name, expr.as_ref(), state.field_pointer(name));
+                field(PathField::MapNumberPath, name, expr.as_ref(), &|| state.field_pointer(name));
             }
             if let Some(config) = map.item_reader.as_ref().and_then(|r| r.reader_config.as_ref()) {
-                field(
-                    PathField::MapNumberPath,
-                    "MaxItemsPath",
-                    config.max_items_path.as_ref(),
-                    state.field_pointer("ItemReader/ReaderConfig/MaxItemsPath"),
-                );
+                field(PathField::MapNumberPath, "MaxItemsPath", config.max_items_path.as_ref(), &|| {
+                    state.field_pointer("ItemReader/ReaderConfig/MaxItemsPath")
+                });
             }
             if let Some(batcher) = &map.item_batcher {
                 let numbers = [
@@ -247,12 +232,9 @@ fn collect_state_paths<'d>(state: &'d State, acc: &mut Vec<PathSite<'d>>) {
                     ("MaxInputBytesPerBatchPath", &batcher.max_input_bytes_per_batch_path),
                 ];
                 for (name, expr) in numbers {
-                    field(
-                        PathField::MapNumberPath,
-                        name,
-                        expr.as_ref(),
-                        state.field_pointer(&format!("ItemBatcher/{name}")),
-                    );
+                    field(PathField::MapNumberPath, name, expr.as_ref(), &|| {
+                        state.field_pointer(&format!("ItemBatcher/{name}"))
+                    });
                 }
             }
         }
@@ -307,44 +289,46 @@ fn collect_template_exprs<'d>(
 pub(crate) fn templates<'d>(state: &'d State) -> Vec<TemplateSite<'d>> {
     use TemplateField as F;
     let mut acc = Vec::new();
-    let mut push =
-        |field: TemplateField, name: &'static str, pointer: String, template: Option<&'d Template>| {
-            if let Some(template) = template {
-                acc.push(TemplateSite { field, name, pointer, key: None, template });
-            }
-        };
+    let mut push = |field: TemplateField,
+                    name: &'static str,
+                    pointer: &dyn Fn() -> String,
+                    template: Option<&'d Template>| {
+        if let Some(template) = template {
+            acc.push(TemplateSite { field, name, pointer: pointer(), key: None, template });
+        }
+    };
     let is_map = matches!(state.kind, StateKind::Map(_));
     let parameters = if is_map { F::ItemSelector } else { F::Parameters };
-    push(parameters, "Parameters", state.field_pointer("Parameters"), state.io.parameters.as_ref());
+    push(parameters, "Parameters", &|| state.field_pointer("Parameters"), state.io.parameters.as_ref());
     push(
         F::ResultSelector,
         "ResultSelector",
-        state.field_pointer("ResultSelector"),
+        &|| state.field_pointer("ResultSelector"),
         state.io.result_selector.as_ref(),
     );
     match &state.kind {
         StateKind::Task(task) => {
             let credentials = task.credentials.as_ref().map(|c| &c.object);
-            push(F::Credentials, "Credentials", state.field_pointer("Credentials"), credentials);
+            push(F::Credentials, "Credentials", &|| state.field_pointer("Credentials"), credentials);
         }
         StateKind::Map(map) => {
             push(
                 F::ItemSelector,
                 "ItemSelector",
-                state.field_pointer("ItemSelector"),
+                &|| state.field_pointer("ItemSelector"),
                 map.item_selector.as_ref(),
             );
             if let Some(reader) = &map.item_reader {
-                let pointer = state.field_pointer("ItemReader/Parameters");
-                push(F::Distributed, "Parameters", pointer, reader.parameters.as_ref());
+                let pointer = || state.field_pointer("ItemReader/Parameters");
+                push(F::Distributed, "Parameters", &pointer, reader.parameters.as_ref());
             }
             if let Some(writer) = &map.result_writer {
-                let pointer = state.field_pointer("ResultWriter/Parameters");
-                push(F::Distributed, "Parameters", pointer, writer.parameters.as_ref());
+                let pointer = || state.field_pointer("ResultWriter/Parameters");
+                push(F::Distributed, "Parameters", &pointer, writer.parameters.as_ref());
             }
             if let Some(batcher) = &map.item_batcher {
-                let pointer = state.field_pointer("ItemBatcher/BatchInput");
-                push(F::Distributed, "BatchInput", pointer, batcher.batch_input.as_ref());
+                let pointer = || state.field_pointer("ItemBatcher/BatchInput");
+                push(F::Distributed, "BatchInput", &pointer, batcher.batch_input.as_ref());
             }
         }
         _ => {}
