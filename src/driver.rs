@@ -55,6 +55,55 @@ pub struct Report {
     /// Definition files checked on their own, by path: a template's `DefinitionUri` naming
     /// one of them replaces that check with one that knows the substitutions.
     standalone: Vec<(PathBuf, FileId)>,
+    /// Files read through a template's `DefinitionUri`.
+    uri_files: Vec<PathBuf>,
+}
+
+impl Report {
+    fn new() -> Report {
+        Report {
+            sources: SourceFiles::new(),
+            diagnostics: Vec::new(),
+            machines: 0,
+            standalone: Vec::new(),
+            uri_files: Vec::new(),
+        }
+    }
+
+    /// Appends the report of another input, renumbering its files after this one's.
+    fn absorb(&mut self, other: Report) {
+        let offset = self.sources.append(other.sources).0;
+        let shift = |id: FileId| FileId(id.0 + offset);
+        for mut diagnostic in other.diagnostics {
+            diagnostic.primary.file = shift(diagnostic.primary.file);
+            for label in &mut diagnostic.secondary {
+                label.file = shift(label.file);
+            }
+            self.diagnostics.push(diagnostic);
+        }
+        self.machines += other.machines;
+        self.standalone.extend(other.standalone.into_iter().map(|(p, id)| (p, shift(id))));
+        self.uri_files.extend(other.uri_files);
+    }
+
+    /// A definition file checked on its own and again through a template's
+    /// `DefinitionUri` keeps only the template's check, which knows the substitutions.
+    fn drop_checks_superseded_by_templates(&mut self) {
+        if self.uri_files.is_empty() {
+            return;
+        }
+        // Paths are compared canonically, and only here: resolving every path up front
+        // costs a system call per file.
+        let uris: Vec<PathBuf> = self.uri_files.iter().filter_map(|p| p.canonicalize().ok()).collect();
+        let superseded: Vec<FileId> = self
+            .standalone
+            .iter()
+            .filter(|(p, _)| p.canonicalize().is_ok_and(|c| uris.contains(&c)))
+            .map(|(_, id)| *id)
+            .collect();
+        self.diagnostics.retain(|d| !superseded.contains(&d.primary.file));
+        self.machines -= superseded.len();
+    }
 }
 
 /// Whether `path`'s name marks it as ASL whatever its content (`*.asl.json`, `*.asl.yaml`).
@@ -114,19 +163,24 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Reads and checks every input.
+/// Reads and checks every input, on as many threads as there are cores; the report is the
+/// same as a sequential run's.
 pub fn run(
     inputs: &[(PathBuf, bool)],
     stdin_name: Option<&str>,
     options: &Options,
 ) -> Result<Report, String> {
-    let mut report =
-        Report { sources: SourceFiles::new(), diagnostics: Vec::new(), machines: 0, standalone: Vec::new() };
-    for (path, explicit) in inputs {
+    let stdin = if inputs.iter().any(|(p, _)| p.as_os_str() == "-") {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        Some(bytes)
+    } else {
+        None
+    };
+    let check_one = |(path, explicit): &(PathBuf, bool)| -> Result<Report, String> {
         let (name, bytes, syntax) = if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
+            let bytes = stdin.clone().unwrap_or_default();
             let name = stdin_name.unwrap_or("<stdin>").to_string();
             let syntax = stdin_name.map(Path::new).and_then(syntax_of).unwrap_or_else(|| sniff(&bytes));
             (name, bytes, syntax)
@@ -135,8 +189,41 @@ pub fn run(
             let syntax = syntax_of(path).unwrap_or_else(|| sniff(&bytes));
             (path.display().to_string(), bytes, syntax)
         };
+        let mut report = Report::new();
         check_file(&mut report, path, name, bytes, syntax, *explicit, options);
+        Ok(report)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(inputs.len() / 8).max(1);
+    let mut results: Vec<Option<Result<Report, String>>> = (0..inputs.len()).map(|_| None).collect();
+    if threads == 1 {
+        for (slot, input) in results.iter_mut().zip(inputs) {
+            *slot = Some(check_one(input));
+        }
+    } else {
+        // Workers take the next input from a shared counter, so one slow file does not
+        // hold up a whole share.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let done = std::sync::Mutex::new(&mut results);
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|| loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(input) = inputs.get(i) else { break };
+                    let result = check_one(input);
+                    // A poisoned lock means another worker panicked; its panic is re-raised
+                    // when the scope ends, so this result can be dropped.
+                    if let Ok(mut slots) = done.lock() {
+                        slots[i] = Some(result);
+                    }
+                });
+            }
+        });
     }
+    let mut report = Report::new();
+    for result in results.into_iter().flatten() {
+        report.absorb(result?);
+    }
+    report.drop_checks_superseded_by_templates();
     report.diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(report)
 }
@@ -277,18 +364,7 @@ fn check_template(
                     continue;
                 };
                 let syntax = syntax_of(&path).unwrap_or_else(|| sniff(&bytes));
-                // Checked on its own earlier in this run: this check, which knows the
-                // template's substitutions, takes its place.
-                // Paths are compared canonically, and only here: resolving every path
-                // up front costs a system call per file.
-                if let Ok(canonical) = path.canonicalize() {
-                    let same = |p: &PathBuf| p.canonicalize().is_ok_and(|c| c == canonical);
-                    if let Some(i) = report.standalone.iter().position(|(p, _)| same(p)) {
-                        let (_, earlier) = report.standalone.remove(i);
-                        report.diagnostics.retain(|d| d.primary.file != earlier);
-                        report.machines -= 1;
-                    }
-                }
+                report.uri_files.push(path.clone());
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 let uri_file = report.sources.add(path.display().to_string(), text);
                 let (node, diagnostics) = parse(&bytes, syntax, uri_file);

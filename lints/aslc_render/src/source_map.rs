@@ -78,6 +78,14 @@ impl SourceFiles {
         id
     }
 
+    /// Moves every file of `other` to the end of this list, keeping their order and line
+    /// indexes; returns the id the first of them now has (ids shift by that much).
+    pub fn append(&mut self, other: SourceFiles) -> FileId {
+        let first = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files.extend(other.files);
+        first
+    }
+
     /// The file with id `file`.
     pub fn get(&self, file: FileId) -> Option<&SourceFile> {
         self.files.get(file.0 as usize)
