@@ -334,26 +334,15 @@ pub fn lower(root: &Node, file: FileId) -> (Option<Definition>, Vec<Diagnostic>)
 
     let start_at = fields.take("StartAt");
     let states = fields.take("States");
-    let missing: Vec<&str> = [("States", states.is_none()), ("StartAt", start_at.is_none())]
-        .iter()
-        .filter(|m| m.1)
-        .map(|m| m.0)
-        .collect();
-    if !missing.is_empty() {
-        let list = missing.join(", ");
-        cx.error(
-            S_ROOT_REQUIRED,
-            TextRange::new(root.range.start(), root.range.start() + 1),
-            "/",
-            format!(
-                "the definition has no {}",
-                missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(" or ")
-            ),
-        )
-        .label(format!("missing {list}"))
-        .help("a state machine needs `StartAt` (the first state) and `States` (every state by name)")
-        .aws("SCHEMA_VALIDATION_FAILED", format!("These fields are required: [{list}]"));
-    }
+    report_missing_scope_fields(
+        &mut cx,
+        S_ROOT_REQUIRED,
+        root,
+        "/",
+        "the definition",
+        (start_at.is_some(), states.is_some()),
+        "a state machine needs `StartAt` (the first state) and `States` (every state by name)",
+    );
 
     for member in fields.remaining() {
         cx.error(
@@ -375,6 +364,36 @@ pub fn lower(root: &Node, file: FileId) -> (Option<Definition>, Vec<Diagnostic>)
     lower_scope(&mut cx, ScopeKind::Root, None, root, start_at, states, String::new(), 0);
     let Cx { diagnostics, def, .. } = cx;
     (Some(def), diagnostics)
+}
+
+/// Reports a scope object (the definition, a branch, a processor) that lacks `StartAt` or
+/// `States` (`present` says which it has), in AWS's "These fields are required" form.
+pub(crate) fn report_missing_scope_fields(
+    cx: &mut Cx,
+    code: &'static str,
+    object: &Node,
+    pointer: &str,
+    what: &str,
+    present: (bool, bool),
+    help: &str,
+) {
+    let (has_start_at, has_states) = present;
+    let missing: Vec<&str> =
+        [("States", !has_states), ("StartAt", !has_start_at)].iter().filter(|m| m.1).map(|m| m.0).collect();
+    if missing.is_empty() {
+        return;
+    }
+    let list = missing.join(", ");
+    let named = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(" or ");
+    cx.error(
+        code,
+        TextRange::new(object.range.start(), object.range.start() + 1),
+        pointer,
+        format!("{what} has no {named}"),
+    )
+    .label(format!("missing {list}"))
+    .help(help)
+    .aws("SCHEMA_VALIDATION_FAILED", format!("These fields are required: [{list}]"));
 }
 
 /// Lowers one `StartAt` + `States` pair and, recursively, every scope inside it.

@@ -1,7 +1,6 @@
 //! Lowering one state: the field matrix of structure.md §4, the common fields, and the
 //! fields of each state type.
 
-use aslc_source::TextRange;
 use aslc_syntax::{Member, Node};
 
 use super::reader::{self, Fields};
@@ -984,26 +983,15 @@ fn nested_scope(
     let mut fields = Fields::new(members);
     let start_at = fields.take("StartAt");
     let states = fields.take("States");
-    let missing: Vec<&str> = [("States", states.is_none()), ("StartAt", start_at.is_none())]
-        .iter()
-        .filter(|m| m.1)
-        .map(|m| m.0)
-        .collect();
-    if !missing.is_empty() {
-        let list = missing.join(", ");
-        cx.error(
-            shape_code,
-            TextRange::new(node.range.start(), node.range.start() + 1),
-            pointer,
-            format!(
-                "{what} has no {}",
-                missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(" or ")
-            ),
-        )
-        .label(format!("missing {list}"))
-        .help("a nested state machine needs `StartAt` and `States`")
-        .aws("SCHEMA_VALIDATION_FAILED", format!("These fields are required: [{list}]"));
-    }
+    super::report_missing_scope_fields(
+        cx,
+        shape_code,
+        node,
+        pointer,
+        what,
+        (start_at.is_some(), states.is_some()),
+        "a nested state machine needs `StartAt` and `States`",
+    );
     let comment = fields.take("Comment").and_then(|m| super::comment(cx, m, &format!("{pointer}/Comment")));
     let processor_config = if matches!(kind, ScopeKind::ItemProcessor | ScopeKind::Iterator) {
         fields
