@@ -1,4 +1,5 @@
-//! Round trip over the shared corpus (`../shared/corpus/real/` and `feature-tests/`):
+//! Round trip over the shared corpus (`../shared/corpus/real/`, `templates/` and
+//! `feature-tests/`, JSON and YAML; every inline state machine of a template):
 //! ASL → DSL → ASL gives the same JSON value, a second decompile is byte-identical, and the
 //! decompiler's verification fallback never fires. One named test per definition.
 
@@ -20,7 +21,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     for path in paths {
         if path.is_dir() {
             collect(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json") {
+        } else if path.extension().is_some_and(|e| e == "json" || e == "yaml" || e == "yml") {
             out.push(path);
         }
     }
@@ -28,11 +29,30 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn round_trip(path: &Path) -> Result<(), Failed> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
-    let parsed = aslc_syntax::json::parse(&text, FileId(0));
-    let Some(original) = parsed.node else {
-        // Not JSON: nothing to round-trip (the reader's own tests cover it).
+    let parsed = if path.extension().is_some_and(|e| e == "json") {
+        aslc_syntax::json::parse(&text, FileId(0))
+    } else {
+        aslc_syntax::yaml::parse(&text, FileId(0))
+    };
+    let Some(root) = parsed.node else {
+        // Not JSON or YAML: nothing to round-trip (the readers' own tests cover it).
         return Ok(());
     };
+    if aslc_syntax::cfn::is_template(&root) {
+        let template = aslc_syntax::cfn::extract(&root, &text, FileId(0));
+        for machine in template.state_machines {
+            if let aslc_syntax::cfn::DefinitionSource::Inline(definition) = machine.definition {
+                round_trip_definition(&definition)
+                    .map_err(|e| format!("{}: {}", machine.logical_id, e.message().unwrap_or("")))?;
+            }
+        }
+        return Ok(());
+    }
+    round_trip_definition(&root)
+}
+
+fn round_trip_definition(original: &aslc_syntax::Node) -> Result<(), Failed> {
+    let original = original.clone();
     if original.as_object().is_none() {
         return Ok(());
     }
