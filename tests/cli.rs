@@ -142,6 +142,18 @@ fn express_rules_follow_the_workflow_type() {
     assert_eq!(run(&["check", path]).status.code(), Some(0));
     assert_eq!(run(&["check", "--workflow-type", "express", path]).status.code(), Some(1));
     let _ = std::fs::remove_dir_all(&dir);
+    for text in ["", "\n"] {
+        let diagnostics = aslc_dsl::check(text, aslc_source::FileId(0), &aslc_ir::CheckOptions::default());
+        assert!(!diagnostics.is_empty());
+        for d in diagnostics {
+            assert!(
+                d.primary.range.end() as usize <= text.len(),
+                "{} at {:?} in {text:?}",
+                d.code,
+                d.primary.range
+            );
+        }
+    }
 }
 
 #[test]
@@ -165,4 +177,50 @@ fn dsl_compiles_and_decompiles() {
     assert_eq!(run(&["check", asld.to_str().unwrap()]).status.code(), Some(0));
     assert_eq!(run(&["fmt", "--check", asld.to_str().unwrap()]).status.code(), Some(0));
     let _ = std::fs::remove_dir_all(&dir);
+    for text in ["", "\n"] {
+        let diagnostics = aslc_dsl::check(text, aslc_source::FileId(0), &aslc_ir::CheckOptions::default());
+        assert!(!diagnostics.is_empty());
+        for d in diagnostics {
+            assert!(
+                d.primary.range.end() as usize <= text.len(),
+                "{} at {:?} in {text:?}",
+                d.code,
+                d.primary.range
+            );
+        }
+    }
+}
+
+#[test]
+fn empty_and_blank_dsl_files_are_diagnosed() {
+    // Found by fuzzing the DSL front end: an empty file lowers to an empty definition
+    // whose diagnostics must still point inside the (empty) text.
+    let dir = std::env::temp_dir().join(format!("aslc-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in [("empty.asld", ""), ("blank.asld", "\n\n  \n")] {
+        let file = dir.join(name);
+        std::fs::write(&file, text).unwrap();
+        let output = run(&["check", "--format", "json", file.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(1), "{name}");
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert!(
+            report["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "S-ROOT-REQUIRED"),
+            "{name}"
+        );
+        let human = run(&["check", file.to_str().unwrap()]);
+        assert_eq!(human.status.code(), Some(1), "{name}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    for text in ["", "\n"] {
+        let diagnostics = aslc_dsl::check(text, aslc_source::FileId(0), &aslc_ir::CheckOptions::default());
+        assert!(!diagnostics.is_empty());
+        for d in diagnostics {
+            assert!(
+                d.primary.range.end() as usize <= text.len(),
+                "{} at {:?} in {text:?}",
+                d.code,
+                d.primary.range
+            );
+        }
+    }
 }

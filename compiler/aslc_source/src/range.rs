@@ -67,6 +67,12 @@ impl TextRange {
         self.start <= offset && offset <= self.end
     }
 
+    /// The range's first byte, where a diagnostic about a whole object points (empty when
+    /// the range is).
+    pub fn first_char(self) -> TextRange {
+        TextRange { start: self.start, end: self.end.min(self.start.saturating_add(1)) }
+    }
+
     /// The range as `usize` bounds, for slicing.
     pub fn as_usize(self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize

@@ -1,6 +1,5 @@
 //! Lowering Choice states and their rules (choice.md §2, §6).
 
-use aslc_source::TextRange;
 use aslc_syntax::{Member, Node, NodeValue};
 
 use super::reader::{self, is_jsonata_text, Fields};
@@ -238,10 +237,7 @@ fn lower_top_rule(cx: &mut Cx, node: &Node, pointer: &str, scx: &StateCx) -> Cho
         None => {
             let (range, label) = match fields.take("End") {
                 Some(end) => (end.key_range, "a rule cannot end the execution; it must name a state"),
-                None => (
-                    TextRange::new(node.range.start(), node.range.start() + 1),
-                    "this rule has nowhere to go",
-                ),
+                None => (node.range.first_char(), "this rule has nowhere to go"),
             };
             cx.error(C_RULE_NEXT, range, pointer, "choice rule has no `Next`")
                 .label(label)
@@ -321,14 +317,9 @@ fn lower_condition(
 
     let kinds = usize::from(!operators.is_empty() || variable.is_some()) + booleans.len();
     if kinds == 0 {
-        cx.error(
-            C_RULE_KIND,
-            TextRange::new(node.range.start(), node.range.start() + 1),
-            pointer,
-            "choice rule has no test",
-        )
-        .label("expected a comparison, `And`, `Or` or `Not`")
-        .help("add a comparison such as `\"Variable\": \"$.x\", \"IsPresent\": true`");
+        cx.error(C_RULE_KIND, node.range.first_char(), pointer, "choice rule has no test")
+            .label("expected a comparison, `And`, `Or` or `Not`")
+            .help("add a comparison such as `\"Variable\": \"$.x\", \"IsPresent\": true`");
         return Condition::Invalid(node.range);
     }
     if kinds > 1 {
@@ -545,7 +536,7 @@ fn lower_jsonata_condition(cx: &mut Cx, node: &Node, fields: &mut Fields, pointe
             if jsonpath_fields.is_empty() {
                 cx.error(
                     C_JSONATA_RULE,
-                    TextRange::new(node.range.start(), node.range.start() + 1),
+                    node.range.first_char(),
                     pointer,
                     "JSONata choice rule has no `Condition`",
                 )
