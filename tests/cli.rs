@@ -142,7 +142,12 @@ fn express_rules_follow_the_workflow_type() {
     assert_eq!(run(&["check", path]).status.code(), Some(0));
     assert_eq!(run(&["check", "--workflow-type", "express", path]).status.code(), Some(1));
     let _ = std::fs::remove_dir_all(&dir);
-    for text in ["", "\n"] {
+    // A file starting with a multi-byte character (another fuzzer find).
+    let multibyte =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("fuzz-multibyte-start.asld")))
+            .unwrap();
+    let multibyte = String::from_utf8(multibyte).unwrap();
+    for text in ["", "\n", multibyte.as_str()] {
         let diagnostics = aslc_dsl::check(text, aslc_source::FileId(0), &aslc_ir::CheckOptions::default());
         assert!(!diagnostics.is_empty());
         for d in diagnostics {
@@ -177,7 +182,12 @@ fn dsl_compiles_and_decompiles() {
     assert_eq!(run(&["check", asld.to_str().unwrap()]).status.code(), Some(0));
     assert_eq!(run(&["fmt", "--check", asld.to_str().unwrap()]).status.code(), Some(0));
     let _ = std::fs::remove_dir_all(&dir);
-    for text in ["", "\n"] {
+    // A file starting with a multi-byte character (another fuzzer find).
+    let multibyte =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("fuzz-multibyte-start.asld")))
+            .unwrap();
+    let multibyte = String::from_utf8(multibyte).unwrap();
+    for text in ["", "\n", multibyte.as_str()] {
         let diagnostics = aslc_dsl::check(text, aslc_source::FileId(0), &aslc_ir::CheckOptions::default());
         assert!(!diagnostics.is_empty());
         for d in diagnostics {
@@ -211,7 +221,12 @@ fn empty_and_blank_dsl_files_are_diagnosed() {
         assert_eq!(human.status.code(), Some(1), "{name}");
     }
     let _ = std::fs::remove_dir_all(&dir);
-    for text in ["", "\n"] {
+    // A file starting with a multi-byte character (another fuzzer find).
+    let multibyte =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("fuzz-multibyte-start.asld")))
+            .unwrap();
+    let multibyte = String::from_utf8(multibyte).unwrap();
+    for text in ["", "\n", multibyte.as_str()] {
         let diagnostics = aslc_dsl::check(text, aslc_source::FileId(0), &aslc_ir::CheckOptions::default());
         assert!(!diagnostics.is_empty());
         for d in diagnostics {

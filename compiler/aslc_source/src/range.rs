@@ -67,10 +67,10 @@ impl TextRange {
         self.start <= offset && offset <= self.end
     }
 
-    /// The range's first byte, where a diagnostic about a whole object points (empty when
-    /// the range is).
-    pub fn first_char(self) -> TextRange {
-        TextRange { start: self.start, end: self.end.min(self.start.saturating_add(1)) }
+    /// The empty range at the start, where a diagnostic about a whole object points.
+    /// Empty, so it never splits a multi-byte character; renderers show it as a caret.
+    pub fn start_point(self) -> TextRange {
+        TextRange { start: self.start, end: self.start }
     }
 
     /// The range as `usize` bounds, for slicing.

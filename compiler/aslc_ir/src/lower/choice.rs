@@ -237,7 +237,7 @@ fn lower_top_rule(cx: &mut Cx, node: &Node, pointer: &str, scx: &StateCx) -> Cho
         None => {
             let (range, label) = match fields.take("End") {
                 Some(end) => (end.key_range, "a rule cannot end the execution; it must name a state"),
-                None => (node.range.first_char(), "this rule has nowhere to go"),
+                None => (node.range.start_point(), "this rule has nowhere to go"),
             };
             cx.error(C_RULE_NEXT, range, pointer, "choice rule has no `Next`")
                 .label(label)
@@ -317,7 +317,7 @@ fn lower_condition(
 
     let kinds = usize::from(!operators.is_empty() || variable.is_some()) + booleans.len();
     if kinds == 0 {
-        cx.error(C_RULE_KIND, node.range.first_char(), pointer, "choice rule has no test")
+        cx.error(C_RULE_KIND, node.range.start_point(), pointer, "choice rule has no test")
             .label("expected a comparison, `And`, `Or` or `Not`")
             .help("add a comparison such as `\"Variable\": \"$.x\", \"IsPresent\": true`");
         return Condition::Invalid(node.range);
@@ -536,7 +536,7 @@ fn lower_jsonata_condition(cx: &mut Cx, node: &Node, fields: &mut Fields, pointe
             if jsonpath_fields.is_empty() {
                 cx.error(
                     C_JSONATA_RULE,
-                    node.range.first_char(),
+                    node.range.start_point(),
                     pointer,
                     "JSONata choice rule has no `Condition`",
                 )

@@ -293,7 +293,7 @@ fn error_equals(
     what: &str,
 ) -> (Vec<Name>, TextRange) {
     let Some(member) = fields.take("ErrorEquals") else {
-        cx.error(code, node.range.first_char(), pointer, format!("this {what} has no `ErrorEquals`"))
+        cx.error(code, node.range.start_point(), pointer, format!("this {what} has no `ErrorEquals`"))
             .label("missing `ErrorEquals`")
             .help("add `\"ErrorEquals\": [\"States.ALL\"]` or the error names to handle")
             .aws("SCHEMA_VALIDATION_FAILED", "These fields are required: [ErrorEquals]");
@@ -532,7 +532,7 @@ fn lower_catcher(cx: &mut Cx, node: &Node, pointer: &str, scx: &StateCx) -> Catc
     let next = match fields.take("Next") {
         Some(m) => reader::string(cx, m, &format!("{pointer}/Next")),
         None => {
-            cx.error(R_CATCH_NEXT, node.range.first_char(), pointer, "this catcher has no `Next`")
+            cx.error(R_CATCH_NEXT, node.range.start_point(), pointer, "this catcher has no `Next`")
                 .label("a caught error needs somewhere to go")
                 .help("add `\"Next\": \"<state>\"` naming the state that handles the error")
                 .aws("SCHEMA_VALIDATION_FAILED", "These fields are required: [Next]");

@@ -385,7 +385,7 @@ pub(crate) fn report_missing_scope_fields(
     }
     let list = missing.join(", ");
     let named = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(" or ");
-    cx.error(code, object.range.first_char(), pointer, format!("{what} has no {named}"))
+    cx.error(code, object.range.start_point(), pointer, format!("{what} has no {named}"))
         .label(format!("missing {list}"))
         .help(help)
         .aws("SCHEMA_VALIDATION_FAILED", format!("These fields are required: [{list}]"));
@@ -413,7 +413,7 @@ pub(crate) fn lower_scope(
         Some(name)
     });
     let states_range = states.map_or(object.range, |m| m.value.range);
-    let states_key_range = states.map_or(object.range.first_char(), |m| m.key_range);
+    let states_key_range = states.map_or(object.range.start_point(), |m| m.key_range);
     cx.def.scopes.push(Scope {
         kind,
         parent,
