@@ -130,18 +130,14 @@ fn ignore_removes_a_rule() {
 
 #[test]
 fn express_rules_follow_the_workflow_type() {
-    let dir = std::env::temp_dir().join(format!("aslc-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("sync.asl.json");
-    std::fs::write(
-        &file,
+    let dir = common::Scratch::new("cli");
+    let file = dir.write(
+        "sync.asl.json",
         r#"{"StartAt": "Run", "States": {"Run": {"Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "Parameters": {"Cluster": "c"}, "End": true}}}"#,
-    )
-    .unwrap();
+    );
     let path = file.to_str().unwrap();
     assert_eq!(run(&["check", path]).status.code(), Some(0));
     assert_eq!(run(&["check", "--workflow-type", "express", path]).status.code(), Some(1));
-    let _ = std::fs::remove_dir_all(&dir);
     // A file starting with a multi-byte character (another fuzzer find).
     let multibyte =
         std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("fuzz-multibyte-start.asld")))
@@ -163,9 +159,8 @@ fn express_rules_follow_the_workflow_type() {
 
 #[test]
 fn dsl_compiles_and_decompiles() {
-    let dir = std::env::temp_dir().join(format!("aslc-dsl-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let asld = dir.join("flow.asld");
+    let dir = common::Scratch::new("dsl");
+    let asld = dir.0.join("flow.asld");
     let decompiled = run(&["decompile", "-o", asld.to_str().unwrap(), "examples/order-fulfilment.asl.json"]);
     assert_eq!(decompiled.status.code(), Some(0));
     let compiled = run(&["compile", asld.to_str().unwrap()]);
@@ -181,7 +176,6 @@ fn dsl_compiles_and_decompiles() {
     assert_eq!(original, back);
     assert_eq!(run(&["check", asld.to_str().unwrap()]).status.code(), Some(0));
     assert_eq!(run(&["fmt", "--check", asld.to_str().unwrap()]).status.code(), Some(0));
-    let _ = std::fs::remove_dir_all(&dir);
     // A file starting with a multi-byte character (another fuzzer find).
     let multibyte =
         std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("fuzz-multibyte-start.asld")))
@@ -205,11 +199,9 @@ fn dsl_compiles_and_decompiles() {
 fn empty_and_blank_dsl_files_are_diagnosed() {
     // Found by fuzzing the DSL front end: an empty file lowers to an empty definition
     // whose diagnostics must still point inside the (empty) text.
-    let dir = std::env::temp_dir().join(format!("aslc-empty-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::Scratch::new("empty");
     for (name, text) in [("empty.asld", ""), ("blank.asld", "\n\n  \n")] {
-        let file = dir.join(name);
-        std::fs::write(&file, text).unwrap();
+        let file = dir.write(name, text);
         let output = run(&["check", "--format", "json", file.to_str().unwrap()]);
         assert_eq!(output.status.code(), Some(1), "{name}");
         let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -220,7 +212,6 @@ fn empty_and_blank_dsl_files_are_diagnosed() {
         let human = run(&["check", file.to_str().unwrap()]);
         assert_eq!(human.status.code(), Some(1), "{name}");
     }
-    let _ = std::fs::remove_dir_all(&dir);
     // A file starting with a multi-byte character (another fuzzer find).
     let multibyte =
         std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("fuzz-multibyte-start.asld")))
