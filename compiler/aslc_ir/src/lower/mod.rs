@@ -449,6 +449,11 @@ pub(crate) fn lower_scope(
             .label("a state machine needs at least one state")
             .help("add the state that `StartAt` names");
     }
+    // States are large: size the arena once for the top level, which usually holds most of
+    // them, and let nested scopes grow it by doubling.
+    if depth == 0 {
+        cx.def.states.reserve(members.len() * 2);
+    }
     for member in members {
         let state_pointer = format!("{pointer}/States/{}", member.key.text);
         if !matches!(member.value.value, NodeValue::Object(_)) {

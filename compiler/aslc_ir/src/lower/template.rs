@@ -209,6 +209,11 @@ pub(crate) fn lower_template(cx: &mut Cx, node: &Node, pointer: &str, jsonata: b
     if jsonata {
         return lower_jsonata(node);
     }
+    // Most templates are mostly literal: a subtree without any `.$` key needs no lowering
+    // (and cannot hold a `k`/`k.$` clash).
+    if !has_dollar_key(node) {
+        return Template::Literal(node.clone());
+    }
     match &node.value {
         NodeValue::Object(members) => {
             check_key_clash(cx, members, pointer);
@@ -258,8 +263,32 @@ pub(crate) fn lower_template(cx: &mut Cx, node: &Node, pointer: &str, jsonata: b
     }
 }
 
+/// Whether some string in `node` is a `{% … %}` expression.
+fn has_jsonata_string(node: &Node) -> bool {
+    match &node.value {
+        NodeValue::String(s) => is_jsonata_text(&s.text),
+        NodeValue::Object(members) => members.iter().any(|m| has_jsonata_string(&m.value)),
+        NodeValue::Array(items) => items.iter().any(has_jsonata_string),
+        _ => false,
+    }
+}
+
+/// Whether some object in `node` has a key ending in `.$`.
+fn has_dollar_key(node: &Node) -> bool {
+    match &node.value {
+        NodeValue::Object(members) => {
+            members.iter().any(|m| m.key.text.ends_with(".$") || has_dollar_key(&m.value))
+        }
+        NodeValue::Array(items) => items.iter().any(has_dollar_key),
+        _ => false,
+    }
+}
+
 /// Lowers a JSONata template: `{% … %}` strings at any depth are expressions.
 fn lower_jsonata(node: &Node) -> Template {
+    if matches!(node.value, NodeValue::Object(_) | NodeValue::Array(_)) && !has_jsonata_string(node) {
+        return Template::Literal(node.clone());
+    }
     match &node.value {
         NodeValue::String(s) if is_jsonata_text(&s.text) => match Expr::jsonata(node) {
             Some(expr) => Template::Jsonata(expr),
