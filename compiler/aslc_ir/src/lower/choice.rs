@@ -498,20 +498,12 @@ fn lower_nested(cx: &mut Cx, node: &Node, pointer: &str, scx: &StateCx) -> Condi
 }
 
 fn report_unknown_rule_fields(cx: &mut Cx, fields: &mut Fields, pointer: &str) {
-    let unknown: Vec<&Member> = fields.remaining().collect();
     let mut candidates: Vec<&str> = ChoiceOp::ALL.iter().map(|op| op.as_str()).collect();
     candidates.extend(["Variable", "And", "Or", "Not", "Next", "Assign", "Comment"]);
+    reader::report_unknown(cx, fields, C_RULE_FIELDS, pointer, "a choice rule", &candidates);
+    let unknown: Vec<&Member> = fields.remaining().collect();
     for m in unknown {
         fields.mark(m);
-        cx.error(
-            C_RULE_FIELDS,
-            m.key_range,
-            pointer,
-            format!("unknown field `{}` in a choice rule", m.key.text),
-        )
-        .label("not a choice-rule field")
-        .help(super::suggest_help(&m.key.text, &candidates, "remove it"))
-        .aws("SCHEMA_VALIDATION_FAILED", format!("Field '{}' is not supported", m.key.text));
     }
 }
 

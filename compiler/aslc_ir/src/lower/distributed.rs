@@ -100,18 +100,7 @@ impl<'n> Object<'n> {
 
     /// Reports every member not taken.
     fn finish(self, cx: &mut Cx) {
-        for member in self.fields.remaining() {
-            let key = &*member.key.text;
-            cx.error(
-                S_FIELD_ALLOWED,
-                member.key_range,
-                &self.pointer,
-                format!("unknown field `{key}` in {}", self.what),
-            )
-            .label(format!("not a field of {}", self.what))
-            .help(super::suggest_help(key, self.known, "remove it"))
-            .aws("SCHEMA_VALIDATION_FAILED", format!("Field '{key}' is not supported"));
-        }
+        reader::report_unknown(cx, &self.fields, S_FIELD_ALLOWED, &self.pointer, self.what, self.known);
     }
 }
 

@@ -499,17 +499,7 @@ fn lower_retrier(cx: &mut Cx, node: &Node, pointer: &str) -> Retrier {
         "JitterStrategy",
         "Comment",
     ];
-    for m in fields.remaining() {
-        cx.error(
-            R_RETRY_FIELDS,
-            m.key_range,
-            pointer,
-            format!("unknown field `{}` in a retrier", m.key.text),
-        )
-        .label("not a retrier field")
-        .help(super::suggest_help(&m.key.text, RETRIER_FIELDS, "remove it"))
-        .aws("SCHEMA_VALIDATION_FAILED", format!("Field '{}' is not supported", m.key.text));
-    }
+    reader::report_unknown(cx, &fields, R_RETRY_FIELDS, pointer, "a retrier", RETRIER_FIELDS);
     let extra = fields.into_extra();
     Retrier {
         range: node.range,
@@ -571,17 +561,7 @@ fn lower_catcher(cx: &mut Cx, node: &Node, pointer: &str, scx: &StateCx) -> Catc
     } else {
         &["ErrorEquals", "Next", "ResultPath", "Assign", "Comment"]
     };
-    for m in fields.remaining() {
-        cx.error(
-            R_CATCH_FIELDS,
-            m.key_range,
-            pointer,
-            format!("unknown field `{}` in a catcher", m.key.text),
-        )
-        .label("not a catcher field")
-        .help(super::suggest_help(&m.key.text, catcher_fields, "remove it"))
-        .aws("SCHEMA_VALIDATION_FAILED", format!("Field '{}' is not supported", m.key.text));
-    }
+    reader::report_unknown(cx, &fields, R_CATCH_FIELDS, pointer, "a catcher", catcher_fields);
     let extra = fields.into_extra();
     Catcher {
         range: node.range,

@@ -4,7 +4,7 @@
 use aslc_source::Diagnostic;
 use aslc_syntax::{Member, Node, NodeValue};
 
-use super::Cx;
+use super::{Cx, DiagExt};
 use crate::ir::{is_whole_placeholder, Dyn, Expr, Extra, Name, Number, Spanned};
 use crate::lower::S_FIELD_TYPE;
 
@@ -54,6 +54,26 @@ impl<'n> Fields<'n> {
     /// Takes every remaining member, as [`Extra`]s.
     pub(crate) fn into_extra(self) -> Vec<Extra> {
         self.remaining().map(extra).collect()
+    }
+}
+
+/// Reports every member of `fields` not taken yet as an unknown field of `what` (e.g.
+/// "a retrier"), suggesting the nearest of `known`, in AWS's `Field '<f>' is not supported`
+/// form. The members stay in `fields` so they are kept as [`Extra`]s.
+pub(crate) fn report_unknown(
+    cx: &mut Cx,
+    fields: &Fields,
+    code: &'static str,
+    pointer: &str,
+    what: &str,
+    known: &[&str],
+) {
+    for member in fields.remaining() {
+        let key = &*member.key.text;
+        cx.error(code, member.key_range, pointer, format!("unknown field `{key}` in {what}"))
+            .label(format!("not a field of {what}"))
+            .help(super::suggest_help(key, known, "remove it"))
+            .aws("SCHEMA_VALIDATION_FAILED", format!("Field '{key}' is not supported"));
     }
 }
 

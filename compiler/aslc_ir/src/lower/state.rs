@@ -1052,17 +1052,14 @@ fn lower_processor_config(cx: &mut Cx, member: &Member, pointer: &str) -> Option
     let mode = fields.take("Mode").and_then(|m| reader::string(cx, m, &format!("{pointer}/Mode")));
     let execution_type =
         fields.take("ExecutionType").and_then(|m| reader::string(cx, m, &format!("{pointer}/ExecutionType")));
-    for m in fields.remaining() {
-        cx.error(
-            S_FIELD_ALLOWED,
-            m.key_range,
-            pointer,
-            format!("unknown field `{}` in `ProcessorConfig`", m.key.text),
-        )
-        .label("not a field of `ProcessorConfig`")
-        .help(super::suggest_help(&m.key.text, &["Mode", "ExecutionType"], "remove it"))
-        .aws("SCHEMA_VALIDATION_FAILED", format!("Field '{}' is not supported", m.key.text));
-    }
+    reader::report_unknown(
+        cx,
+        &fields,
+        S_FIELD_ALLOWED,
+        pointer,
+        "`ProcessorConfig`",
+        &["Mode", "ExecutionType"],
+    );
     Some(ProcessorConfig { range: node.range, mode, execution_type })
 }
 
