@@ -21,7 +21,8 @@ pub fn sarif(report: &Report) -> String {
         information_uri: "https://states-language.net/spec.html",
     };
     let lookup = |code: &str| {
-        aslc_ir::rules::rule(code).map(|rule| RuleMeta {
+        crate::registry::rule(code).map(|rule| RuleMeta {
+            name: rule.name(),
             summary: rule.summary.to_string(),
             level: rule.level.severity(),
             help_uri: None,
@@ -29,4 +30,11 @@ pub fn sarif(report: &Report) -> String {
         })
     };
     aslc_render::render_sarif(&report.diagnostics, &report.sources, tool, &lookup)
+}
+
+/// Writes `text` to standard output. A closed pipe (`aslc rules | head`) is not an error:
+/// whoever reads has what they wanted, so the rest is dropped quietly.
+pub fn print_stdout(text: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }

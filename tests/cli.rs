@@ -197,3 +197,40 @@ fn empty_and_blank_dsl_files_are_diagnosed() {
         }
     }
 }
+
+#[test]
+fn rules_have_unique_names_and_explain_takes_either() {
+    let output = run(&["rules", "--json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let rules: serde_json::Value = serde_json::from_slice(&output.stdout).expect("rules --json is JSON");
+    let rules = rules.as_array().expect("an array of rules");
+    let mut names = std::collections::HashSet::new();
+    for rule in rules {
+        let name = rule["name"].as_str().expect("every rule has a name");
+        assert!(name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{name}");
+        assert!(names.insert(name.to_owned()), "two rules are named `{name}`");
+    }
+    let by_code = run(&["explain", "C-NO-DEFAULT"]);
+    let by_name = run(&["explain", "choice-no-default"]);
+    assert_eq!(by_name.status.code(), Some(0));
+    assert_eq!(stdout(&by_code), stdout(&by_name));
+    assert!(stdout(&by_name).contains("Name: `choice-no-default`"));
+}
+
+#[test]
+fn a_closed_pipe_is_not_a_crash() {
+    let mut child = common::aslc()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("rules")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("aslc runs");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("aslc ends");
+    assert!(
+        !String::from_utf8_lossy(&output.stderr).contains("panicked"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -216,7 +216,7 @@ pub fn fmt(args: FmtArgs) -> anyhow::Result<u8> {
         if formatted != text {
             unformatted += 1;
             if args.check {
-                println!("{}", path.display());
+                crate::output::print_stdout(&format!("{}\n", path.display()));
             } else {
                 std::fs::write(path, formatted)?;
             }

@@ -5,7 +5,7 @@ use clap::Args;
 /// Arguments of `aslc explain`.
 #[derive(Args)]
 pub struct ExplainArgs {
-    /// The rule code, e.g. `S-NEXT-EXISTS` (case-insensitive).
+    /// The rule code or name, e.g. `S-NEXT-EXISTS` or `structure-next-exists` (case-insensitive).
     code: String,
 }
 
@@ -14,7 +14,7 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<u8> {
         eprintln!("error: no rule `{}`; `aslc rules` lists them all", args.code);
         return Ok(crate::exit::USAGE);
     };
-    print!("{}", rule.markdown());
+    crate::output::print_stdout(&rule.markdown());
     Ok(crate::exit::CLEAN)
 }
 

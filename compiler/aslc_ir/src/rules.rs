@@ -139,11 +139,43 @@ pub fn fill_aws_codes(diagnostics: &mut [aslc_source::Diagnostic]) {
     }
 }
 
+/// The area word of each code prefix, for rule names (`S-NEXT-EXISTS` is `structure-next-exists`).
+const AREAS: &[(&str, &str)] = &[
+    ("S", "structure"),
+    ("QL", "query-language"),
+    ("ST", "state"),
+    ("C", "choice"),
+    ("P", "path"),
+    ("PT", "payload"),
+    ("CTX", "context"),
+    ("I", "intrinsic"),
+    ("J", "jsonata"),
+    ("V", "variable"),
+    ("R", "runtime"),
+    ("L", "lint"),
+    ("D", "dsl"),
+    ("CFN", "template"),
+];
+
 impl Rule {
+    /// The rule's kebab-case name: the area of its prefix followed by the rest of the code,
+    /// e.g. `choice-no-default` for `C-NO-DEFAULT`. Derived from the code, so as stable as it.
+    pub fn name(&self) -> String {
+        let (prefix, rest) = self.code.split_once('-').unwrap_or(("", self.code));
+        let area = AREAS.iter().find(|(p, _)| *p == prefix).map_or(prefix, |(_, area)| area);
+        let mut name = area.to_ascii_lowercase();
+        if !rest.is_empty() {
+            name.push('-');
+            name.push_str(&rest.to_ascii_lowercase());
+        }
+        name
+    }
+
     /// The rule's documentation page in markdown, as `aslc explain` prints it and as
     /// `docs/rules/<CODE>.md` holds it.
     pub fn markdown(&self) -> String {
         let mut out = format!("# {}: {}\n\n", self.code, self.summary);
+        out.push_str(&format!("Name: `{}`. ", self.name()));
         let level = self.level.as_str();
         if self.spec == "aslc" {
             out.push_str(&format!("Default level: {level}. An aslc rule, not in the ASL reference."));

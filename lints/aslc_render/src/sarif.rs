@@ -24,6 +24,8 @@ const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// What the log says about a rule, from the caller's rule registry.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct RuleMeta {
+    /// The rule's kebab-case name (`name`).
+    pub name: String,
     /// One line: what the rule requires (`shortDescription`).
     pub summary: String,
     /// The rule's default level (`defaultConfiguration.level`).
@@ -119,6 +121,9 @@ fn rule(code: &str, seen: Severity, rules: &dyn Fn(&str) -> Option<RuleMeta>) ->
     };
     let mut object = Map::new();
     object.insert("id".to_owned(), Value::from(code));
+    if let Some(meta) = &meta {
+        object.insert("name".to_owned(), Value::from(meta.name.as_str()));
+    }
     object.insert("shortDescription".to_owned(), json!({ "text": summary }));
     // GitHub shows `fullDescription` with each alert; a one-line summary is all we have.
     object.insert("fullDescription".to_owned(), json!({ "text": summary }));

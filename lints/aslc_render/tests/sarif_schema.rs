@@ -273,6 +273,7 @@ fn check(log: &Value) {
 
 fn rules(code: &str) -> Option<RuleMeta> {
     (code == "S-KNOWN").then(|| RuleMeta {
+        name: "structure-known".to_owned(),
         summary: "a rule the registry knows".to_owned(),
         level: Severity::Warning,
         help_uri: Some("https://example.com/rules/S-KNOWN".to_owned()),

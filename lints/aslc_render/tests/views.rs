@@ -18,12 +18,14 @@ fn find(text: &str, needle: &str, nth: usize) -> TextRange {
 fn rules(code: &str) -> Option<RuleMeta> {
     match code {
         "S-NEXT-EXISTS" => Some(RuleMeta {
+            name: "structure-next-exists".to_owned(),
             summary: "every `Next` names a state of the same scope".to_owned(),
             level: Severity::Error,
             help_uri: Some("https://example.com/rules/S-NEXT-EXISTS".to_owned()),
             help: Some("## What it does\n\nChecks that `Next` names a state.".to_owned()),
         }),
         "S-JSON-DUPKEY" => Some(RuleMeta {
+            name: "structure-json-dupkey".to_owned(),
             summary: "an object has each key once".to_owned(),
             level: Severity::Error,
             help_uri: None,
