@@ -191,6 +191,15 @@ pub fn run(
         };
         let mut report = Report::new();
         check_file(&mut report, path, name, bytes, syntax, *explicit, options);
+        if !report.diagnostics.is_empty() {
+            // Line indexes are built on demand; build them here, in parallel, rather than
+            // on the main thread while the report is written.
+            for file in report.diagnostics.iter().map(|d| d.primary.file) {
+                if let Some(source) = report.sources.get(file) {
+                    source.line_index();
+                }
+            }
+        }
         Ok(report)
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(inputs.len() / 8).max(1);
@@ -273,9 +282,19 @@ fn check_file(
     options: &Options,
 ) {
     let dir = path.parent();
-    let text = String::from_utf8_lossy(&bytes).into_owned();
+    // Valid UTF-8 (nearly every file) becomes the source text without a copy; otherwise the
+    // text shown is the lossy decoding and the reader gets the original bytes, so it can
+    // point at the invalid ones.
+    let (text, invalid) = match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(err) => {
+            let bytes = err.into_bytes();
+            (String::from_utf8_lossy(&bytes).into_owned(), Some(bytes))
+        }
+    };
     let file = report.sources.add(name, text);
-    let (node, mut diagnostics) = parse(&bytes, syntax, file);
+    let source = report.sources.get(file).map_or(&b""[..], |f| f.text().as_bytes());
+    let (node, mut diagnostics) = parse(invalid.as_deref().unwrap_or(source), syntax, file);
     if syntax == Syntax::Json {
         if let Some(source) = report.sources.get(file) {
             aws_syntax_locations(source.text(), &mut diagnostics);

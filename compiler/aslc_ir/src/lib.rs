@@ -9,6 +9,7 @@
 
 pub mod ir;
 mod lower;
+mod pointer;
 pub mod rules;
 mod syntax_rules;
 mod validate;

@@ -7,6 +7,7 @@
 //! span always covers whole characters and no view ever slices text mid-character.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use aslc_source::{FileId, LineCol, LineIndex, TextRange};
 
@@ -37,7 +38,8 @@ pub trait SourceMap {
 pub struct SourceFile {
     name: String,
     text: String,
-    line_index: LineIndex,
+    /// Built on first use: most files of a run have no diagnostic and never need it.
+    line_index: OnceLock<LineIndex>,
 }
 
 impl SourceFile {
@@ -51,9 +53,9 @@ impl SourceFile {
         &self.text
     }
 
-    /// The line index of the text, built when the file was added.
+    /// The line index of the text, built the first time it is asked for.
     pub fn line_index(&self) -> &LineIndex {
-        &self.line_index
+        self.line_index.get_or_init(|| LineIndex::new(&self.text))
     }
 }
 
@@ -71,10 +73,8 @@ impl SourceFiles {
 
     /// Adds a file and returns its id.
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
-        let text = text.into();
-        let line_index = LineIndex::new(&text);
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.files.push(SourceFile { name: name.into(), text, line_index });
+        self.files.push(SourceFile { name: name.into(), text: text.into(), line_index: OnceLock::new() });
         id
     }
 
@@ -105,7 +105,7 @@ impl SourceFiles {
 impl SourceMap for SourceFiles {
     fn source(&self, file: FileId) -> Option<SourceRef<'_>> {
         let file = self.get(file)?;
-        Some(SourceRef { name: &file.name, text: &file.text, line_index: &file.line_index })
+        Some(SourceRef { name: &file.name, text: &file.text, line_index: file.line_index() })
     }
 
     fn file_count(&self) -> usize {

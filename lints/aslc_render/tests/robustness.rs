@@ -3,7 +3,7 @@
 //! inside characters, past the end, empty, across lines and files), none may panic, and
 //! the positions the views report must agree.
 
-use aslc_render::{json_value, render_human, sarif_value, SourceFiles, ToolInfo};
+use aslc_render::{json_value, render_human, render_json, sarif_value, SourceFiles, ToolInfo};
 use aslc_source::{Diagnostic, FileId, Severity, TextRange};
 
 /// A small deterministic generator (xorshift64*), so failures reproduce.
@@ -66,7 +66,16 @@ fn range(rng: &mut Rng, len: usize) -> TextRange {
 }
 
 fn message(rng: &mut Rng) -> String {
-    ["", "label", "with `name`", "multi\nline", "esc \u{1b}[2J", "\u{2028}"][rng.below(6)].to_owned()
+    [
+        "",
+        "label",
+        "with `name`",
+        "multi\nline",
+        "esc \u{1b}[2J",
+        "\u{2028}",
+        "q\"b\\s\t\r\u{8}\u{c}\u{0}\u{7f}",
+    ][rng.below(7)]
+    .to_owned()
 }
 
 #[test]
@@ -96,12 +105,19 @@ fn generated_spans_never_panic_and_positions_agree() {
             if rng.below(2) == 0 {
                 diagnostic = diagnostic.with_help(message(&mut rng)).with_note(message(&mut rng));
             }
+            if rng.below(3) == 0 {
+                let aws_message = (rng.below(2) == 0).then(|| message(&mut rng));
+                diagnostic = diagnostic.with_aws("SCHEMA_VALIDATION_FAILED", aws_message);
+            }
             diagnostics.push(diagnostic);
         }
 
         let coloured = render_human(&diagnostics, &files, rng.below(2) == 0);
         let human = strip_ansi(&coloured);
         let json = json_value(&diagnostics, &files);
+        // The direct writer and the `Value` agree to the byte.
+        let pretty = serde_json::to_string_pretty(&json).unwrap_or_default() + "\n";
+        assert_eq!(render_json(&diagnostics, &files), pretty, "case {case}");
         let sarif = sarif_value(&diagnostics, &files, tool, &|_| None);
 
         for (item, result) in json["diagnostics"]

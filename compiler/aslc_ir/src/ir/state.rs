@@ -56,7 +56,7 @@ impl State {
 
     /// Pointer of a field of this state: `/States/A/Next`.
     pub fn field_pointer(&self, field: &str) -> String {
-        format!("{}/{}", self.pointer, field)
+        crate::pointer::join(&self.pointer, field)
     }
 }
 

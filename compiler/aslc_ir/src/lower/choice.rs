@@ -200,7 +200,7 @@ pub(crate) fn lower_choice(cx: &mut Cx, fields: &mut Fields, scx: &StateCx) -> C
             .aws("SCHEMA_VALIDATION_FAILED", "Value cannot be empty");
     }
     for (i, item) in items.iter().enumerate() {
-        let rule_pointer = format!("{pointer}[{i}]");
+        let rule_pointer = crate::pointer::at(&pointer, i);
         if item.as_object().is_none() {
             cx.error(
                 C_CHOICES,
@@ -224,12 +224,17 @@ fn lower_top_rule(cx: &mut Cx, node: &Node, pointer: &str, scx: &StateCx) -> Cho
     let mut fields = Fields::new(node.as_object().unwrap_or_default());
     let next = match fields.take("Next") {
         Some(m) => {
-            let next = reader::string(cx, m, &format!("{pointer}/Next"));
+            let next = reader::string(cx, m, &crate::pointer::join(pointer, "Next"));
             if let Some(n) = &next {
                 if n.value.is_empty() {
-                    cx.error(S_STRING_NONEMPTY, n.range, &format!("{pointer}/Next"), "`Next` is empty")
-                        .label("no state has an empty name")
-                        .help("name the state to go to when this rule matches");
+                    cx.error(
+                        S_STRING_NONEMPTY,
+                        n.range,
+                        &crate::pointer::join(pointer, "Next"),
+                        "`Next` is empty",
+                    )
+                    .label("no state has an empty name")
+                    .help("name the state to go to when this rule matches");
                 }
             }
             next
@@ -249,10 +254,10 @@ fn lower_top_rule(cx: &mut Cx, node: &Node, pointer: &str, scx: &StateCx) -> Cho
     let jsonata = scx.jsonata();
     let assign = fields
         .take("Assign")
-        .and_then(|m| template::lower_assign(cx, m, &format!("{pointer}/Assign"), jsonata));
+        .and_then(|m| template::lower_assign(cx, m, &crate::pointer::join(pointer, "Assign"), jsonata));
     let output = fields.take("Output").and_then(|m| {
         if jsonata {
-            Some(template::lower_value(cx, &m.value, &format!("{pointer}/Output"), true))
+            Some(template::lower_value(cx, &m.value, &crate::pointer::join(pointer, "Output"), true))
         } else {
             cx.error(C_RULE_OUTPUT, m.key_range, pointer, "`Output` is a JSONata field, but this state uses JSONPath")
                 .label("not available in JSONPath states")
@@ -261,7 +266,8 @@ fn lower_top_rule(cx: &mut Cx, node: &Node, pointer: &str, scx: &StateCx) -> Cho
             None
         }
     });
-    let comment = fields.take("Comment").and_then(|m| super::comment(cx, m, &format!("{pointer}/Comment")));
+    let comment =
+        fields.take("Comment").and_then(|m| super::comment(cx, m, &crate::pointer::join(pointer, "Comment")));
     let condition = lower_condition(cx, node, &mut fields, pointer, scx, true);
     let extra = fields.into_extra();
     ChoiceRule { range: node.range, condition, next, assign, output, comment, extra }
@@ -296,7 +302,7 @@ fn lower_condition(
             }
         }
         if let Some(m) = fields.take("Comment") {
-            super::comment(cx, m, &format!("{pointer}/Comment"));
+            super::comment(cx, m, &crate::pointer::join(pointer, "Comment"));
         }
     }
     if let Some(m) = fields.take("Condition") {
@@ -369,7 +375,7 @@ fn lower_condition(
     };
     let op = ChoiceOp::from_name(&op_member.key.text).expect("filtered on known operators");
     let variable = match variable {
-        Some(v) => reader::expr(cx, v, &format!("{pointer}/Variable")),
+        Some(v) => reader::expr(cx, v, &crate::pointer::join(pointer, "Variable")),
         None => {
             cx.error(
                 C_VARIABLE_REQUIRED,
@@ -408,7 +414,7 @@ fn check_operand(cx: &mut Cx, op: ChoiceOp, member: &Member, pointer: &str) {
         cx.error(
             C_OPERAND_TYPE,
             value.range,
-            &format!("{pointer}/{}", op.as_str()),
+            &crate::pointer::join(pointer, op.as_str()),
             format!("`{}` takes {expected}, not {}", op.as_str(), reader::article(value.type_name())),
         )
         .label(format!("expected {expected}"))
@@ -426,7 +432,7 @@ fn check_operand(cx: &mut Cx, op: ChoiceOp, member: &Member, pointer: &str) {
 
 fn lower_boolean(cx: &mut Cx, member: &Member, pointer: &str, scx: &StateCx) -> Condition {
     let key = &*member.key.text;
-    let field_pointer = format!("{pointer}/{key}");
+    let field_pointer = crate::pointer::join(pointer, key);
     if key == "Not" {
         let Some(_) = member.value.as_object() else {
             cx.error(
@@ -468,7 +474,7 @@ fn lower_boolean(cx: &mut Cx, member: &Member, pointer: &str, scx: &StateCx) -> 
     }
     let mut rules = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let item_pointer = format!("{field_pointer}[{i}]");
+        let item_pointer = crate::pointer::at(&field_pointer, i);
         if item.as_object().is_none() {
             cx.error(
                 C_AND_OR_ARRAY,
@@ -551,7 +557,7 @@ fn lower_jsonata_condition(cx: &mut Cx, node: &Node, fields: &mut Fields, pointe
                 cx.error(
                     C_CONDITION_TYPE,
                     m.value.range,
-                    &format!("{pointer}/Condition"),
+                    &crate::pointer::join(pointer, "Condition"),
                     "`Condition` must be `true`, `false` or a JSONata expression",
                 )
                 .label("this is not evaluated")

@@ -48,7 +48,7 @@ impl<'n> Object<'n> {
     }
 
     fn field(&self, key: &str) -> String {
-        format!("{}/{key}", self.pointer)
+        crate::pointer::join(&self.pointer, key)
     }
 
     /// Takes the member `key`, reporting it (and returning `None`) when it belongs to the
@@ -155,7 +155,7 @@ fn lower_reader_config(cx: &mut Cx, member: &Member, parent: &Object, scx: &Stat
                     cx.error(
                         S_FIELD_TYPE,
                         item.range,
-                        &format!("{pointer}[{i}]"),
+                        &crate::pointer::at(&pointer, i),
                         format!(
                             "a CSV header must be a string, not {}",
                             crate::lower::reader::article(item.type_name())

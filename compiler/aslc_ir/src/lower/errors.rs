@@ -216,12 +216,12 @@ pub(crate) fn lower_error_handling(cx: &mut Cx, fields: &mut Fields, scx: &State
         out.retry_range = Some(member.value.range);
         if let Some(items) = objects(cx, member, &scx.field("Retry"), R_RETRY_ARRAY, "retrier") {
             for (i, item) in items.iter().enumerate() {
-                out.retry.push(lower_retrier(cx, item, &format!("{}/Retry[{i}]", scx.pointer)));
+                out.retry.push(lower_retrier(cx, item, &crate::pointer::index(scx.pointer, "Retry", i)));
             }
             check_all_last(
                 cx,
                 out.retry.iter().map(|r| &r.error_equals[..]),
-                &format!("{}/Retry", scx.pointer),
+                &crate::pointer::join(scx.pointer, "Retry"),
                 "retrier",
             );
         }
@@ -230,12 +230,12 @@ pub(crate) fn lower_error_handling(cx: &mut Cx, fields: &mut Fields, scx: &State
         out.catch_range = Some(member.value.range);
         if let Some(items) = objects(cx, member, &scx.field("Catch"), R_RETRY_ARRAY, "catcher") {
             for (i, item) in items.iter().enumerate() {
-                out.catch.push(lower_catcher(cx, item, &format!("{}/Catch[{i}]", scx.pointer), scx));
+                out.catch.push(lower_catcher(cx, item, &crate::pointer::index(scx.pointer, "Catch", i), scx));
             }
             check_all_last(
                 cx,
                 out.catch.iter().map(|c| &c.error_equals[..]),
-                &format!("{}/Catch", scx.pointer),
+                &crate::pointer::join(scx.pointer, "Catch"),
                 "catcher",
             );
         }
@@ -271,7 +271,7 @@ fn objects<'n>(
             cx.error(
                 code,
                 item.range,
-                &format!("{pointer}[{i}]"),
+                &crate::pointer::at(pointer, i),
                 format!(
                     "a {what} must be an object, not {}",
                     crate::lower::reader::article(item.type_name())
@@ -299,7 +299,7 @@ fn error_equals(
             .aws("SCHEMA_VALIDATION_FAILED", "These fields are required: [ErrorEquals]");
         return (Vec::new(), node.range);
     };
-    let field_pointer = format!("{pointer}/ErrorEquals");
+    let field_pointer = crate::pointer::join(pointer, "ErrorEquals");
     let Some(items) = member.value.as_array() else {
         cx.error(
             code,
@@ -328,7 +328,7 @@ fn error_equals(
                 cx.error(
                     code,
                     item.range,
-                    &format!("{field_pointer}[{j}]"),
+                    &crate::pointer::at(&field_pointer, j),
                     format!(
                         "an error name must be a string, not {}",
                         crate::lower::reader::article(item.type_name())
@@ -344,7 +344,7 @@ fn error_equals(
             cx.error(
                 R_ALL_ALONE,
                 all.range,
-                &format!("{field_pointer}[{j}]"),
+                &crate::pointer::at(&field_pointer, j),
                 "`States.ALL` must be the only error name in its `ErrorEquals`",
             )
             .label("`States.ALL` already matches every error")
@@ -387,7 +387,7 @@ fn lower_retrier(cx: &mut Cx, node: &Node, pointer: &str) -> Retrier {
                         check: fn(&crate::ir::Number) -> bool,
                         expectation: &str| {
         let member = fields.take(key)?;
-        let field_pointer = format!("{pointer}/{key}");
+        let field_pointer = crate::pointer::join(pointer, key);
         let Some(value) = member.value.as_number_text().map(crate::ir::Number::new) else {
             cx.error(
                 code,
@@ -410,7 +410,7 @@ fn lower_retrier(cx: &mut Cx, node: &Node, pointer: &str) -> Retrier {
         Some(Spanned::new(value, member.value.range))
     };
     let interval_seconds = fields.take("IntervalSeconds").and_then(|member| {
-        let field_pointer = format!("{pointer}/IntervalSeconds");
+        let field_pointer = crate::pointer::join(pointer, "IntervalSeconds");
         let Some(value) = member.value.as_number_text().map(crate::ir::Number::new) else {
             cx.error(
                 R_RETRY_INTERVAL,
@@ -471,7 +471,7 @@ fn lower_retrier(cx: &mut Cx, node: &Node, pointer: &str) -> Retrier {
         "an integer from 1 to 31622400",
     );
     let jitter_strategy = fields.take("JitterStrategy").and_then(|member| {
-        let field_pointer = format!("{pointer}/JitterStrategy");
+        let field_pointer = crate::pointer::join(pointer, "JitterStrategy");
         let value = member.value.as_str();
         if !matches!(value, Some("FULL" | "NONE")) {
             cx.error(
@@ -489,7 +489,8 @@ fn lower_retrier(cx: &mut Cx, node: &Node, pointer: &str) -> Retrier {
         }
         value.map(|v| Spanned::new(Box::from(v), member.value.range))
     });
-    let comment = fields.take("Comment").and_then(|m| super::comment(cx, m, &format!("{pointer}/Comment")));
+    let comment =
+        fields.take("Comment").and_then(|m| super::comment(cx, m, &crate::pointer::join(pointer, "Comment")));
     const RETRIER_FIELDS: &[&str] = &[
         "ErrorEquals",
         "IntervalSeconds",
@@ -520,7 +521,7 @@ fn lower_catcher(cx: &mut Cx, node: &Node, pointer: &str, scx: &StateCx) -> Catc
     let (error_equals, error_equals_range) =
         error_equals(cx, &mut fields, node, pointer, R_CATCH_ERRORS, "catcher");
     let next = match fields.take("Next") {
-        Some(m) => reader::string(cx, m, &format!("{pointer}/Next")),
+        Some(m) => reader::string(cx, m, &crate::pointer::join(pointer, "Next")),
         None => {
             cx.error(R_CATCH_NEXT, node.range.start_point(), pointer, "this catcher has no `Next`")
                 .label("a caught error needs somewhere to go")
@@ -536,9 +537,10 @@ fn lower_catcher(cx: &mut Cx, node: &Node, pointer: &str, scx: &StateCx) -> Catc
         let Some(m) = fields.take(key) else { continue };
         if allowed {
             if key == "ResultPath" {
-                result_path = template::path_or_null(cx, m, &format!("{pointer}/ResultPath"));
+                result_path = template::path_or_null(cx, m, &crate::pointer::join(pointer, "ResultPath"));
             } else {
-                output = Some(template::lower_value(cx, &m.value, &format!("{pointer}/Output"), true));
+                output =
+                    Some(template::lower_value(cx, &m.value, &crate::pointer::join(pointer, "Output"), true));
             }
         } else {
             let (this, other, help) = if jsonata {
@@ -554,8 +556,9 @@ fn lower_catcher(cx: &mut Cx, node: &Node, pointer: &str, scx: &StateCx) -> Catc
     }
     let assign = fields
         .take("Assign")
-        .and_then(|m| template::lower_assign(cx, m, &format!("{pointer}/Assign"), jsonata));
-    let comment = fields.take("Comment").and_then(|m| super::comment(cx, m, &format!("{pointer}/Comment")));
+        .and_then(|m| template::lower_assign(cx, m, &crate::pointer::join(pointer, "Assign"), jsonata));
+    let comment =
+        fields.take("Comment").and_then(|m| super::comment(cx, m, &crate::pointer::join(pointer, "Comment")));
     let catcher_fields: &[&str] = if jsonata {
         &["ErrorEquals", "Next", "Output", "Assign", "Comment"]
     } else {

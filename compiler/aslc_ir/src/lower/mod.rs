@@ -405,10 +405,15 @@ pub(crate) fn lower_scope(
 ) -> ScopeId {
     let scope_id = ScopeId(cx.def.scopes.len() as u32);
     let start_at = start_at.and_then(|m| {
-        let name = reader::string(cx, m, &format!("{pointer}/StartAt"))?;
+        let name = reader::string(cx, m, &crate::pointer::join(&pointer, "StartAt"))?;
         if name.value.is_empty() {
-            cx.error(S_STRING_NONEMPTY, name.range, &format!("{pointer}/StartAt"), "`StartAt` is empty")
-                .help("name the first state to run");
+            cx.error(
+                S_STRING_NONEMPTY,
+                name.range,
+                &crate::pointer::join(&pointer, "StartAt"),
+                "`StartAt` is empty",
+            )
+            .help("name the first state to run");
         }
         Some(name)
     });
@@ -434,7 +439,7 @@ pub(crate) fn lower_scope(
         cx.error(
             S_STATES_OBJECT,
             states.value.range,
-            &format!("{pointer}/States"),
+            &crate::pointer::join(&pointer, "States"),
             format!(
                 "`States` must be an object, not {}",
                 crate::lower::reader::article(states.value.type_name())
@@ -445,9 +450,14 @@ pub(crate) fn lower_scope(
         return scope_id;
     };
     if members.is_empty() {
-        cx.error(S_STATES_NONEMPTY, states.value.range, &format!("{pointer}/States"), "`States` is empty")
-            .label("a state machine needs at least one state")
-            .help("add the state that `StartAt` names");
+        cx.error(
+            S_STATES_NONEMPTY,
+            states.value.range,
+            &crate::pointer::join(&pointer, "States"),
+            "`States` is empty",
+        )
+        .label("a state machine needs at least one state")
+        .help("add the state that `StartAt` names");
     }
     // States are large: size the arena once for the top level, which usually holds most of
     // them, and let nested scopes grow it by doubling.
@@ -455,7 +465,7 @@ pub(crate) fn lower_scope(
         cx.def.states.reserve(members.len() * 2);
     }
     for member in members {
-        let state_pointer = format!("{pointer}/States/{}", member.key.text);
+        let state_pointer = [pointer.as_ref(), "/States/", member.key.text.as_ref()].concat();
         if !matches!(member.value.value, NodeValue::Object(_)) {
             cx.error(
                 S_STATES_OBJECT,

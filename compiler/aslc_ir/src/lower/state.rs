@@ -397,7 +397,7 @@ pub(crate) struct StateCx<'a> {
 
 impl StateCx<'_> {
     pub(crate) fn field(&self, name: &str) -> String {
-        format!("{}/{}", self.pointer, name)
+        crate::pointer::join(self.pointer, name)
     }
 
     pub(crate) fn jsonata(&self) -> bool {
@@ -452,7 +452,7 @@ pub(crate) fn lower_state(
     let mut state_ql = cx.def.query_language;
     let mut ql_field = None;
     if let Some(m) = fields.take("QueryLanguage") {
-        if let Some(ql) = super::query_language(cx, m, &format!("{pointer}/QueryLanguage")) {
+        if let Some(ql) = super::query_language(cx, m, &crate::pointer::join(&pointer, "QueryLanguage")) {
             // A Distributed Map's processor runs as child executions; AWS accepts JSONPath
             // states there under a JSONata machine (asl-validator's valid fixtures).
             if cx.def.query_language == QueryLanguage::Jsonata
@@ -501,7 +501,7 @@ pub(crate) fn lower_state(
                             &TYPES,
                             "use one of Pass, Task, Choice, Wait, Succeed, Fail, Parallel, Map",
                         );
-                        cx.error(S_TYPE_VALID, m.value.range, &format!("{pointer}/Type"), format!("unknown state type `{t}`"))
+                        cx.error(S_TYPE_VALID, m.value.range, &crate::pointer::join(&pointer, "Type"), format!("unknown state type `{t}`"))
                             .label("not a state type")
                             .help(help)
                             .aws("SCHEMA_VALIDATION_FAILED", "The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]");
@@ -509,7 +509,7 @@ pub(crate) fn lower_state(
                     }
                 },
                 None => {
-                    cx.error(S_TYPE_VALID, m.value.range, &format!("{pointer}/Type"), format!("`Type` must be a string, not {}", crate::lower::reader::article(m.value.type_name())))
+                    cx.error(S_TYPE_VALID, m.value.range, &crate::pointer::join(&pointer, "Type"), format!("`Type` must be a string, not {}", crate::lower::reader::article(m.value.type_name())))
                         .label("expected a state type name")
                         .help("use one of Pass, Task, Choice, Wait, Succeed, Fail, Parallel, Map")
                         .aws("SCHEMA_VALIDATION_FAILED", "The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]");
@@ -525,7 +525,7 @@ pub(crate) fn lower_state(
         state.query_language_field = ql_field;
     }
     if let Some(m) = fields.take("Comment") {
-        let comment = super::comment(cx, m, &format!("{pointer}/Comment"));
+        let comment = super::comment(cx, m, &crate::pointer::join(&pointer, "Comment"));
         cx.def.states[id.0 as usize].comment = comment;
     }
 
@@ -934,7 +934,7 @@ fn lower_parallel(cx: &mut Cx, fields: &mut Fields, scx: &StateCx) -> Parallel {
             .aws("SCHEMA_VALIDATION_FAILED", "Value cannot be empty");
     }
     for (i, branch) in items.iter().enumerate() {
-        let branch_pointer = format!("{pointer}[{i}]");
+        let branch_pointer = crate::pointer::at(&pointer, i);
         if let Some(scope) =
             nested_scope(cx, branch, &branch_pointer, ScopeKind::Branch(i as u32), scx, R_PAR_BRANCH_SHAPE)
         {
@@ -992,11 +992,12 @@ fn nested_scope(
         (start_at.is_some(), states.is_some()),
         "a nested state machine needs `StartAt` and `States`",
     );
-    let comment = fields.take("Comment").and_then(|m| super::comment(cx, m, &format!("{pointer}/Comment")));
+    let comment =
+        fields.take("Comment").and_then(|m| super::comment(cx, m, &crate::pointer::join(pointer, "Comment")));
     let processor_config = if matches!(kind, ScopeKind::ItemProcessor | ScopeKind::Iterator) {
         fields
             .take("ProcessorConfig")
-            .and_then(|m| lower_processor_config(cx, m, &format!("{pointer}/ProcessorConfig")))
+            .and_then(|m| lower_processor_config(cx, m, &crate::pointer::join(pointer, "ProcessorConfig")))
     } else {
         None
     };
@@ -1049,9 +1050,11 @@ fn nested_scope(
 fn lower_processor_config(cx: &mut Cx, member: &Member, pointer: &str) -> Option<ProcessorConfig> {
     let node = reader::object(cx, member, pointer)?;
     let mut fields = Fields::new(node.as_object().unwrap_or_default());
-    let mode = fields.take("Mode").and_then(|m| reader::string(cx, m, &format!("{pointer}/Mode")));
-    let execution_type =
-        fields.take("ExecutionType").and_then(|m| reader::string(cx, m, &format!("{pointer}/ExecutionType")));
+    let mode =
+        fields.take("Mode").and_then(|m| reader::string(cx, m, &crate::pointer::join(pointer, "Mode")));
+    let execution_type = fields
+        .take("ExecutionType")
+        .and_then(|m| reader::string(cx, m, &crate::pointer::join(pointer, "ExecutionType")));
     reader::report_unknown(
         cx,
         &fields,

@@ -509,7 +509,7 @@ fn check_retry_budget(def: &Definition, state: &State, out: &mut Vec<Diagnostic>
                 .with_label(format!("worst case {} seconds", display_seconds(total)))
                 .with_help("lower `MaxAttempts`, `IntervalSeconds` or `BackoffRate`, or cap each delay with `MaxDelaySeconds`")
                 .with_note("an Express execution ends after five minutes, so the last retries never run")
-                .at(format!("{}/Retry[{i}]", state.pointer)),
+                .at(crate::pointer::index(&state.pointer, "Retry", i)),
             );
         }
     }

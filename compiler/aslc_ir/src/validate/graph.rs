@@ -223,7 +223,7 @@ fn check_scope(def: &Definition, scope_id: ScopeId, out: &mut Vec<Diagnostic>) {
             scope_id,
             start,
             "StartAt",
-            format!("{}/StartAt", scope.pointer_or_root()),
+            crate::pointer::join(scope.pointer_or_root(), "StartAt"),
             S_STARTAT_EXISTS,
             out,
         )
@@ -245,7 +245,7 @@ fn check_scope(def: &Definition, scope_id: ScopeId, out: &mut Vec<Diagnostic>) {
                         scope_id,
                         next,
                         "Next",
-                        format!("{}/Choices[{i}]/Next", state.pointer),
+                        crate::pointer::index_field(&state.pointer, "Choices", i, "Next"),
                         S_NEXT_EXISTS,
                         out,
                     ) {
@@ -274,7 +274,7 @@ fn check_scope(def: &Definition, scope_id: ScopeId, out: &mut Vec<Diagnostic>) {
                     scope_id,
                     next,
                     "Next",
-                    format!("{}/Catch[{i}]/Next", state.pointer),
+                    crate::pointer::index_field(&state.pointer, "Catch", i, "Next"),
                     R_CATCH_NEXT,
                     out,
                 ) {

@@ -448,7 +448,7 @@ impl Cx<'_> {
             );
         }
         let Some(config) = &scope.processor_config else { return };
-        let pointer = format!("{}/ProcessorConfig", scope.pointer);
+        let pointer = crate::pointer::join(&scope.pointer, "ProcessorConfig");
         let values: [(&str, Option<&Name>, &[&str]); 2] = [
             ("Mode", config.mode.as_ref(), &["INLINE", "DISTRIBUTED"]),
             ("ExecutionType", config.execution_type.as_ref(), &["STANDARD", "EXPRESS"]),
@@ -463,7 +463,7 @@ impl Cx<'_> {
                 field,
                 value,
                 allowed,
-                &format!("{pointer}/{field}"),
+                &crate::pointer::join(&pointer, field),
             ));
         }
         if self.distributed && config.execution_type.is_none() {
@@ -538,7 +538,7 @@ impl Cx<'_> {
         let pointer = self.state.field_pointer("ItemReader");
         let mut get_object = false;
         match &reader.resource {
-            None if super::reported_at(out, &format!("{pointer}/Resource")) => {}
+            None if super::reported_at(out, &crate::pointer::join(&pointer, "Resource")) => {}
             None => out.push(
                 self.error(R_DMAP_READER_RES, reader.range, &pointer, "`ItemReader` has no `Resource`".into())
                     .with_label("where to read the items from is missing")
@@ -556,7 +556,7 @@ impl Cx<'_> {
                     self.error(
                         R_DMAP_READER_RES,
                         resource.range,
-                        &format!("{pointer}/Resource"),
+                        &crate::pointer::join(&pointer, "Resource"),
                         format!("`{}` is not an item reader", resource.value),
                     )
                     .with_label("expected `s3:getObject` or `s3:listObjectsV2`")
@@ -564,7 +564,7 @@ impl Cx<'_> {
                 ),
             },
         }
-        let config_pointer = format!("{pointer}/ReaderConfig");
+        let config_pointer = crate::pointer::join(&pointer, "ReaderConfig");
         let config = reader.reader_config.as_ref();
         let input_type = config.and_then(|c| c.input_type.as_ref());
         if get_object && input_type.is_none() {
@@ -593,7 +593,7 @@ impl Cx<'_> {
                     field,
                     value,
                     allowed,
-                    &format!("{config_pointer}/{field}"),
+                    &crate::pointer::join(&config_pointer, field),
                 ));
             }
         }
@@ -611,7 +611,7 @@ impl Cx<'_> {
                     self.error(
                         R_DMAP_MAXITEMS,
                         value.range,
-                        &format!("{config_pointer}/MaxItems"),
+                        &crate::pointer::join(&config_pointer, "MaxItems"),
                         format!("`MaxItems` {} is outside 0 … 100000000", value.value),
                     )
                     .with_label("expected a whole number of items")
@@ -634,7 +634,7 @@ impl Cx<'_> {
                     "CSVHeaderLocation",
                     value,
                     &["FIRST_ROW", "GIVEN"],
-                    &format!("{pointer}/CSVHeaderLocation"),
+                    &crate::pointer::join(pointer, "CSVHeaderLocation"),
                 ));
             }
         }
@@ -646,7 +646,7 @@ impl Cx<'_> {
                     .with_help("add `\"CSVHeaders\": [\"column1\", …]`, or read them from the file with `\"CSVHeaderLocation\": \"FIRST_ROW\"`"),
             ),
             (Some(headers), true) if headers.value.is_empty() => out.push(
-                self.error(R_DMAP_CSV_HEADERS, headers.range, &format!("{pointer}/CSVHeaders"), "`CSVHeaders` is empty".into())
+                self.error(R_DMAP_CSV_HEADERS, headers.range, &crate::pointer::join(pointer, "CSVHeaders"), "`CSVHeaders` is empty".into())
                     .with_label("no column names")
                     .with_help("list the column names of the CSV file"),
             ),
@@ -654,7 +654,7 @@ impl Cx<'_> {
                 self.error(
                     R_DMAP_CSV_HEADERS,
                     headers.range,
-                    &format!("{pointer}/CSVHeaders"),
+                    &crate::pointer::join(pointer, "CSVHeaders"),
                     "`CSVHeaders` is only used with `\"CSVHeaderLocation\": \"GIVEN\"`".into(),
                 )
                 .with_label("these headers are ignored")
@@ -677,7 +677,7 @@ impl Cx<'_> {
                 self.error(
                     R_DMAP_CSV_HEADERS,
                     range,
-                    &format!("{pointer}/{field}"),
+                    &crate::pointer::join(pointer, field),
                     format!("`{field}` only applies to `\"InputType\": \"CSV\"`"),
                 )
                 .with_label("ignored for this input type")
@@ -707,7 +707,7 @@ impl Cx<'_> {
             || batcher.max_input_bytes_per_batch.is_some()
             || batcher.max_input_bytes_per_batch_path.is_some();
         let written = ["MaxItemsPerBatch", "MaxInputBytesPerBatch"].iter().any(|f| {
-            super::reported_at(out, &format!("{pointer}/{f}"))
+            super::reported_at(out, &crate::pointer::join(&pointer, f))
                 || super::reported_at(out, &format!("{pointer}/{f}Path"))
         });
         if !has_size && !written {
@@ -742,7 +742,7 @@ impl Cx<'_> {
                 self.error(
                     R_DMAP_BATCH,
                     value.range,
-                    &format!("{pointer}/{field}"),
+                    &crate::pointer::join(&pointer, field),
                     format!("`{field}` {} is out of range", value.value),
                 )
                 .with_label(expected)
@@ -760,7 +760,7 @@ impl Cx<'_> {
             "Parameters"
         };
         // Fields lowering rejected were still written.
-        let written = |field: &str| super::reported_at(out, &format!("{pointer}/{field}"));
+        let written = |field: &str| super::reported_at(out, &crate::pointer::join(&pointer, field));
         let resource_written = written("Resource");
         let request_written = written(request_field);
         let any_written = resource_written || request_written || written("WriterConfig");
@@ -791,7 +791,7 @@ impl Cx<'_> {
                     self.error(
                         R_DMAP_WRITER,
                         resource.range,
-                        &format!("{pointer}/Resource"),
+                        &crate::pointer::join(&pointer, "Resource"),
                         format!("`{}` is not a result writer", resource.value),
                     )
                     .with_label("expected `s3:putObject`")
@@ -823,29 +823,30 @@ impl Cx<'_> {
             _ => {}
         }
         let Some(config) = &writer.writer_config else { return };
-        let config_pointer = format!("{pointer}/WriterConfig");
+        let config_pointer = crate::pointer::join(&pointer, "WriterConfig");
         match &config.output_type {
-            None if !super::reported_at(out, &format!("{config_pointer}/OutputType")) => out.push(
-                self.error(
-                    R_DMAP_WRITER,
-                    config.range,
-                    &config_pointer,
-                    "`WriterConfig` has no `OutputType`".into(),
-                )
-                .with_label("`OutputType` is required here")
-                .with_help("add `\"OutputType\": \"JSON\"` or `\"OutputType\": \"JSONL\"`")
-                .with_aws(
-                    "SCHEMA_VALIDATION_FAILED",
-                    Some("The field 'OutputType' is required but was missing".into()),
+            None if !super::reported_at(out, &crate::pointer::join(&config_pointer, "OutputType")) => out
+                .push(
+                    self.error(
+                        R_DMAP_WRITER,
+                        config.range,
+                        &config_pointer,
+                        "`WriterConfig` has no `OutputType`".into(),
+                    )
+                    .with_label("`OutputType` is required here")
+                    .with_help("add `\"OutputType\": \"JSON\"` or `\"OutputType\": \"JSONL\"`")
+                    .with_aws(
+                        "SCHEMA_VALIDATION_FAILED",
+                        Some("The field 'OutputType' is required but was missing".into()),
+                    ),
                 ),
-            ),
             Some(value) if !["JSON", "JSONL"].contains(&&*value.value) && !opaque(value) => {
                 out.push(self.unknown_value(
                     R_DMAP_WRITER,
                     "OutputType",
                     value,
                     &["JSON", "JSONL"],
-                    &format!("{config_pointer}/OutputType"),
+                    &crate::pointer::join(&config_pointer, "OutputType"),
                 ));
             }
             _ => {}
@@ -858,7 +859,7 @@ impl Cx<'_> {
                     "Transformation",
                     value,
                     &allowed,
-                    &format!("{config_pointer}/Transformation"),
+                    &crate::pointer::join(&config_pointer, "Transformation"),
                 ));
             }
         }

@@ -138,7 +138,7 @@ pub(crate) fn path_sites(def: &Definition) -> Vec<PathSite<'_>> {
                 state: site.state,
                 field: PathField::Variable,
                 name: "Variable",
-                pointer: format!("{rule}/Variable"),
+                pointer: crate::pointer::join(&rule, "Variable"),
                 key: None,
                 expr: variable,
             });
@@ -148,7 +148,7 @@ pub(crate) fn path_sites(def: &Definition) -> Vec<PathSite<'_>> {
                 state: site.state,
                 field: PathField::ChoiceOperand,
                 name: site.op.as_str(),
-                pointer: format!("{rule}/{}", site.op.as_str()),
+                pointer: crate::pointer::join(&rule, site.op.as_str()),
                 key: None,
                 expr: path,
             });
@@ -175,7 +175,7 @@ fn collect_state_paths<'d>(state: &'d State, acc: &mut Vec<PathSite<'d>>) {
     });
     for (i, catcher) in state.errors.catch.iter().enumerate() {
         field(PathField::CatchResultPath, "ResultPath", path_of(&catcher.result_path), &|| {
-            format!("{}/Catch[{i}]/ResultPath", state.pointer)
+            crate::pointer::index_field(&state.pointer, "Catch", i, "ResultPath")
         });
     }
     match &state.kind {
@@ -365,13 +365,13 @@ fn assigns_with_pointers(state: &State) -> Vec<(String, &Assign)> {
     if let StateKind::Choice(choice) = &state.kind {
         for (i, rule) in choice.choices.iter().enumerate() {
             if let Some(assign) = &rule.assign {
-                acc.push((format!("{}/Choices[{i}]/Assign", state.pointer), assign));
+                acc.push((crate::pointer::index_field(&state.pointer, "Choices", i, "Assign"), assign));
             }
         }
     }
     for (i, catcher) in state.errors.catch.iter().enumerate() {
         if let Some(assign) = &catcher.assign {
-            acc.push((format!("{}/Catch[{i}]/Assign", state.pointer), assign));
+            acc.push((crate::pointer::index_field(&state.pointer, "Catch", i, "Assign"), assign));
         }
     }
     acc
@@ -383,7 +383,7 @@ pub(crate) fn comparisons(def: &Definition) -> Vec<ComparisonSite<'_>> {
     for (_, state) in def.iter_states() {
         if let StateKind::Choice(choice) = &state.kind {
             for (i, rule) in choice.choices.iter().enumerate() {
-                let pointer = format!("{}/Choices[{i}]", state.pointer);
+                let pointer = crate::pointer::index(&state.pointer, "Choices", i);
                 collect_comparisons(state, &rule.condition, pointer, &mut acc);
             }
         }
@@ -409,10 +409,12 @@ fn collect_comparisons<'d>(
         Condition::And(_, rules) | Condition::Or(_, rules) => {
             let key = if matches!(condition, Condition::And(..)) { "And" } else { "Or" };
             for (i, rule) in rules.iter().enumerate() {
-                collect_comparisons(state, rule, format!("{pointer}/{key}[{i}]"), acc);
+                collect_comparisons(state, rule, crate::pointer::index(&pointer, key, i), acc);
             }
         }
-        Condition::Not(_, rule) => collect_comparisons(state, rule, format!("{pointer}/Not"), acc),
+        Condition::Not(_, rule) => {
+            collect_comparisons(state, rule, crate::pointer::join(&pointer, "Not"), acc)
+        }
         Condition::Jsonata(_) | Condition::Invalid(_) => {}
     }
 }
@@ -479,11 +481,16 @@ fn collect_jsonata<'d>(state: &'d State, acc: &mut JsonataFields<'d>) {
             with_result
         };
         for var in &assign.vars {
-            template(acc, Some(&var.value), format!("{pointer}/{}", var.name), context);
+            template(acc, Some(&var.value), crate::pointer::join(&pointer, &var.name), context);
         }
     }
     for (i, catcher) in state.errors.catch.iter().enumerate() {
-        template(acc, catcher.output.as_ref(), format!("{}/Catch[{i}]/Output", state.pointer), in_catcher);
+        template(
+            acc,
+            catcher.output.as_ref(),
+            crate::pointer::index_field(&state.pointer, "Catch", i, "Output"),
+            in_catcher,
+        );
     }
     let dyn_expr = |value: Option<&'d Expr>, name: &str, acc: &mut JsonataFields<'d>| {
         if let Some(expr) = value {
@@ -493,11 +500,11 @@ fn collect_jsonata<'d>(state: &'d State, acc: &mut JsonataFields<'d>) {
     match &state.kind {
         StateKind::Choice(choice) => {
             for (i, rule) in choice.choices.iter().enumerate() {
-                let pointer = format!("{}/Choices[{i}]", state.pointer);
+                let pointer = crate::pointer::index(&state.pointer, "Choices", i);
                 if let Condition::Jsonata(condition) = &rule.condition {
-                    template(acc, Some(condition), format!("{pointer}/Condition"), plain);
+                    template(acc, Some(condition), crate::pointer::join(&pointer, "Condition"), plain);
                 }
-                template(acc, rule.output.as_ref(), format!("{pointer}/Output"), plain);
+                template(acc, rule.output.as_ref(), crate::pointer::join(&pointer, "Output"), plain);
             }
         }
         StateKind::Task(task) => {
@@ -567,13 +574,13 @@ fn collect_jsonata_template<'d>(
         Template::Jsonata(expr) => acc.exprs.push(JsonataSite { pointer, context, expr }),
         Template::Object { members, .. } => {
             for member in members {
-                let pointer = format!("{pointer}/{}", member.output_key);
+                let pointer = crate::pointer::join(&pointer, &member.output_key);
                 collect_jsonata_template(&member.value, pointer, context, acc);
             }
         }
         Template::Array { items, .. } => {
             for (i, item) in items.iter().enumerate() {
-                collect_jsonata_template(item, format!("{pointer}[{i}]"), context, acc);
+                collect_jsonata_template(item, crate::pointer::at(&pointer, i), context, acc);
             }
         }
         Template::Literal(node) => collect_jsonata_literals(node, pointer, acc),
@@ -586,12 +593,16 @@ fn collect_jsonata_literals<'d>(node: &'d Node, pointer: String, acc: &mut Jsona
         NodeValue::String(_) => acc.literals.push(JsonataLiteral { pointer, node }),
         NodeValue::Object(members) => {
             for member in members {
-                collect_jsonata_literals(&member.value, format!("{pointer}/{}", member.key.text), acc);
+                collect_jsonata_literals(
+                    &member.value,
+                    crate::pointer::join(&pointer, &member.key.text),
+                    acc,
+                );
             }
         }
         NodeValue::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                collect_jsonata_literals(item, format!("{pointer}[{i}]"), acc);
+                collect_jsonata_literals(item, crate::pointer::at(&pointer, i), acc);
             }
         }
         _ => {}
