@@ -129,30 +129,49 @@ pub fn syntax_of(path: &Path) -> Option<Syntax> {
 /// Collects the files to check: files as given, directories walked for ASL definitions
 /// and templates (other JSON/YAML files in a walked directory are skipped when they hold
 /// no state machine).
+///
+/// A path that does not exist is an error of kind `NotFound` naming it.
 pub fn collect(paths: &[PathBuf]) -> std::io::Result<Vec<(PathBuf, bool)>> {
     let mut out = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             out.push((path.clone(), true));
-        } else if path.is_dir() {
-            walk(path, &mut out)?;
-        } else {
-            out.push((path.clone(), true));
+            continue;
+        }
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => walk(path, &mut out)?,
+            Ok(_) => out.push((path.clone(), true)),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                return Err(std::io::Error::new(err.kind(), format!("`{}` does not exist", path.display())));
+            }
+            // Unreadable paths are reported when they are read, with the rest of the run.
+            Err(_) => out.push((path.clone(), true)),
         }
     }
     Ok(out)
 }
 
 fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> =
-        std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    // The entry's file type comes with the directory listing: no `stat` per file.
+    let mut entries: Vec<(PathBuf, bool)> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            let path = e.path();
+            let is_dir = match e.file_type() {
+                Ok(t) if t.is_symlink() => path.is_dir(),
+                Ok(t) => t.is_dir(),
+                Err(_) => false,
+            };
+            (path, is_dir)
+        })
+        .collect();
     entries.sort();
-    for path in entries {
+    for (path, is_dir) in entries {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if name.starts_with('.') || name == "node_modules" || name == "target" {
             continue;
         }
-        if path.is_dir() {
+        if is_dir {
             walk(&path, out)?;
         } else if syntax_of(&path).is_some() {
             // Explicit ASL names are always checked; other JSON/YAML only if they hold a
@@ -185,7 +204,7 @@ pub fn run(
             let syntax = stdin_name.map(Path::new).and_then(syntax_of).unwrap_or_else(|| sniff(&bytes));
             (name, bytes, syntax)
         } else {
-            let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+            let bytes = read_file(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
             let syntax = syntax_of(path).unwrap_or_else(|| sniff(&bytes));
             (path.display().to_string(), bytes, syntax)
         };
@@ -235,6 +254,35 @@ pub fn run(
     report.drop_checks_superseded_by_templates();
     report.diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(report)
+}
+
+/// The bytes of the file at `path`, usually in one `read`: the size is known from the open
+/// file, and a regular file answers a read short of the request only at its end.
+fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut file = std::fs::File::open(path)?;
+    let size = file.metadata().map_or(0, |m| usize::try_from(m.len()).unwrap_or(0));
+    // One byte more than the size, so that a file that has not changed is read completely
+    // by a read that comes back short.
+    let mut bytes = vec![0; size.saturating_add(1)];
+    let mut filled = 0;
+    loop {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => {
+                filled += n;
+                if filled < bytes.len() {
+                    break;
+                }
+                // The file grew since it was measured.
+                bytes.resize(bytes.len() * 2, 0);
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    bytes.truncate(filled);
+    Ok(bytes)
 }
 
 /// JSON if the first significant byte opens an object or array, YAML otherwise.

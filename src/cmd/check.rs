@@ -84,12 +84,6 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             return Ok(crate::exit::USAGE);
         }
     };
-    for path in &args.paths {
-        if path.as_os_str() != "-" && !path.exists() {
-            eprintln!("error: `{}` does not exist", path.display());
-            return Ok(crate::exit::USAGE);
-        }
-    }
     let mut lint = match load_config(&args) {
         Ok(config) => config,
         Err(message) => {

@@ -19,12 +19,11 @@ pub struct LineIndex {
 impl LineIndex {
     /// Indexes `text`. Lines end at `\n`; a `\r` before it belongs to the line it ends.
     pub fn new(text: &str) -> LineIndex {
-        let mut line_starts = vec![0];
-        for (i, byte) in text.bytes().enumerate() {
-            if byte == b'\n' {
-                line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
-            }
-        }
+        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
+        line_starts.push(0);
+        line_starts.extend(
+            memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+        );
         LineIndex { line_starts }
     }
 
