@@ -545,7 +545,8 @@ fn parse_with_picture(text: &str, picture: &str) -> Result<Option<f64>> {
     let spec = analyse_picture(picture)?;
     let mut regex_text = String::from("^");
     let mut parsers: Vec<(char, Parser)> = Vec::new();
-    for part in &spec {
+    let is_numeric = |part: Option<&Part>| matches!(part, Some(Part::Marker(m)) if m.integer.is_some() && m.component != 'Z' && m.component != 'z');
+    for (index, part) in spec.iter().enumerate() {
         match part {
             Part::Literal(literal) => {
                 regex_text.push('(');
@@ -572,7 +573,16 @@ fn parse_with_picture(text: &str, picture: &str) -> Result<Option<f64>> {
                     regex_text.push_str(&format!("({re})"));
                     parsers.push((c, Parser::Zone { separator, gmt: c == 'z' }));
                 } else if let Some(integer) = &marker.integer {
-                    regex_text.push_str(&format!("({})", integer_regex(integer)?));
+                    // A number followed directly by another number has a fixed width.
+                    let fixed = is_numeric(spec.get(index + 1))
+                        && integer.primary == Primary::Decimal
+                        && integer.mandatory_digits > 0;
+                    let re = if fixed {
+                        format!("[0-9]{{{}}}", integer.mandatory_digits)
+                    } else {
+                        integer_regex(integer)?
+                    };
+                    regex_text.push_str(&format!("({re})"));
                     parsers.push((c, Parser::Integer(integer.clone())));
                 } else {
                     let max = marker.width.and_then(|w| w.1);

@@ -180,7 +180,7 @@ impl<'o> Evaluator<'o> {
                         }
                     }
                 }
-                Some(Value::Array(Rc::new(Array { items, cons: true, ..Array::default() })))
+                Some(Value::array(items))
             }
             ExprKind::Object(pairs) => {
                 let items = match input {
@@ -311,7 +311,14 @@ impl<'o> Evaluator<'o> {
             if i == 0 && step.cons_array {
                 let seq = Value::sequence(input_items.clone());
                 let context = if input_undefined { None } else { Some(&seq) };
-                result = self.eval(&step.expr, context, env)?.unwrap_or_else(|| Value::sequence(Vec::new()));
+                result = match self.eval(&step.expr, context, env)? {
+                    Some(Value::Array(mut array)) => {
+                        Rc::make_mut(&mut array).cons = true;
+                        Value::Array(array)
+                    }
+                    Some(other) => other,
+                    None => Value::sequence(Vec::new()),
+                };
             } else if is_tuple {
                 let (current, undefined) = match tuples.take() {
                     Some(current) => (current, false),
@@ -387,7 +394,14 @@ impl<'o> Evaluator<'o> {
                 }
             }
             if let Some(res) = res {
-                results.push(res);
+                match res {
+                    // The last step's array constructor is kept whole, never flattened.
+                    Value::Array(mut array) if step.cons_array && !array.sequence => {
+                        Rc::make_mut(&mut array).cons = true;
+                        results.push(Value::Array(array));
+                    }
+                    other => results.push(other),
+                }
             }
         }
         if last && results.len() == 1 {
@@ -490,6 +504,32 @@ impl<'o> Evaluator<'o> {
                 }
                 self.depth -= 1;
                 Ok(out)
+            }
+            ExprKind::Decorated(decorated) if decorated.group.is_none() && is_tuple_expr(&decorated.base) => {
+                self.enter(expr)?;
+                let res = self.eval_maybe_tuples(&decorated.base, input, env);
+                let res = match res {
+                    Ok(Stream::Tuples(mut tuples)) => {
+                        let mut failed = None;
+                        for filter in &decorated.filters {
+                            match self.filter_tuples(filter, tuples, env) {
+                                Ok(kept) => tuples = kept,
+                                Err(err) => {
+                                    failed = Some(err);
+                                    tuples = Vec::new();
+                                    break;
+                                }
+                            }
+                        }
+                        match failed {
+                            Some(err) => Err(err),
+                            None => Ok(Stream::Tuples(tuples)),
+                        }
+                    }
+                    other => other,
+                };
+                self.depth -= 1;
+                res
             }
             _ => {
                 let value = self.eval(expr, input, env)?;
@@ -783,11 +823,17 @@ impl<'o> Evaluator<'o> {
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod => {
                 let l = match &lhs {
                     None => None,
+                    Some(Value::Number(n)) if !n.is_finite() => {
+                        return Err(fail("D1001").value(Value::Number(*n)))
+                    }
                     Some(Value::Number(n)) => Some(*n),
                     Some(other) => return Err(fail("T2001").value(other.clone())),
                 };
                 let r = match &rhs {
                     None => None,
+                    Some(Value::Number(n)) if !n.is_finite() => {
+                        return Err(fail("D1001").value(Value::Number(*n)))
+                    }
                     Some(Value::Number(n)) => Some(*n),
                     Some(other) => return Err(fail("T2002").value(other.clone())),
                 };
@@ -1162,6 +1208,24 @@ impl<'o> Evaluator<'o> {
         env: &Env,
     ) -> Result<Option<Value>> {
         let lhs = self.eval(&apply.lhs, input, env)?;
+        if let ExprKind::Decorated(decorated) = &apply.rhs.kind {
+            if let ExprKind::Call(call) = &decorated.base.kind {
+                if !call.is_partial() && decorated.filters.is_empty() && decorated.group.is_none() {
+                    self.enter(&apply.rhs)?;
+                    let res = self.eval_call(call, &apply.rhs, input, env, Some(lhs));
+                    self.depth -= 1;
+                    let mut res = res?;
+                    if decorated.keep_array {
+                        if let Some(Value::Array(array)) = &mut res {
+                            if array.sequence {
+                                Rc::make_mut(array).keep_singleton = true;
+                            }
+                        }
+                    }
+                    return Ok(res);
+                }
+            }
+        }
         if let ExprKind::Call(call) = &apply.rhs.kind {
             if !call.is_partial() {
                 // The depth guard counts the call node as the reference does.
@@ -1265,6 +1329,14 @@ fn rebuild(value: &Value, edits: &[(*const Map, Map, Vec<Rc<str>>)]) -> Value {
             Value::Array(Rc::new(Array { items, ..(**array).clone() }))
         }
         other => other.clone(),
+    }
+}
+
+fn is_tuple_expr(expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Path(path) => path.tuple,
+        ExprKind::Block(block) => block_is_tuple(block),
+        _ => false,
     }
 }
 

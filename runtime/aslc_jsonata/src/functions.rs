@@ -155,13 +155,6 @@ fn string(text: impl AsRef<str>) -> Option<Value> {
     Some(Value::string(text.as_ref()))
 }
 
-fn checked_number(n: f64) -> Result<Option<Value>> {
-    if !n.is_finite() {
-        return Err(Error::new("D1001").value(Value::Number(n)));
-    }
-    Ok(Some(Value::Number(n)))
-}
-
 /// `$boolean`: JSONata's truthiness; undefined stays undefined.
 pub(crate) fn boolean(value: Option<&Value>) -> Option<bool> {
     let value = value?;
@@ -189,10 +182,16 @@ fn string_of(value: &Value, pretty: bool) -> Result<String> {
         Value::String(s) => s.to_string(),
         Value::Function(_) => String::new(),
         Value::Number(n) if !n.is_finite() => return Err(Error::new("D3001").value(value.clone())),
-        Value::Array(array) if array.outer_wrapper && !array.items.is_empty() => {
-            stringify(&array.items[0], pretty)
+        other => {
+            let other = match other {
+                Value::Array(array) if array.outer_wrapper && !array.items.is_empty() => &array.items[0],
+                other => other,
+            };
+            if let Some(n) = crate::value::non_finite(other) {
+                return Err(Error::new("D1001").value(Value::Number(n)));
+            }
+            stringify(other, pretty)
         }
-        other => stringify(other, pretty),
     })
 }
 
@@ -283,9 +282,8 @@ fn number_of(value: &Value) -> Result<Option<Value>> {
 fn parse_js_number(text: &str) -> Option<f64> {
     let bytes = text.as_bytes();
     let radix = |prefix: &[u8], radix: u32| -> Option<f64> {
-        let digits = &text[2..];
-        if bytes.len() > 2 && prefix.contains(&bytes[1]) && bytes[0] == b'0' && !digits.is_empty() {
-            u64::from_str_radix(digits, radix).ok().map(|n| n as f64)
+        if bytes.len() > 2 && prefix.contains(&bytes[1]) && bytes[0] == b'0' {
+            u64::from_str_radix(&text[2..], radix).ok().map(|n| n as f64)
         } else {
             None
         }

@@ -201,7 +201,7 @@ pub fn js_number(n: f64) -> String {
         out.push('-');
     }
     let k = digits.len() as i32;
-    if (-7..21).contains(&exponent) {
+    if (-6..21).contains(&exponent) {
         if exponent >= k - 1 {
             out.push_str(&digits);
             for _ in 0..(exponent - (k - 1)) {
@@ -246,6 +246,17 @@ pub fn stringify(value: &Value, pretty: bool) -> String {
     let mut out = String::new();
     write_json(value, pretty, 0, &mut out);
     out
+}
+
+/// The first non-finite number inside a value, which `JSON.stringify` with JSONata's
+/// replacer refuses (`D1001`).
+pub fn non_finite(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(n) if !n.is_finite() => Some(*n),
+        Value::Array(array) => array.items.iter().find_map(non_finite),
+        Value::Object(map) => map.values().find_map(non_finite),
+        _ => None,
+    }
 }
 
 fn write_json(value: &Value, pretty: bool, level: usize, out: &mut String) {
@@ -398,6 +409,7 @@ mod tests {
             (1e20, "100000000000000000000"),
             (1e21, "1e+21"),
             (1.5e-7, "1.5e-7"),
+            (1e-7, "1e-7"),
             (0.000001, "0.000001"),
             (123.456, "123.456"),
             (5890840712243076.0, "5890840712243076"),

@@ -637,6 +637,7 @@ impl Processor {
                         self.slots[slot].label = self.slots[existing].label;
                     }
                     node.ancestor = Some(slot);
+                    node.tuple = true;
                 }
             }
             PKind::Parent(_) => self.slots[slot].level += 1,
