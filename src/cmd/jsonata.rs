@@ -195,7 +195,7 @@ fn answer(line: &str) -> Value {
             let mut response =
                 error_response(&id, err.code, &err.message, err.position, err.token.as_deref());
             if let Some(value) = err.value {
-                response["error"]["value"] = value;
+                response["error"]["value"] = *value;
             }
             response
         }

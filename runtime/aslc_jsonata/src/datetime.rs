@@ -201,7 +201,6 @@ enum Names {
 #[derive(Debug)]
 struct Marker {
     component: char,
-    presentation1: String,
     presentation2: Option<char>,
     names: Option<Names>,
     width: Option<(Option<usize>, Option<usize>)>,
@@ -294,15 +293,8 @@ fn analyse_picture(picture: &str) -> Result<Vec<Part>> {
                     None => return Err(Error::new("D3132").value(Value::string(&component.to_string()))),
                 }
             };
-            let mut def = Marker {
-                component,
-                presentation1: presentation1.clone(),
-                presentation2,
-                names: None,
-                width,
-                integer: None,
-                year_digits: None,
-            };
+            let mut def =
+                Marker { component, presentation2, names: None, width, integer: None, year_digits: None };
             let p1: Vec<char> = presentation1.chars().collect();
             if p1.first() == Some(&'n') {
                 def.names = Some(Names::Lower);
@@ -684,21 +676,23 @@ fn parse_with_picture(text: &str, picture: &str) -> Result<Option<f64>> {
     let mut start_specified = false;
     let mut end_specified = false;
     for part in date_comps.chars().chain(time_comps.chars()) {
-        if components.contains_key(&part) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = components.entry(part) {
+            if start_specified {
+                slot.insert(if "MDd".contains(part) { 1.0 } else { 0.0 });
+                end_specified = true;
+            } else {
+                let value = match fragment(&now, part) {
+                    Some(Fragment::Number(n)) => n,
+                    Some(Fragment::Text(t)) => f64::from(u8::from(t == "pm")),
+                    None => 0.0,
+                };
+                slot.insert(value);
+            }
+        } else {
             start_specified = true;
             if end_specified {
                 return Err(Error::new("D3136"));
             }
-        } else if start_specified {
-            components.insert(part, if "MDd".contains(part) { 1.0 } else { 0.0 });
-            end_specified = true;
-        } else {
-            let value = match fragment(&now, part) {
-                Some(Fragment::Number(n)) => n,
-                Some(Fragment::Text(t)) => f64::from(u8::from(t == "pm")),
-                None => 0.0,
-            };
-            components.insert(part, value);
         }
     }
     let get = |c: char| components.get(&c).copied().unwrap_or(0.0);

@@ -5,9 +5,27 @@ use crate::value::{js_number, stringify, Value};
 pub(crate) type Result<T> = std::result::Result<T, Error>;
 
 /// An error under construction; the message is rendered from the code's template once the
-/// token and position are known.
+/// token and position are known. Boxed, so results stay one word wide on the hot path.
 #[derive(Clone, Debug)]
-pub(crate) struct Error {
+pub(crate) struct Error(Box<ErrorData>);
+
+impl std::ops::Deref for Error {
+    type Target = ErrorData;
+
+    fn deref(&self) -> &ErrorData {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut ErrorData {
+        &mut self.0
+    }
+}
+
+/// The fields of an [`Error`].
+#[derive(Clone, Debug)]
+pub(crate) struct ErrorData {
     pub code: &'static str,
     pub position: Option<u32>,
     pub token: Option<String>,
@@ -21,7 +39,7 @@ pub(crate) struct Error {
 
 impl Error {
     pub fn new(code: &'static str) -> Error {
-        Error {
+        Error(Box::new(ErrorData {
             code,
             position: None,
             token: None,
@@ -31,7 +49,7 @@ impl Error {
             message: None,
             type_name: None,
             function_name: None,
-        }
+        }))
     }
 
     pub fn with_position(mut self, position: u32) -> Error {
@@ -45,7 +63,7 @@ impl Error {
     }
 
     pub fn default_at(self, expr: &aslc_query::jsonata::Expr) -> Error {
-        self.default_position(expr.range.start().into())
+        self.default_position(expr.range.start())
     }
 
     pub fn token(mut self, token: &str) -> Error {

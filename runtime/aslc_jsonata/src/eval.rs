@@ -121,7 +121,7 @@ impl<'o> Evaluator<'o> {
     fn check_time(&mut self, expr: &Expr) -> Result<()> {
         if let Some(limit) = self.options.time_limit {
             self.ticks = self.ticks.wrapping_add(1);
-            if self.ticks % 256 == 0 && self.started.elapsed() > limit {
+            if self.ticks.is_multiple_of(256) && self.started.elapsed() > limit {
                 return Err(Error::new("U1001")
                     .at(expr)
                     .with_message("Expression evaluation timeout: Check for infinite loop"));
@@ -375,13 +375,12 @@ impl<'o> Evaluator<'o> {
             return Ok(Value::sequence(values));
         }
         let mut results: Vec<Value> = Vec::new();
-        let (items, undefined_item): (&[Value], bool) = match input {
-            Some(items) => (items, false),
-            None => (&[], true),
+        // No input is one undefined item.
+        let items: Vec<Option<&Value>> = match input {
+            Some(items) => items.iter().map(Some).collect(),
+            None => vec![None],
         };
-        let count = if undefined_item { 1 } else { items.len() };
-        for index in 0..count {
-            let item = if undefined_item { None } else { Some(&items[index]) };
+        for item in items {
             let mut res = self.eval(&step.expr, item, env)?;
             for stage in &step.stages {
                 if let Stage::Filter(filter) = stage {
@@ -641,10 +640,10 @@ impl<'o> Evaluator<'o> {
     ) -> Result<Value> {
         let mut groups: indexmap::IndexMap<Rc<str>, (Vec<Value>, usize), rustc_hash::FxBuildHasher> =
             indexmap::IndexMap::default();
-        let undefined_only = items.is_empty();
-        let count = if undefined_only { 1 } else { items.len() };
-        for index in 0..count {
-            let item = if undefined_only { None } else { Some(&items[index]) };
+        // No items: one undefined item, so that a constant object is still built.
+        let slots: Vec<Option<&Value>> =
+            if items.is_empty() { vec![None] } else { items.iter().map(Some).collect() };
+        for item in slots {
             for (pair_index, pair) in pairs.iter().enumerate() {
                 let key = self.eval(&pair.key, item, env)?;
                 let key = match key {
@@ -1122,7 +1121,7 @@ impl<'o> Evaluator<'o> {
         for arg in &call.args {
             args.push(self.eval(arg, input, env)?);
         }
-        Ok(Tail::Call { procedure, args, name: Rc::from(name), position: expr.range.start().into() })
+        Ok(Tail::Call { procedure, args, name: Rc::from(name), position: expr.range.start() })
     }
 
     /// `T1005`/`T1007`: calling `name(…)` where `$name(…)` exists.
@@ -1571,6 +1570,6 @@ fn descendants(input: Option<&Value>) -> Option<Value> {
 
 impl Error {
     fn at(self, expr: &Expr) -> Error {
-        self.with_position(expr.range.start().into())
+        self.with_position(expr.range.start())
     }
 }

@@ -322,8 +322,7 @@ pub fn format_number(value: f64, picture: &str, options: Option<&crate::value::V
         s.extend(std::iter::repeat_n(props.zero, pad_right as usize));
     }
     let mut decimal_pos = index_of(&s, props.decimal).unwrap_or(s.len());
-    if pic.regular_grouping > 0 {
-        let group_count = (decimal_pos.saturating_sub(1)) / pic.regular_grouping;
+    if let Some(group_count) = decimal_pos.saturating_sub(1).checked_div(pic.regular_grouping) {
         for group in 1..=group_count {
             let at = decimal_pos - group * pic.regular_grouping;
             s.insert(at, props.grouping);

@@ -1272,6 +1272,6 @@ mod tests {
         assert_eq!(parse_js_number("1."), None);
         assert_eq!(base64_encode(b"hello"), "aGVsbG8=");
         assert_eq!(base64_decode("aGVsbG8="), b"hello");
-        assert_eq!(utf16_len("a😀"), 3);
+        assert_eq!(crate::value::utf16_len("a😀"), 3);
     }
 }

@@ -33,6 +33,8 @@ mod functions;
 mod hash;
 mod regexp;
 mod signature;
+#[cfg(test)]
+mod tests;
 mod value;
 
 use std::rc::Rc;
@@ -149,7 +151,7 @@ pub struct EvalError {
     /// The operator or function name the error is attached to, when known.
     pub token: Option<String>,
     /// The offending value, when the error names one.
-    pub value: Option<serde_json::Value>,
+    pub value: Option<Box<serde_json::Value>>,
 }
 
 impl std::fmt::Display for EvalError {
@@ -168,7 +170,7 @@ impl From<error::Error> for EvalError {
             message,
             position: err.position,
             token: err.token.clone(),
-            value: err.value.as_ref().and_then(|v| v.to_json().ok()),
+            value: err.value.as_ref().and_then(|v| v.to_json().ok()).map(Box::new),
         }
     }
 }

@@ -73,21 +73,6 @@ impl Value {
         Value::Object(Rc::new(map))
     }
 
-    pub fn as_array(&self) -> Option<&Array> {
-        match self {
-            Value::Array(array) => Some(array),
-            _ => None,
-        }
-    }
-
-    pub fn is_array(&self) -> bool {
-        matches!(self, Value::Array(_))
-    }
-
-    pub fn is_sequence(&self) -> bool {
-        matches!(self, Value::Array(array) if array.sequence)
-    }
-
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(text) => Some(text),
@@ -100,10 +85,6 @@ impl Value {
             Value::Number(n) => Some(*n),
             _ => None,
         }
-    }
-
-    pub fn is_function(&self) -> bool {
-        matches!(self, Value::Function(_))
     }
 
     /// The items of an array, or the value alone.
