@@ -117,9 +117,9 @@ pub fn lower(file: &File, file_id: FileId, source_len: u32) -> (Node, Vec<Diagno
     (node, lowerer.diagnostics)
 }
 
-/// Lowers the first state of `file` alone, continuing at `ft`: the decompiler's check
-/// that a printed state means what the original did.
-pub(crate) fn lower_one(file: &File, top_jsonata: bool, ft: &Flow, out: &mut Vec<NodeMember>) {
+/// Lowers `state` alone, continuing at `ft`: the decompiler's check that a printed state
+/// means what the original did.
+pub(crate) fn lower_one(state: &State, top_jsonata: bool, ft: &Flow, out: &mut Vec<NodeMember>) {
     let mut lowerer = Lowerer {
         file: crate::raise::VERIFY_FILE,
         diagnostics: Vec::new(),
@@ -127,9 +127,7 @@ pub(crate) fn lower_one(file: &File, top_jsonata: bool, ft: &Flow, out: &mut Vec
         top_ql: top_jsonata.then(|| "JSONata".to_owned()),
         edges: Vec::new(),
     };
-    if let Some(state) = file.states.first() {
-        lowerer.state(state, ft, out);
-    }
+    lowerer.state(state, ft, out);
 }
 
 struct Lowerer<'f> {
@@ -476,8 +474,10 @@ impl<'f> Lowerer<'f> {
             None
         } else {
             let key_range = states.first().map_or(range, |s| s.keyword_range);
-            let values: Vec<Node> = out.iter().map(|m: &NodeMember| m.value.clone()).collect();
-            let r = cover(&values, range);
+            let r = match (out.first(), out.last()) {
+                (Some(a), Some(b)) => a.value.range.cover(b.value.range),
+                _ => range,
+            };
             Some((key_range, Node::new(r, NodeValue::Object(out))))
         };
         (start_at, states_node)
