@@ -24,7 +24,7 @@ use chumsky::prelude::*;
 
 use crate::ast::*;
 use crate::lexer::{self, Kind, Tok};
-use crate::rules::{D_KEYWORD_NAME, D_SYNTAX};
+use crate::rules::{D_KEYWORD_NAME, D_POLICY, D_SYNTAX};
 
 /// How deep `{}`, `[]` and `()` may nest. Deeper groups are reported and read as empty, so
 /// no later tree walk can exhaust the stack.
@@ -631,7 +631,38 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
             .boxed()
     };
 
-    let policy_catch_goto = tk(Kind::Goto, "`goto`").ignore_then(name.clone()).map(Target::Goto);
+    // A policy's `catch` names its handler with `goto` (dsl.md §6): a block's states would
+    // be copied into every state that uses the policy. A block is read as a balanced group
+    // and reported, and the catcher is left out.
+    let policy_catch_target = choice((
+        tk(Kind::Goto, "`goto`").ignore_then(name.clone()).map(|n| Some(Target::Goto(n))),
+        tk(Kind::LBrace, "`{`")
+            .then(custom(|inp: &mut chumsky::input::InputRef<'a, '_, In<'a>, Ex<E>>| {
+                let mut depth = 0usize;
+                while let Some(t) = inp.peek() {
+                    if is_opener(t.kind) {
+                        depth += 1;
+                    } else if is_closer(t.kind) {
+                        if depth == 0 {
+                            break;
+                        }
+                        depth -= 1;
+                    }
+                    inp.skip();
+                }
+                Ok(())
+            }))
+            .then(tk(Kind::RBrace, "`}`"))
+            .map_with(move |_, e| {
+                cx.side.borrow_mut().push(
+                    Diagnostic::error(D_POLICY, cx.file, cx.range(e.span()), "a catch block inside a policy")
+                        .with_label("a policy's `catch` names its handler with `goto`")
+                        .with_help("move the handler states out of the policy and write `goto` with the first one's name")
+                        .with_note("the catch targets of a policy resolve in the scope of each state that uses it"),
+                );
+                None
+            }),
+    ));
 
     let shared = (
         value.clone(),
@@ -1084,10 +1115,10 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
     let policy_item = choice((
         doc.clone().map(|d| (Some(d), None)),
         choice((
-            retry.clone().map(ClauseKind::Retry),
+            retry.clone().map(|r| Some(ClauseKind::Retry(r))),
             word("catch", "`catch`")
                 .ignore_then(choice((
-                    tk(Kind::Raw, "`raw`").ignore_then(object.clone()).map(Catch::Raw),
+                    tk(Kind::Raw, "`raw`").ignore_then(object.clone()).map(|v| Some(Catch::Raw(v))),
                     errors
                         .clone()
                         .then(
@@ -1097,25 +1128,25 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
                                 .repeated()
                                 .collect::<Vec<_>>(),
                         )
-                        .then(policy_catch_goto)
-                        .map(|((errors, options), target)| Catch::Sugar { errors, options, target }),
+                        .then(policy_catch_target)
+                        .map(|((errors, options), target)| {
+                            target.map(|target| Catch::Sugar { errors, options, target })
+                        }),
                 )))
-                .map(ClauseKind::Catch),
+                .map(|c| c.map(ClauseKind::Catch)),
             word("use", "`use`")
                 .ignore_then(tk(Kind::Ident, "a policy name"))
-                .map(|p| ClauseKind::Use(text_of(&p))),
+                .map(|p| Some(ClauseKind::Use(text_of(&p)))),
         ))
         .map_with(move |kind, e| {
             let range = cx.range(e.span());
-            (
-                None,
-                Some(Clause {
-                    docs: Vec::new(),
-                    kind,
-                    word_range: TextRange::new(range.start(), range.start()),
-                    range,
-                }),
-            )
+            let clause = kind.map(|kind| Clause {
+                docs: Vec::new(),
+                kind,
+                word_range: TextRange::new(range.start(), range.start()),
+                range,
+            });
+            (None, clause)
         }),
     ))
     .map(Some)

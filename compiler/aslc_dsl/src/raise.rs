@@ -46,6 +46,21 @@ pub fn raise(root: &Node) -> Option<(File, RaiseStats)> {
     raise_with(root, true)
 }
 
+/// The positions of the members of a state object that the decompiler would print through
+/// `raw`, or `None` when it would print the whole state as `state N {…}`: what
+/// `D-RAW-SUGAR` compares a state's `raw` members with.
+pub(crate) fn raw_members(node: &Node, top_jsonata: bool) -> Option<Vec<usize>> {
+    let members = node.as_object()?;
+    let kind = node.get("Type").and_then(Node::as_str).and_then(Kindof::from_type)?;
+    if whole_state_raw(node, members, kind) {
+        return None;
+    }
+    let mut raiser = Raiser { top_jsonata, verify: false, stats: RaiseStats::default() };
+    let mut raw_at = Vec::new();
+    raiser.state_noting_raw("", node, Some(kind), &Flow::End, &mut raw_at);
+    Some(raw_at)
+}
+
 fn raise_with(root: &Node, verify: bool) -> Option<(File, RaiseStats)> {
     let members = root.as_object()?;
     let mut raiser = Raiser { top_jsonata: false, verify, stats: RaiseStats::default() };
@@ -344,12 +359,7 @@ impl Raiser {
         let node = &m.value;
         let kind = node.get("Type").and_then(Node::as_str).and_then(Kindof::from_type);
         let mut raw = match (node.as_object(), kind) {
-            (Some(members), Some(k)) => {
-                !duplicate_keys(members).is_empty()
-                    || (k == Kindof::Task && node.get("Resource").and_then(Node::as_str).is_none())
-                    || (k == Kindof::Choice
-                        && node.get("Choices").and_then(Node::as_array).is_none_or(<[Node]>::is_empty))
-            }
+            (Some(members), Some(k)) => whole_state_raw(node, members, k),
             _ => true,
         };
         let real = match kind {
@@ -526,8 +536,19 @@ impl Raiser {
 
     // ---- one state ----------------------------------------------------------------------
 
-    #[allow(clippy::too_many_arguments)]
     fn state(&mut self, name: &str, node: &Node, kind: Option<Kindof>, ft: &Flow) -> State {
+        self.state_noting_raw(name, node, kind, ft, &mut Vec::new())
+    }
+
+    /// [`Raiser::state`], noting in `raw_at` the positions of the members that go to `raw`.
+    fn state_noting_raw(
+        &mut self,
+        name: &str,
+        node: &Node,
+        kind: Option<Kindof>,
+        ft: &Flow,
+        raw_at: &mut Vec<usize>,
+    ) -> State {
         let kind = kind.unwrap_or(Kindof::Pass);
         let fail_order = |w: &FailWord| usize::from(*w == FailWord::Cause);
         let members = node.as_object().unwrap_or(&[]);
@@ -551,7 +572,7 @@ impl Raiser {
             word_range: TextRange::default(),
             range: TextRange::default(),
         };
-        for m in members {
+        for (at, m) in members.iter().enumerate() {
             let k = &*m.key.text;
             let v = &m.value;
             // Which slot the member would take, and the clause it prints as.
@@ -775,6 +796,7 @@ impl Raiser {
                 if kind == Kindof::Choice && k == "Default" {
                     taken.push("Default");
                 }
+                raw_at.push(at);
                 raw.push(self.member(m, ctx));
             }
         }
@@ -1054,6 +1076,14 @@ impl Raiser {
     }
 }
 
+/// Whether a state of a known kind prints as `state N {…}` (dsl.md §9.5).
+fn whole_state_raw(node: &Node, members: &[NodeMember], kind: Kindof) -> bool {
+    !duplicate_keys(members).is_empty()
+        || (kind == Kindof::Task && node.get("Resource").and_then(Node::as_str).is_none())
+        || (kind == Kindof::Choice
+            && node.get("Choices").and_then(Node::as_array).is_none_or(<[Node]>::is_empty))
+}
+
 /// Where the layout expects a state to continue.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Ft {
@@ -1148,7 +1178,7 @@ fn path_kind(text: &str) -> Option<ValueKind> {
     }
 }
 
-fn processor_modes(v: &Node) -> Option<Vec<Text>> {
+pub(crate) fn processor_modes(v: &Node) -> Option<Vec<Text>> {
     let members = v.as_object()?;
     if members.is_empty() || !duplicate_keys(members).is_empty() {
         return None;
