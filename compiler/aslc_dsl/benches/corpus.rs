@@ -1,13 +1,23 @@
 //! Speed of the DSL over the whole shared corpus, against `serde_json` parsing the same
-//! definitions into `Value`s: compiling every decompiled definition from DSL, and
-//! decompiling every definition from ASL (JSON reading included).
+//! definitions' text into `Value`s.
+//!
+//! The definitions are every JSON and YAML file of `real/` and `feature-tests/` and every
+//! inline state machine of the templates in `templates/`. Each becomes one JSON text: a
+//! JSON file as it is, a YAML definition or a template's state machine printed as ASL JSON.
+//! Outside the timed loops the texts are decompiled once to get the DSL inputs. Timed:
+//! - `serde_json_parse`: every JSON text to a `serde_json::Value` (the baseline);
+//! - `dsl_compile`: every DSL text to the spanned ASL tree, with its diagnostics;
+//! - `asl_decompile`: every JSON text read into a spanned tree and decompiled to DSL text,
+//!   so it starts from the same text as the baseline;
+//! - `asl_decompile_tree`: the same from trees read beforehand (decompilation alone).
 
 use std::path::{Path, PathBuf};
 
 use aslc_source::FileId;
+use aslc_syntax::Node;
 use criterion::{criterion_group, criterion_main, Criterion};
 
-fn collect(dir: &Path, out: &mut Vec<String>) {
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -16,32 +26,71 @@ fn collect(dir: &Path, out: &mut Vec<String>) {
     for path in paths {
         if path.is_dir() {
             collect(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json") {
-            if let Ok(text) = std::fs::read_to_string(&path) {
-                if serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v.is_object()) {
-                    out.push(text);
-                }
+        } else if path.extension().is_some_and(|e| e == "json" || e == "yaml" || e == "yml") {
+            out.push(path);
+        }
+    }
+}
+
+/// The JSON text of every object definition in `path`.
+fn definitions(path: &Path, out: &mut Vec<String>) {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    if path.extension().is_some_and(|e| e == "json") {
+        if serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v.is_object()) {
+            out.push(text);
+        }
+        return;
+    }
+    let Some(root) = aslc_syntax::yaml::parse(&text, FileId(0)).node else {
+        return;
+    };
+    let mut nodes: Vec<Node> = Vec::new();
+    if aslc_syntax::cfn::is_template(&root) {
+        for machine in aslc_syntax::cfn::extract(&root, &text, FileId(0)).state_machines {
+            if let aslc_syntax::cfn::DefinitionSource::Inline(definition) = machine.definition {
+                nodes.push(definition);
             }
+        }
+    } else {
+        nodes.push(root);
+    }
+    for node in nodes.iter().filter(|n| n.as_object().is_some()) {
+        let json = aslc_dsl::print_asl(node);
+        if serde_json::from_str::<serde_json::Value>(&json).is_ok() {
+            out.push(json);
         }
     }
 }
 
 fn corpus(c: &mut Criterion) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
-    let mut json = Vec::new();
+    let mut files = Vec::new();
     for sub in ["real", "templates", "feature-tests"] {
-        collect(&root.join(sub), &mut json);
+        collect(&root.join(sub), &mut files);
     }
-    let dsl: Vec<String> = json
-        .iter()
-        .filter_map(|text| {
-            aslc_syntax::json::parse(text, FileId(0)).node.and_then(|n| aslc_dsl::decompile(&n))
-        })
-        .collect();
+    let mut json = Vec::new();
+    for path in &files {
+        definitions(path, &mut json);
+    }
+    let trees: Vec<Node> =
+        json.iter().filter_map(|text| aslc_syntax::json::parse(text, FileId(0)).node).collect();
+    let dsl: Vec<String> = trees.iter().filter_map(aslc_dsl::decompile).collect();
+    assert!(json.len() > 700 && dsl.len() == json.len(), "the shared corpus is missing");
+    eprintln!(
+        "{} definitions: {} bytes of JSON, {} bytes of DSL",
+        json.len(),
+        json.iter().map(String::len).sum::<usize>(),
+        dsl.iter().map(String::len).sum::<usize>()
+    );
+
     let mut group = c.benchmark_group("corpus");
     group.bench_function("serde_json_parse", |b| {
         b.iter(|| {
-            json.iter().map(|t| serde_json::from_str::<serde_json::Value>(t).is_ok() as usize).sum::<usize>()
+            json.iter()
+                .map(|t| usize::from(serde_json::from_str::<serde_json::Value>(t).is_ok()))
+                .sum::<usize>()
         })
     });
     group.bench_function("dsl_compile", |b| {
@@ -56,6 +105,9 @@ fn corpus(c: &mut Criterion) {
                 .map(|s| s.len())
                 .sum::<usize>()
         })
+    });
+    group.bench_function("asl_decompile_tree", |b| {
+        b.iter(|| trees.iter().filter_map(aslc_dsl::decompile).map(|s| s.len()).sum::<usize>())
     });
     group.finish();
 }

@@ -315,8 +315,23 @@ pub fn is_path_text(text: &str) -> bool {
     is_single(text, Kind::Path) || is_single(text, Kind::Intrinsic)
 }
 
+/// Whether ASCII `text` is one identifier or hard keyword token; `None` for other text.
+/// Printing asks this of every name and key, and most are ASCII: the answer is the
+/// lexer's without running it (an ASCII `Ident` is `[A-Za-z_][A-Za-z0-9_-]*`).
+fn ascii_word(text: &str) -> Option<bool> {
+    if !text.is_ascii() {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let first = bytes.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_');
+    Some(first && bytes[1..].iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-')))
+}
+
 /// Whether `text` is a word that prints bare as a key: an identifier or a hard keyword.
 pub fn is_word(text: &str) -> bool {
+    if let Some(word) = ascii_word(text) {
+        return word;
+    }
     let mut lexer = Kind::lexer(text);
     matches!(lexer.next(), Some(Ok(k)) if k == Kind::Ident || k.is_keyword())
         && lexer.span().end == text.len()
@@ -325,7 +340,10 @@ pub fn is_word(text: &str) -> bool {
 
 /// Whether `text` prints bare as a name: an identifier that is no hard keyword.
 pub fn is_name(text: &str) -> bool {
-    is_single(text, Kind::Ident)
+    match ascii_word(text) {
+        Some(word) => word && !HARD_KEYWORDS.contains(&text),
+        None => is_single(text, Kind::Ident),
+    }
 }
 
 fn lex_error(err: LexError, slice: &str, range: TextRange, file: FileId) -> Diagnostic {
@@ -588,6 +606,57 @@ mod tests {
         );
         assert_eq!(kinds("30s"), vec![(Kind::Number, "30"), (Kind::Ident, "s")]);
         assert_eq!(kinds("States.Format('{)}', $.x) States.ALL").len(), 4);
+    }
+
+    #[test]
+    fn the_ascii_shortcut_agrees_with_the_lexer() {
+        let samples = [
+            "",
+            "a",
+            "_",
+            "-",
+            "a-b",
+            "check-stock",
+            "9a",
+            "a9",
+            "task",
+            "tasks",
+            "end",
+            "none",
+            "true",
+            "States",
+            "States.ALL",
+            "a.b",
+            "a b",
+            "$",
+            "$.a",
+            "\"q\"",
+            "a_b-c_",
+            "A",
+            "ü",
+            "prüfen",
+            "x:y",
+            "-a",
+            "a--",
+            "null",
+            "nul",
+            "if",
+            "iff",
+            "raw",
+            "start",
+            "{",
+            "a{",
+        ];
+        for text in samples {
+            let by_lexer_word = {
+                let mut lexer = Kind::lexer(text);
+                matches!(lexer.next(), Some(Ok(k)) if k == Kind::Ident || k.is_keyword())
+                    && lexer.span().end == text.len()
+                    && lexer.next().is_none()
+            };
+            assert_eq!(is_word(text), by_lexer_word, "{text:?}");
+            assert_eq!(is_name(text), is_single(text, Kind::Ident), "{text:?}");
+        }
     }
 
     #[test]

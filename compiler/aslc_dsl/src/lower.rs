@@ -117,9 +117,9 @@ pub fn lower(file: &File, file_id: FileId, source_len: u32) -> (Node, Vec<Diagno
     (node, lowerer.diagnostics)
 }
 
-/// Lowers the first state of `file` alone, continuing at `ft`: the decompiler's check
-/// that a printed state means what the original did.
-pub(crate) fn lower_one(file: &File, top_jsonata: bool, ft: &Flow, out: &mut Vec<NodeMember>) {
+/// Lowers `state` alone, continuing at `ft`: the decompiler's check that a printed state
+/// means what the original did.
+pub(crate) fn lower_one(state: &State, top_jsonata: bool, ft: &Flow, out: &mut Vec<NodeMember>) {
     let mut lowerer = Lowerer {
         file: crate::raise::VERIFY_FILE,
         diagnostics: Vec::new(),
@@ -127,9 +127,7 @@ pub(crate) fn lower_one(file: &File, top_jsonata: bool, ft: &Flow, out: &mut Vec
         top_ql: top_jsonata.then(|| "JSONata".to_owned()),
         edges: Vec::new(),
     };
-    if let Some(state) = file.states.first() {
-        lowerer.state(state, ft, out);
-    }
+    lowerer.state(state, ft, out);
 }
 
 struct Lowerer<'f> {
@@ -450,7 +448,18 @@ impl<'f> Lowerer<'f> {
             })
             .collect();
         let generated: Obj = Obj { members: obj.into_iter().map(|m| (0, m)).collect() };
-        self.finish(generated, &raws, top_jsonata, range)
+        let node = self.finish(generated, &raws, top_jsonata, range);
+        // What the decompiler writes as header lines (dsl.md §9.1).
+        self.raw_sugar_members(&node, &raws, |m| match (&*m.key.text, &m.value.value) {
+            ("Comment", NodeValue::String(_)) => Some("`//!` lines or `comment`"),
+            ("QueryLanguage", _) => Some("`query`"),
+            ("Version", _) => Some("`version`"),
+            ("TimeoutSeconds", _) => Some("`timeout`"),
+            ("StartAt", NodeValue::String(_)) => Some("`start`"),
+            ("States", NodeValue::Object(states)) if !states.is_empty() => Some("states"),
+            _ => None,
+        });
+        node
     }
 
     #[allow(clippy::type_complexity)]
@@ -476,8 +485,10 @@ impl<'f> Lowerer<'f> {
             None
         } else {
             let key_range = states.first().map_or(range, |s| s.keyword_range);
-            let values: Vec<Node> = out.iter().map(|m: &NodeMember| m.value.clone()).collect();
-            let r = cover(&values, range);
+            let r = match (out.first(), out.last()) {
+                (Some(a), Some(b)) => a.value.range.cover(b.value.range),
+                _ => range,
+            };
             Some((key_range, Node::new(r, NodeValue::Object(out))))
         };
         (start_at, states_node)
@@ -866,6 +877,9 @@ impl<'f> Lowerer<'f> {
         }
 
         let node = self.finish(obj, &raws, jsonata, s.range);
+        if !raws.is_empty() {
+            self.raw_sugar(&node, &raws);
+        }
         out.push(NodeMember {
             key: key(&s.name.text, string_verbatim_name(&s.name)),
             key_range: s.name.range,
@@ -873,6 +887,54 @@ impl<'f> Lowerer<'f> {
         });
         for (block, cont) in blocks {
             self.sequence(&block.states, &cont, out);
+        }
+    }
+
+    /// Reports the members of a state's `raw` objects that the decompiler would write as a
+    /// clause (`D-RAW-SUGAR`): exactly those a clause can say.
+    fn raw_sugar(&mut self, node: &Node, raws: &[&Value]) {
+        if self.file == crate::raise::VERIFY_FILE {
+            return;
+        }
+        let Some(raw_at) = crate::raise::raw_members(node, is_jsonata(self.top_ql.as_deref())) else {
+            return;
+        };
+        let members = node.as_object().unwrap_or(&[]);
+        self.raw_sugar_members(node, raws, |m| {
+            let stays_raw = raw_at.iter().any(|&at| std::ptr::eq(&members[at], m));
+            (!stays_raw).then(|| clause_for(&m.key.text))
+        });
+    }
+
+    /// Reports the members of the `raw` objects of `node` for which `clause` names the DSL
+    /// that writes them, when their key is not produced twice (that is `D-DUP-MEMBER`).
+    fn raw_sugar_members(
+        &mut self,
+        node: &Node,
+        raws: &[&Value],
+        clause: impl Fn(&NodeMember) -> Option<&'static str>,
+    ) {
+        if raws.is_empty() || self.file == crate::raise::VERIFY_FILE {
+            return;
+        }
+        let Some(members) = node.as_object() else {
+            return;
+        };
+        let written: usize =
+            raws.iter().map(|r| if let ValueKind::Object(ms) = &r.kind { ms.len() } else { 0 }).sum();
+        for m in members.iter().skip(members.len().saturating_sub(written)) {
+            if members.iter().filter(|o| o.key.text == m.key.text).count() > 1 {
+                continue;
+            }
+            if let Some(clause) = clause(m) {
+                self.report(
+                    D_RAW_SUGAR,
+                    m.key_range,
+                    format!("`{}` in `raw` can be written as {clause}", m.key.text),
+                    "a clause can say this",
+                    &format!("write it as {clause} and remove it from `raw`"),
+                );
+            }
         }
     }
 
@@ -1363,7 +1425,19 @@ impl<'f> Lowerer<'f> {
         let raws: Vec<&Value> = block.raw.iter().collect();
         let top = is_jsonata(self.top_ql.as_deref());
         let obj = Obj { members: members.into_iter().map(|m| (0, m)).collect() };
-        self.finish(obj, &raws, top, c.range)
+        let node = self.finish(obj, &raws, top, c.range);
+        // What the decompiler writes as a block's lines (dsl.md §9.2).
+        let processor = modes.is_some();
+        self.raw_sugar_members(&node, &raws, |m| match (&*m.key.text, &m.value.value) {
+            ("Comment", NodeValue::String(s)) if crate::raise::doc_printable(&s.text) => Some("`///` lines"),
+            ("ProcessorConfig", _) if processor && crate::raise::processor_modes(&m.value).is_some() => {
+                Some("processor modes")
+            }
+            ("StartAt", NodeValue::String(_)) => Some("`start`"),
+            ("States", NodeValue::Object(states)) if !states.is_empty() => Some("states"),
+            _ => None,
+        });
+        node
     }
 
     fn io_object(
@@ -1390,7 +1464,58 @@ impl<'f> Lowerer<'f> {
         }
         let raws: Vec<&Value> = io.raw.iter().collect();
         let obj = Obj { members: members.into_iter().map(|m| (0, m)).collect() };
-        self.finish(obj, &raws, jsonata, range)
+        let node = self.finish(obj, &raws, jsonata, range);
+        // What the decompiler writes as the reader's or writer's resource and lines.
+        let args_key = if jsonata { "Arguments" } else { "Parameters" };
+        self.raw_sugar_members(&node, &raws, |m| match (&*m.key.text, &m.value.value) {
+            ("Resource", NodeValue::String(_)) => Some("the resource"),
+            (k, _) if k == config_key => Some("`config`"),
+            (k, _) if k == args_key => Some("`args`"),
+            _ => None,
+        });
+        node
+    }
+}
+
+/// The DSL that writes a state member, for `D-RAW-SUGAR`.
+fn clause_for(member: &str) -> &'static str {
+    match member {
+        "Comment" => "`///` lines or `comment`",
+        "QueryLanguage" => "`query`",
+        "Resource" => "the task's resource",
+        "Credentials" => "`credentials`",
+        "Error" | "ErrorPath" => "`error`",
+        "Cause" | "CausePath" => "`cause`",
+        "Seconds" | "SecondsPath" => "`seconds`",
+        "Timestamp" | "TimestampPath" => "`until`",
+        "InputPath" => "`input`",
+        "ItemsPath" | "Items" => "`over`",
+        "Parameters" | "Arguments" => "`args`",
+        "ItemSelector" => "`each`",
+        "ItemBatcher" => "`batch`",
+        "MaxConcurrency" | "MaxConcurrencyPath" => "`concurrency`",
+        "ToleratedFailurePercentage" | "ToleratedFailurePercentagePath" => "`tolerate_percent`",
+        "ToleratedFailureCount" | "ToleratedFailureCountPath" => "`tolerate_count`",
+        "Label" => "`label`",
+        "Result" => "`result`",
+        "TimeoutSeconds" | "TimeoutSecondsPath" => "`timeout`",
+        "HeartbeatSeconds" | "HeartbeatSecondsPath" => "`heartbeat`",
+        "ResultSelector" => "`select`",
+        "ResultPath" => "`into`",
+        "OutputPath" | "Output" => "`output`",
+        "Assign" => "`assign`",
+        "ItemReader" => "`reader`",
+        "ResultWriter" => "`writer`",
+        "ItemProcessor" => "`process`",
+        "Iterator" => "`iterator`",
+        "Branches" => "`branch` blocks",
+        "Retry" => "`retry` lines",
+        "Catch" => "`catch` lines",
+        "Choices" => "`if` rules",
+        "Default" => "`else`",
+        "Next" => "`goto`",
+        "End" => "`end`",
+        _ => "a clause",
     }
 }
 

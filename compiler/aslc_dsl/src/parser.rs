@@ -6,6 +6,11 @@
 //! gives one diagnostic and the rest of the file is still read. Nesting is bounded before
 //! parsing by [`MAX_NESTING`]: a deeper group is reported and read as empty.
 //!
+//! Tracking what was expected at every failed alternative is most of chumsky's work, and
+//! only a broken file needs it. So a file is parsed first with errors that record nothing;
+//! only when that parse fails is it parsed again with `Rich` errors for the messages. The
+//! grammar is the same both times, so a file without syntax errors gives the same tree.
+//!
 //! The grammar is a little more permissive than dsl.md §6 where that gives a better
 //! message: `///` lines are items of their own and attach to what follows, header lines
 //! may appear anywhere, clauses may follow rules, and any state may carry a transition;
@@ -14,20 +19,39 @@
 use std::cell::RefCell;
 
 use aslc_source::{Diagnostic, FileId, TextRange};
-use chumsky::error::{Rich, RichPattern, RichReason};
+use chumsky::error::{EmptyErr, LabelError, Rich, RichPattern, RichReason};
 use chumsky::prelude::*;
 
 use crate::ast::*;
 use crate::lexer::{self, Kind, Tok};
-use crate::rules::{D_KEYWORD_NAME, D_SYNTAX};
+use crate::rules::{D_KEYWORD_NAME, D_POLICY, D_SYNTAX};
 
 /// How deep `{}`, `[]` and `()` may nest. Deeper groups are reported and read as empty, so
 /// no later tree walk can exhaust the stack.
 pub const MAX_NESTING: usize = 128;
 
 type In<'a> = &'a [Tok<'a>];
-type Ex<'a> = extra::Err<Rich<'a, Tok<'a>>>;
-type P<'a, T> = Boxed<'a, 'a, In<'a>, T, Ex<'a>>;
+type Ex<E> = extra::Err<E>;
+type P<'a, T, E> = Boxed<'a, 'a, In<'a>, T, Ex<E>>;
+
+/// The error type of a parse. The parser runs first with [`EmptyErr`], which records
+/// nothing and costs nothing; only a file with a syntax error is parsed again with [`Rich`]
+/// errors, which list what was expected.
+trait ParseError<'a>: chumsky::error::Error<'a, In<'a>> + LabelError<'a, In<'a>, &'static str> + 'a {
+    fn custom(span: SimpleSpan, message: &'static str) -> Self;
+}
+
+impl<'a> ParseError<'a> for Rich<'a, Tok<'a>> {
+    fn custom(span: SimpleSpan, message: &'static str) -> Self {
+        Rich::custom(span, message)
+    }
+}
+
+impl<'a> ParseError<'a> for EmptyErr {
+    fn custom(_: SimpleSpan, _: &'static str) -> Self {
+        EmptyErr::default()
+    }
+}
 
 /// The parse of one file: the tree and every lexing and parsing diagnostic.
 #[derive(Debug)]
@@ -53,7 +77,14 @@ pub fn parse(text: &str, file: FileId) -> Parsed {
         file,
         eof: TextRange::empty(u32::try_from(text.len()).unwrap_or(u32::MAX)),
     };
-    let (output, errors) = file_parser(cx).parse(&tokens[..]).into_output_errors();
+    let fast = file_parser::<EmptyErr>(cx).parse(&tokens[..]);
+    let (output, errors) = if fast.has_errors() || !fast.has_output() {
+        drop(fast);
+        side.borrow_mut().clear();
+        file_parser::<Rich<'_, Tok<'_>>>(cx).parse(&tokens[..]).into_output_errors()
+    } else {
+        (fast.into_output(), Vec::new())
+    };
     for error in errors {
         let range = cx.range(*error.span());
         // A token dropped by the lexer right before the error was already reported.
@@ -163,11 +194,17 @@ impl Cx<'_> {
     }
 }
 
-fn tk<'a>(kind: Kind, label: &'static str) -> impl Parser<'a, In<'a>, Tok<'a>, Ex<'a>> + Clone {
+fn tk<'a, E: ParseError<'a>>(
+    kind: Kind,
+    label: &'static str,
+) -> impl Parser<'a, In<'a>, Tok<'a>, Ex<E>> + Clone {
     any().filter(move |t: &Tok<'a>| t.kind == kind).labelled(label)
 }
 
-fn word<'a>(text: &'static str, label: &'static str) -> impl Parser<'a, In<'a>, Tok<'a>, Ex<'a>> + Clone {
+fn word<'a, E: ParseError<'a>>(
+    text: &'static str,
+    label: &'static str,
+) -> impl Parser<'a, In<'a>, Tok<'a>, Ex<E>> + Clone {
     any().filter(move |t: &Tok<'a>| t.kind == Kind::Ident && t.text == text).labelled(label)
 }
 
@@ -233,15 +270,15 @@ fn hex4(chars: &mut std::str::Chars<'_>) -> Option<u32> {
 /// Skips a broken item: at least one token, then balanced groups up to the next token at
 /// depth 0 for which `stop` holds, or a closing bracket. Fails at once on a closer, the
 /// end of the file, or a token for which `refuse` holds.
-fn skip_item<'a>(
+fn skip_item<'a, E: ParseError<'a>>(
     stop: fn(&Tok<'_>) -> bool,
     refuse: fn(&Tok<'_>) -> bool,
-) -> impl Parser<'a, In<'a>, (), Ex<'a>> + Clone {
-    custom(move |inp: &mut chumsky::input::InputRef<'a, '_, In<'a>, Ex<'a>>| {
+) -> impl Parser<'a, In<'a>, (), Ex<E>> + Clone {
+    custom(move |inp: &mut chumsky::input::InputRef<'a, '_, In<'a>, Ex<E>>| {
         let before = inp.cursor();
         match inp.peek() {
             Some(t) if !is_closer(t.kind) && !refuse(&t) => {}
-            _ => return Err(Rich::custom(inp.span_since(&before), "nothing to skip")),
+            _ => return Err(E::custom(inp.span_since(&before), "nothing to skip")),
         }
         let mut depth = 0usize;
         let mut first = true;
@@ -315,7 +352,7 @@ fn refuse_nothing(_: &Tok<'_>) -> bool {
     false
 }
 
-fn value_parser<'a>(cx: Cx<'a>) -> P<'a, Value> {
+fn value_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, Value, E> {
     recursive(move |value| {
         let key = any()
             .filter(|t: &Tok<'a>| {
@@ -381,7 +418,7 @@ fn value_parser<'a>(cx: Cx<'a>) -> P<'a, Value> {
     .boxed()
 }
 
-fn name_parser<'a>(cx: Cx<'a>) -> P<'a, Text> {
+fn name_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, Text, E> {
     any()
         .filter(|t: &Tok<'a>| {
             matches!(t.kind, Kind::Ident | Kind::String | Kind::Error) || t.kind.is_keyword()
@@ -407,7 +444,7 @@ fn name_parser<'a>(cx: Cx<'a>) -> P<'a, Text> {
         .boxed()
 }
 
-fn resource_parser<'a>(cx: Cx<'a>) -> P<'a, Resource> {
+fn resource_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, Resource, E> {
     let literal_word = any()
         .filter(|t: &Tok<'a>| t.kind == Kind::Ident && matches!(t.text, "lambda" | "activity" | "resource"))
         .map(|t: Tok<'a>| match t.text {
@@ -493,7 +530,7 @@ fn report_dangling(cx: Cx<'_>, docs: &[Text]) {
     }
 }
 
-fn file_parser<'a>(cx: Cx<'a>) -> P<'a, File> {
+fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
     let value = value_parser(cx);
     let name = name_parser(cx);
     let resource = resource_parser(cx);
@@ -594,7 +631,38 @@ fn file_parser<'a>(cx: Cx<'a>) -> P<'a, File> {
             .boxed()
     };
 
-    let policy_catch_goto = tk(Kind::Goto, "`goto`").ignore_then(name.clone()).map(Target::Goto);
+    // A policy's `catch` names its handler with `goto` (dsl.md §6): a block's states would
+    // be copied into every state that uses the policy. A block is read as a balanced group
+    // and reported, and the catcher is left out.
+    let policy_catch_target = choice((
+        tk(Kind::Goto, "`goto`").ignore_then(name.clone()).map(|n| Some(Target::Goto(n))),
+        tk(Kind::LBrace, "`{`")
+            .then(custom(|inp: &mut chumsky::input::InputRef<'a, '_, In<'a>, Ex<E>>| {
+                let mut depth = 0usize;
+                while let Some(t) = inp.peek() {
+                    if is_opener(t.kind) {
+                        depth += 1;
+                    } else if is_closer(t.kind) {
+                        if depth == 0 {
+                            break;
+                        }
+                        depth -= 1;
+                    }
+                    inp.skip();
+                }
+                Ok(())
+            }))
+            .then(tk(Kind::RBrace, "`}`"))
+            .map_with(move |_, e| {
+                cx.side.borrow_mut().push(
+                    Diagnostic::error(D_POLICY, cx.file, cx.range(e.span()), "a catch block inside a policy")
+                        .with_label("a policy's `catch` names its handler with `goto`")
+                        .with_help("move the handler states out of the policy and write `goto` with the first one's name")
+                        .with_note("the catch targets of a policy resolve in the scope of each state that uses it"),
+                );
+                None
+            }),
+    ));
 
     let shared = (
         value.clone(),
@@ -607,7 +675,7 @@ fn file_parser<'a>(cx: Cx<'a>) -> P<'a, File> {
         errors.clone(),
         retry.clone(),
     );
-    let state = recursive(move |state: Recursive<dyn Parser<'a, In<'a>, State, Ex<'a>> + 'a>| {
+    let state = recursive(move |state: Recursive<dyn Parser<'a, In<'a>, State, Ex<E>> + 'a>| {
         let (value, name, resource, object, doc, qlang, target_name, errors, retry) = shared;
         let block = {
             let line = choice((
@@ -755,7 +823,7 @@ fn file_parser<'a>(cx: Cx<'a>) -> P<'a, File> {
         .boxed();
 
         // Conditions.
-        let cond = recursive(|cond: Recursive<dyn Parser<'a, In<'a>, Cond, Ex<'a>> + 'a>| {
+        let cond = recursive(|cond: Recursive<dyn Parser<'a, In<'a>, Cond, Ex<E>> + 'a>| {
             let type_word = any()
                 .filter(|t: &Tok<'a>| t.kind == Kind::Ident && TypeWord::from_text(t.text).is_some())
                 .map(|t| TypeWord::from_text(t.text).unwrap_or(TypeWord::String));
@@ -833,7 +901,7 @@ fn file_parser<'a>(cx: Cx<'a>) -> P<'a, File> {
             .labelled("a condition")
             .map_with(move |kind, e| Cond { kind, range: cx.range(e.span()) })
             .boxed();
-            let neg = recursive(|neg: Recursive<dyn Parser<'a, In<'a>, Cond, Ex<'a>> + 'a>| {
+            let neg = recursive(|neg: Recursive<dyn Parser<'a, In<'a>, Cond, Ex<E>> + 'a>| {
                 choice((
                     tk(Kind::Not, "`not`").ignore_then(neg).map_with(move |c, e| Cond {
                         kind: CondKind::Not(Box::new(c)),
@@ -842,7 +910,7 @@ fn file_parser<'a>(cx: Cx<'a>) -> P<'a, File> {
                     atom,
                 ))
             });
-            let chain = |op: Kind, label: &'static str, inner: P<'a, Cond>, and: bool| {
+            let chain = |op: Kind, label: &'static str, inner: P<'a, Cond, E>, and: bool| {
                 inner
                     .separated_by(tk(op, label))
                     .at_least(1)
@@ -1047,10 +1115,10 @@ fn file_parser<'a>(cx: Cx<'a>) -> P<'a, File> {
     let policy_item = choice((
         doc.clone().map(|d| (Some(d), None)),
         choice((
-            retry.clone().map(ClauseKind::Retry),
+            retry.clone().map(|r| Some(ClauseKind::Retry(r))),
             word("catch", "`catch`")
                 .ignore_then(choice((
-                    tk(Kind::Raw, "`raw`").ignore_then(object.clone()).map(Catch::Raw),
+                    tk(Kind::Raw, "`raw`").ignore_then(object.clone()).map(|v| Some(Catch::Raw(v))),
                     errors
                         .clone()
                         .then(
@@ -1060,25 +1128,25 @@ fn file_parser<'a>(cx: Cx<'a>) -> P<'a, File> {
                                 .repeated()
                                 .collect::<Vec<_>>(),
                         )
-                        .then(policy_catch_goto)
-                        .map(|((errors, options), target)| Catch::Sugar { errors, options, target }),
+                        .then(policy_catch_target)
+                        .map(|((errors, options), target)| {
+                            target.map(|target| Catch::Sugar { errors, options, target })
+                        }),
                 )))
-                .map(ClauseKind::Catch),
+                .map(|c| c.map(ClauseKind::Catch)),
             word("use", "`use`")
                 .ignore_then(tk(Kind::Ident, "a policy name"))
-                .map(|p| ClauseKind::Use(text_of(&p))),
+                .map(|p| Some(ClauseKind::Use(text_of(&p)))),
         ))
         .map_with(move |kind, e| {
             let range = cx.range(e.span());
-            (
-                None,
-                Some(Clause {
-                    docs: Vec::new(),
-                    kind,
-                    word_range: TextRange::new(range.start(), range.start()),
-                    range,
-                }),
-            )
+            let clause = kind.map(|kind| Clause {
+                docs: Vec::new(),
+                kind,
+                word_range: TextRange::new(range.start(), range.start()),
+                range,
+            });
+            (None, clause)
         }),
     ))
     .map(Some)

@@ -7,6 +7,8 @@
 //! comma; a rule or catch that does not fit moves its options and target to continuation
 //! lines indented 4.
 
+use std::borrow::Cow;
+
 use aslc_source::TextRange;
 use aslc_syntax::write_json_string;
 
@@ -51,11 +53,11 @@ struct Printer<'s> {
 }
 
 /// A name: bare when identifier-shaped and not a hard keyword, else a JSON string.
-pub(crate) fn name(text: &str) -> String {
+pub(crate) fn name(text: &str) -> Cow<'_, str> {
     if lexer::is_name(text) {
-        text.to_owned()
+        Cow::Borrowed(text)
     } else {
-        quoted(text)
+        Cow::Owned(quoted(text))
     }
 }
 
@@ -65,20 +67,21 @@ fn quoted(text: &str) -> String {
     out
 }
 
-fn key(text: &str) -> String {
+/// Writes a key: bare when it is a word, else a JSON string.
+fn key_into(text: &str, out: &mut String) {
     if lexer::is_word(text) {
-        text.to_owned()
+        out.push_str(text);
     } else {
-        quoted(text)
+        write_json_string(text, out);
     }
 }
 
 /// An error name: bare when every dot-separated segment is a name.
-pub(crate) fn error_name(text: &str) -> String {
+pub(crate) fn error_name(text: &str) -> Cow<'_, str> {
     if !text.is_empty() && text.split('.').all(lexer::is_name) {
-        text.to_owned()
+        Cow::Borrowed(text)
     } else {
-        quoted(text)
+        Cow::Owned(quoted(text))
     }
 }
 
@@ -116,7 +119,7 @@ fn inline_into(v: &Value, out: &mut String) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                out.push_str(&key(&m.key.text));
+                key_into(&m.key.text, out);
                 out.push_str(": ");
                 inline_into(&m.value, out);
             }
@@ -147,7 +150,7 @@ fn inline_capped(v: &Value, out: &mut String, cap: usize) -> bool {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                out.push_str(&key(&m.key.text));
+                key_into(&m.key.text, out);
                 out.push_str(": ");
                 if !inline_capped(&m.value, out, cap) {
                     return false;
@@ -273,9 +276,7 @@ impl Printer<'_> {
     }
 
     fn line(&mut self, indent: usize, text: &str) {
-        for _ in 0..indent {
-            self.out.push_str("  ");
-        }
+        self.pad(indent * 2);
         self.out.push_str(text);
         self.out.push('\n');
     }
@@ -293,47 +294,60 @@ impl Printer<'_> {
             return;
         }
         let budget = WIDTH.saturating_sub(column + trailer);
-        // Build the one-line form only as far as it can fit, so deep containers stay linear.
-        let mut one_line = String::new();
-        if inline_capped(v, &mut one_line, budget * 4) && width(&one_line) <= budget {
-            self.out.push_str(&one_line);
+        // Write the one-line form only as far as it can fit, so deep containers stay
+        // linear, and take it back when it does not fit.
+        // A one-line form of at most `budget` bytes fits; past that, an ASCII one does not,
+        // and only text with wider characters needs the count of characters.
+        let mark = self.out.len();
+        if inline_capped(v, &mut self.out, mark + budget) {
             return;
         }
-        let pad = "  ".repeat(indent + 1);
+        if !self.out[mark..].is_ascii() {
+            self.out.truncate(mark);
+            if inline_capped(v, &mut self.out, mark + budget * 4) && width(&self.out[mark..]) <= budget {
+                return;
+            }
+        }
+        self.out.truncate(mark);
+        let pad = (indent + 1) * 2;
         match &v.kind {
             ValueKind::Array(items) => {
                 self.out.push_str("[\n");
                 for item in items {
-                    self.out.push_str(&pad);
-                    self.value(item, indent + 1, pad.len(), 1);
+                    self.pad(pad);
+                    self.value(item, indent + 1, pad, 1);
                     self.out.push_str(",\n");
                 }
-                self.out.push_str(&"  ".repeat(indent));
+                self.pad(indent * 2);
                 self.out.push(']');
             }
             ValueKind::Object(members) => {
                 self.out.push_str("{\n");
                 for m in members {
-                    self.out.push_str(&pad);
-                    let k = key(&m.key.text);
-                    self.out.push_str(&k);
+                    self.pad(pad);
+                    let key_start = self.out.len();
+                    key_into(&m.key.text, &mut self.out);
+                    let key_width = width(&self.out[key_start..]);
                     self.out.push_str(": ");
-                    self.value(&m.value, indent + 1, pad.len() + width(&k) + 2, 1);
+                    self.value(&m.value, indent + 1, pad + key_width + 2, 1);
                     self.out.push_str(",\n");
                 }
-                self.out.push_str(&"  ".repeat(indent));
+                self.pad(indent * 2);
                 self.out.push('}');
             }
-            _ => self.out.push_str(&one_line),
+            _ => inline_into(v, &mut self.out),
         }
+    }
+
+    fn pad(&mut self, spaces: usize) {
+        self.out.extend(std::iter::repeat_n(' ', spaces));
     }
 
     /// A line `prefix value suffix`.
     fn value_line(&mut self, indent: usize, prefix: &str, v: &Value, suffix: &str) {
-        let pad = "  ".repeat(indent);
-        self.out.push_str(&pad);
+        self.pad(indent * 2);
         self.out.push_str(prefix);
-        self.value(v, indent, pad.len() + width(prefix), width(suffix));
+        self.value(v, indent, indent * 2 + width(prefix), width(suffix));
         self.out.push_str(suffix);
         self.out.push('\n');
     }
@@ -570,9 +584,9 @@ impl Printer<'_> {
 
     fn errors_text(e: &Errors) -> String {
         if !e.list && e.names.len() == 1 {
-            return error_name(&e.names[0].text);
+            return error_name(&e.names[0].text).into_owned();
         }
-        let names: Vec<String> = e.names.iter().map(|n| error_name(&n.text)).collect();
+        let names: Vec<Cow<'_, str>> = e.names.iter().map(|n| error_name(&n.text)).collect();
         format!("[{}]", names.join(", "))
     }
 

@@ -5,8 +5,13 @@
 //! `catch` block; a `goto`/`end` is printed only where the real target differs from the
 //! fallthrough of the layout. What the sugar cannot say goes to `raw`: unknown or invalid
 //! members, retriers, catchers and rules with anything unusual, and whole states (`state N
-//! {…}`) that lack what their kind needs. Every sugared state is lowered again and compared
-//! with the original before layout; a mismatch falls back to `state N {…}`.
+//! {…}`) that lack what their kind needs.
+//!
+//! Verification (dsl.md §9.6): the raised file is lowered again and compared with the
+//! definition. When they differ, the definition is raised again with every sugared state
+//! lowered and compared on its own before layout, and a state that does not match falls
+//! back to `state N {…}`. Lowering the file once costs far less than lowering each state,
+//! and nested states once more for every scope around them.
 
 use aslc_source::{FileId, TextRange};
 use aslc_syntax::{Member as NodeMember, Node, NodeValue};
@@ -28,9 +33,37 @@ pub struct RaiseStats {
 }
 
 /// Raises an ASL definition. `None` when the root is not an object.
+///
+/// The whole file is raised and lowered again once; only when that does not give back the
+/// definition is it raised again verifying each state on its own, so that a state whose
+/// sugar is wrong falls back to `state N {…}` and the rest keeps its sugar.
 pub fn raise(root: &Node) -> Option<(File, RaiseStats)> {
+    let file = raise_with(root, false)?.0;
+    let (lowered, _) = crate::lower::lower(&file, VERIFY_FILE, 0);
+    if same(&lowered, root) {
+        return Some((file, RaiseStats::default()));
+    }
+    raise_with(root, true)
+}
+
+/// The positions of the members of a state object that the decompiler would print through
+/// `raw`, or `None` when it would print the whole state as `state N {…}`: what
+/// `D-RAW-SUGAR` compares a state's `raw` members with.
+pub(crate) fn raw_members(node: &Node, top_jsonata: bool) -> Option<Vec<usize>> {
+    let members = node.as_object()?;
+    let kind = node.get("Type").and_then(Node::as_str).and_then(Kindof::from_type)?;
+    if whole_state_raw(node, members, kind) {
+        return None;
+    }
+    let mut raiser = Raiser { top_jsonata, verify: false, stats: RaiseStats::default() };
+    let mut raw_at = Vec::new();
+    raiser.state_noting_raw("", node, Some(kind), &Flow::End, &mut raw_at);
+    Some(raw_at)
+}
+
+fn raise_with(root: &Node, verify: bool) -> Option<(File, RaiseStats)> {
     let members = root.as_object()?;
-    let mut raiser = Raiser { top_jsonata: false, stats: RaiseStats::default() };
+    let mut raiser = Raiser { top_jsonata: false, verify, stats: RaiseStats::default() };
     let dups = duplicate_keys(members);
     if let Some(q) = members.iter().find(|m| &*m.key.text == "QueryLanguage" && !dups.contains(&&*m.key.text))
     {
@@ -120,6 +153,8 @@ struct Ctx {
 
 struct Raiser {
     top_jsonata: bool,
+    /// Whether each state's sugar is lowered again and compared with the original.
+    verify: bool,
     stats: RaiseStats,
 }
 
@@ -174,6 +209,9 @@ struct Entry<'n> {
     succ: Option<usize>,
     /// The real transition: `Next`, `End` or neither (task-like states only).
     real: Option<Flow>,
+    /// The sugar, raised once and verified with every transition explicit; the layout
+    /// later drops what falls through and puts inline blocks in.
+    raised: Option<State>,
     placed: bool,
     preds: u32,
 }
@@ -313,7 +351,7 @@ impl Raiser {
                 s = entries[i].succ.filter(|&j| !entries[j].placed);
             }
         }
-        let states = self.emit_sequence(&entries, &top, &Flow::End);
+        let states = self.emit_sequence(&mut entries, &top, &Flow::End);
         Scope { states, start }
     }
 
@@ -321,34 +359,31 @@ impl Raiser {
         let node = &m.value;
         let kind = node.get("Type").and_then(Node::as_str).and_then(Kindof::from_type);
         let mut raw = match (node.as_object(), kind) {
-            (Some(members), Some(k)) => {
-                !duplicate_keys(members).is_empty()
-                    || (k == Kindof::Task && node.get("Resource").and_then(Node::as_str).is_none())
-                    || (k == Kindof::Choice
-                        && node.get("Choices").and_then(Node::as_array).is_none_or(<[Node]>::is_empty))
-            }
+            (Some(members), Some(k)) => whole_state_raw(node, members, k),
             _ => true,
         };
         let real = match kind {
             Some(k) if k.has_transition() && !raw => transition_slot(node).0,
             _ => None,
         };
-        if !raw && !self.verify(&m.key.text, node, kind, real.clone()) {
-            self.stats.verification_fallbacks += 1;
-            raw = true;
+        let mut raised = None;
+        if !raw {
+            // Raised with every transition explicit and no inline block; when verifying,
+            // lowered again and compared with the original.
+            let ft = real.clone().unwrap_or(Flow::End);
+            let state = self.state(&m.key.text, node, kind, &ft);
+            let mut lowered = Vec::new();
+            if self.verify {
+                crate::lower::lower_one(&state, self.top_jsonata, &ft, &mut lowered);
+            }
+            if !self.verify || matches!(lowered.first(), Some(l) if same(&l.value, node)) {
+                raised = Some(state);
+            } else {
+                self.stats.verification_fallbacks += 1;
+                raw = true;
+            }
         }
-        Entry { name: &m.key.text, node, kind, raw, succ: None, real, placed: false, preds: 0 }
-    }
-
-    /// Lowers the sugar of one state (transitions explicit, no inline blocks) and compares
-    /// it with the original.
-    fn verify(&mut self, name: &str, node: &Node, kind: Option<Kindof>, real: Option<Flow>) -> bool {
-        let ft = real.clone().unwrap_or(Flow::End);
-        let state = self.state(name, node, kind, &ft, &[], &[], &[]);
-        let file = File { states: vec![state], ..File::default() };
-        let mut lowered = Vec::new();
-        crate::lower::lower_one(&file, self.top_jsonata, &ft, &mut lowered);
-        matches!(lowered.first(), Some(m) if same(&m.value, node))
+        Entry { name: &m.key.text, node, kind, raw, succ: None, real, raised, placed: false, preds: 0 }
     }
 
     /// Places `i` and inlines private chains under its rules and catchers.
@@ -424,7 +459,7 @@ impl Raiser {
         out
     }
 
-    fn emit_sequence(&mut self, entries: &[Entry<'_>], seq: &[Placed], cont: &Flow) -> Vec<State> {
+    fn emit_sequence(&mut self, entries: &mut [Entry<'_>], seq: &[Placed], cont: &Flow) -> Vec<State> {
         let mut out = Vec::new();
         for (k, p) in seq.iter().enumerate() {
             let ft = match seq.get(k + 1) {
@@ -436,9 +471,17 @@ impl Raiser {
         out
     }
 
-    fn emit_state(&mut self, entries: &[Entry<'_>], p: &Placed, ft: &Flow) -> State {
-        let e = &entries[p.idx];
-        if e.raw {
+    fn emit_state(&mut self, entries: &mut [Entry<'_>], p: &Placed, ft: &Flow) -> State {
+        let rule_blocks: Vec<(usize, Vec<State>)> =
+            p.rule_blocks.iter().map(|(r, seq)| (*r, self.emit_sequence(entries, seq, ft))).collect();
+        let successor = entries[p.idx].real.clone().unwrap_or(Flow::End);
+        let catch_blocks: Vec<(usize, Vec<State>)> = p
+            .catch_blocks
+            .iter()
+            .map(|(c, seq)| (*c, self.emit_sequence(entries, seq, &successor)))
+            .collect();
+        let e = &mut entries[p.idx];
+        let Some(mut state) = e.raised.take().filter(|_| !e.raw) else {
             let jsonata = state_jsonata(e.node, self.top_jsonata);
             let value = self.value(e.node, Ctx { jsonata, in_result: false });
             return State {
@@ -450,30 +493,61 @@ impl Raiser {
                 keyword_range: TextRange::default(),
                 range: TextRange::default(),
             };
+        };
+        // The state was raised with its real transition as fallthrough: print the
+        // transition and the `else` only where they differ from the layout's fallthrough.
+        if state.trans.is_none() {
+            if let Some(real) = e.real.as_ref().filter(|real| *real != ft) {
+                state.trans = Some(Trans {
+                    kind: match real {
+                        Flow::Name(n, _) => TransKind::Goto(Text::synthetic(n.as_str())),
+                        Flow::End => TransKind::End,
+                    },
+                    range: TextRange::default(),
+                });
+            }
         }
-        let rule_blocks: Vec<(usize, Vec<State>)> =
-            p.rule_blocks.iter().map(|(r, seq)| (*r, self.emit_sequence(entries, seq, ft))).collect();
-        let successor = e.real.clone().unwrap_or(Flow::End);
-        let catch_blocks: Vec<(usize, Vec<State>)> = p
-            .catch_blocks
-            .iter()
-            .map(|(c, seq)| (*c, self.emit_sequence(entries, seq, &successor)))
-            .collect();
-        self.state(e.name, e.node, e.kind, ft, &rule_blocks, &catch_blocks, &[])
+        if let Some(body) = state.body.as_mut() {
+            if let Some(Else { kind: ElseKind::Goto(target), .. }) = &body.else_ {
+                if ft.name() == Some(target.text.as_str()) {
+                    body.else_ = None;
+                }
+            }
+            for (r, states) in rule_blocks {
+                if let Some(Rule { kind: RuleKind::Sugar { target, .. }, .. }) = body.rules.get_mut(r) {
+                    *target = Target::Block(Block { states, ..Block::default() });
+                }
+            }
+            let mut catches = body.clauses.iter_mut().filter_map(|c| match &mut c.kind {
+                ClauseKind::Catch(Catch::Sugar { target, .. }) => Some(Some(target)),
+                ClauseKind::Catch(Catch::Raw(_)) => Some(None),
+                _ => None,
+            });
+            let mut at = 0;
+            for (c, states) in catch_blocks {
+                if let Some(Some(target)) = catches.nth(c - at) {
+                    *target = Target::Block(Block { states, ..Block::default() });
+                }
+                at = c + 1;
+            }
+        }
+        state
     }
 
     // ---- one state ----------------------------------------------------------------------
 
-    #[allow(clippy::too_many_arguments)]
-    fn state(
+    fn state(&mut self, name: &str, node: &Node, kind: Option<Kindof>, ft: &Flow) -> State {
+        self.state_noting_raw(name, node, kind, ft, &mut Vec::new())
+    }
+
+    /// [`Raiser::state`], noting in `raw_at` the positions of the members that go to `raw`.
+    fn state_noting_raw(
         &mut self,
         name: &str,
         node: &Node,
         kind: Option<Kindof>,
         ft: &Flow,
-        rule_blocks: &[(usize, Vec<State>)],
-        catch_blocks: &[(usize, Vec<State>)],
-        _unused: &[()],
+        raw_at: &mut Vec<usize>,
     ) -> State {
         let kind = kind.unwrap_or(Kindof::Pass);
         let fail_order = |w: &FailWord| usize::from(*w == FailWord::Cause);
@@ -498,7 +572,7 @@ impl Raiser {
             word_range: TextRange::default(),
             range: TextRange::default(),
         };
-        for m in members {
+        for (at, m) in members.iter().enumerate() {
             let k = &*m.key.text;
             let v = &m.value;
             // Which slot the member would take, and the clause it prints as.
@@ -685,9 +759,8 @@ impl Raiser {
                 },
                 "Catch" => match v.as_array() {
                     Some(items) if take("Catch", &mut taken) => {
-                        for (c, catcher) in items.iter().enumerate() {
-                            let block = catch_blocks.iter().find(|(i, _)| *i == c).map(|(_, b)| b.clone());
-                            clauses.push(self.catcher(catcher, ctx, block));
+                        for catcher in items {
+                            clauses.push(self.catcher(catcher, ctx));
                         }
                         !items.is_empty()
                     }
@@ -696,8 +769,7 @@ impl Raiser {
                 "Choices" if kind == Kindof::Choice && take("Choices", &mut taken) => {
                     if let Some(items) = v.as_array() {
                         for (r, rule) in items.iter().enumerate() {
-                            let block = rule_blocks.iter().find(|(i, _)| *i == r).map(|(_, b)| b.clone());
-                            rules.push(self.rule(rule, jsonata, r > 0, block));
+                            rules.push(self.rule(rule, jsonata, r > 0));
                         }
                     }
                     true
@@ -724,6 +796,7 @@ impl Raiser {
                 if kind == Kindof::Choice && k == "Default" {
                     taken.push("Default");
                 }
+                raw_at.push(at);
                 raw.push(self.member(m, ctx));
             }
         }
@@ -930,7 +1003,7 @@ impl Raiser {
         c
     }
 
-    fn catcher(&mut self, c: &Node, ctx: Ctx, block: Option<Vec<State>>) -> Clause {
+    fn catcher(&mut self, c: &Node, ctx: Ctx) -> Clause {
         let clause = |kind| Clause {
             docs: Vec::new(),
             kind,
@@ -962,17 +1035,14 @@ impl Raiser {
             Opt::Assign => 2,
         };
         options.sort_by_key(|(o, _, _)| order(o));
-        let target = match block {
-            Some(states) => Target::Block(Block { states, ..Block::default() }),
-            None => Target::Goto(Text::synthetic(next)),
-        };
+        let target = Target::Goto(Text::synthetic(next));
         let errors = errors.unwrap_or(Errors { names: Vec::new(), list: true, range: TextRange::default() });
         let mut out = clause(ClauseKind::Catch(Catch::Sugar { errors, options, target }));
         out.docs = docs;
         out
     }
 
-    fn rule(&mut self, rule: &Node, jsonata: bool, else_if: bool, block: Option<Vec<State>>) -> Rule {
+    fn rule(&mut self, rule: &Node, jsonata: bool, else_if: bool) -> Rule {
         let ctx = Ctx { jsonata, in_result: false };
         let mut out = Rule {
             docs: Vec::new(),
@@ -1000,13 +1070,18 @@ impl Raiser {
         options.sort_by_key(|(o, _, _)| usize::from(*o == Opt::Output));
         let cond = condition(rule, jsonata, self)
             .unwrap_or(Cond { kind: CondKind::And(Vec::new()), range: TextRange::default() });
-        let target = match block {
-            Some(states) => Target::Block(Block { states, ..Block::default() }),
-            None => Target::Goto(Text::synthetic(next)),
-        };
+        let target = Target::Goto(Text::synthetic(next));
         out.kind = RuleKind::Sugar { cond, options, target };
         out
     }
+}
+
+/// Whether a state of a known kind prints as `state N {…}` (dsl.md §9.5).
+fn whole_state_raw(node: &Node, members: &[NodeMember], kind: Kindof) -> bool {
+    !duplicate_keys(members).is_empty()
+        || (kind == Kindof::Task && node.get("Resource").and_then(Node::as_str).is_none())
+        || (kind == Kindof::Choice
+            && node.get("Choices").and_then(Node::as_array).is_none_or(<[Node]>::is_empty))
 }
 
 /// Where the layout expects a state to continue.
@@ -1103,7 +1178,7 @@ fn path_kind(text: &str) -> Option<ValueKind> {
     }
 }
 
-fn processor_modes(v: &Node) -> Option<Vec<Text>> {
+pub(crate) fn processor_modes(v: &Node) -> Option<Vec<Text>> {
     let members = v.as_object()?;
     if members.is_empty() || !duplicate_keys(members).is_empty() {
         return None;
@@ -1397,13 +1472,14 @@ pub fn same(a: &Node, b: &Node) -> bool {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
         }
         (NodeValue::Object(x), NodeValue::Object(y)) => {
+            // The k-th member of `x` with a key pairs with the k-th member of `y` with that
+            // key; as both have as many members, every member of `y` is paired once.
             x.len() == y.len()
-                && x.iter().all(|m| {
-                    let xs: Vec<&Node> =
-                        x.iter().filter(|o| o.key.text == m.key.text).map(|o| &o.value).collect();
-                    let ys: Vec<&Node> =
-                        y.iter().filter(|o| o.key.text == m.key.text).map(|o| &o.value).collect();
-                    xs.len() == ys.len() && xs.iter().zip(&ys).all(|(p, q)| same(p, q))
+                && x.iter().enumerate().all(|(i, m)| {
+                    let key = &m.key.text;
+                    let k = x[..i].iter().filter(|p| p.key.text == *key).count();
+                    let pair = y.iter().filter(|p| p.key.text == *key).nth(k);
+                    pair.is_some_and(|o| same(&m.value, &o.value))
                 })
         }
         _ => false,
@@ -1412,3 +1488,30 @@ pub fn same(a: &Node, b: &Node) -> bool {
 
 /// The file id used for trees built while verifying.
 pub(crate) const VERIFY_FILE: FileId = FileId(u32::MAX);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Raising with each state verified on its own (the path taken when the whole file does
+    /// not lower back) gives the same file as the one-pass raise.
+    #[test]
+    fn verifying_each_state_gives_the_same_file() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/spec/dsl-examples");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).expect("the examples exist") {
+            let path = entry.expect("a directory entry").path();
+            if !path.to_string_lossy().ends_with(".asl.json") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("an example is readable");
+            let root = aslc_syntax::json::parse(&text, FileId(0)).node.expect("an example is JSON");
+            let (fast, _) = raise_with(&root, false).expect("an object");
+            let (checked, stats) = raise_with(&root, true).expect("an object");
+            assert_eq!(stats.verification_fallbacks, 0, "{}", path.display());
+            assert_eq!(crate::print::print(&fast), crate::print::print(&checked), "{}", path.display());
+            seen += 1;
+        }
+        assert_eq!(seen, 7);
+    }
+}

@@ -1,7 +1,8 @@
 //! Round trip over the shared corpus (`../shared/corpus/real/`, `templates/` and
 //! `feature-tests/`, JSON and YAML; every inline state machine of a template):
-//! ASL → DSL → ASL gives the same JSON value, a second decompile is byte-identical, and the
-//! decompiler's verification fallback never fires. One named test per definition.
+//! ASL → DSL → ASL gives the same JSON value, a second decompile is byte-identical, the
+//! decompiler's verification fallback never fires, and nothing it puts in `raw` could be
+//! a clause (`D-RAW-SUGAR`). One named test per definition.
 
 use std::path::{Path, PathBuf};
 
@@ -67,6 +68,9 @@ fn round_trip_definition(original: &aslc_syntax::Node) -> Result<(), Failed> {
         return Err(
             format!("the decompiled text does not compile: {:#?}\n{dsl}", compiled.diagnostics).into()
         );
+    }
+    if let Some(d) = compiled.diagnostics.iter().find(|d| d.code == "D-RAW-SUGAR") {
+        return Err(format!("the decompiler put what a clause says in `raw`: {}\n{dsl}", d.message).into());
     }
     let node = compiled.node.ok_or("no tree")?;
     if !aslc_dsl::same(&node, &original) {
