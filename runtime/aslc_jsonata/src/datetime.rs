@@ -460,13 +460,18 @@ pub fn to_millis(text: &str, picture: Option<&str>) -> Result<Option<f64>> {
     }
 }
 
+static ISO_8601: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+
 fn parse_iso(text: &str) -> Option<f64> {
-    // ^\d{4}(-[01]\d)*(-[0-3]\d)*(T[0-2]\d:[0-5]\d:[0-5]\d)*(\.\d+)?([+-][0-2]\d:?[0-5]\d|Z)?$
-    let re = regex::Regex::new(
-        r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?(Z|[+-]\d{2}:?\d{2})?$",
-    )
-    .ok()?;
-    let caps = re.captures(text)?;
+    // The reference accepts ^\d{4}(-[01]\d)*(-[0-3]\d)*(T[0-2]\d:[0-5]\d:[0-5]\d)*(\.\d+)?([+-][0-2]\d:?[0-5]\d|Z)?$
+    // and then reads the text with `Date.parse`.
+    let re = ISO_8601.get_or_init(|| {
+        regex::Regex::new(
+            r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?(Z|[+-]\d{2}:?\d{2})?$",
+        )
+        .ok()
+    });
+    let caps = re.as_ref()?.captures(text)?;
     let num = |i: usize| caps.get(i).and_then(|m| m.as_str().parse::<f64>().ok());
     let year = num(1)?;
     let month = num(2).unwrap_or(1.0);

@@ -133,10 +133,15 @@ impl<'o> Evaluator<'o> {
     /// Evaluates `expr` against `input` in `env`.
     pub fn eval(&mut self, expr: &Expr, input: Option<&Value>, env: &Env) -> Result<Option<Value>> {
         self.enter(expr)?;
-        let result = stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || self.eval_inner(expr, input, env));
+        let result = match &expr.kind {
+            // Leaves never recurse: no need to check the stack.
+            ExprKind::Number(n) => Ok(Some(Value::Number(n.value))),
+            ExprKind::Variable(name) => Ok(self.eval_variable(name, input, env)),
+            ExprKind::Path(path) if is_simple_path(path) => self.eval_simple_path(path, input),
+            _ => stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || self.eval_inner(expr, input, env)),
+        };
         self.depth -= 1;
-        let result = result?;
-        Ok(normalize(result, false))
+        Ok(normalize(result?, false))
     }
 
     fn eval_inner(&mut self, expr: &Expr, input: Option<&Value>, env: &Env) -> Result<Option<Value>> {
@@ -146,8 +151,8 @@ impl<'o> Evaluator<'o> {
             ExprKind::Bool(b) => Some(Value::Bool(*b)),
             ExprKind::Null => Some(Value::Null),
             ExprKind::Regex(regex) => {
-                let matcher = Matcher::new(regex).map_err(|code| Error::new(code).at(expr))?;
-                Some(Value::Function(Rc::new(Function::Regex(Rc::new(matcher)))))
+                let matcher = Matcher::cached(regex).map_err(|code| Error::new(code).at(expr))?;
+                Some(Value::Function(Rc::new(Function::Regex(matcher))))
             }
             ExprKind::Variable(name) => self.eval_variable(name, input, env),
             ExprKind::Name(name) => lookup(input, name),
@@ -292,6 +297,9 @@ impl<'o> Evaluator<'o> {
     // ---- paths ----
 
     fn eval_path(&mut self, path: &Path, input: Option<&Value>, env: &Env) -> Result<Option<Value>> {
+        if is_simple_path(path) {
+            return self.eval_simple_path(path, input);
+        }
         let first_is_variable = matches!(path.steps[0].expr.kind, ExprKind::Variable(_));
         // The reference's `createSequence(undefined)` holds one undefined item: a path from
         // no input still evaluates its first step once.
@@ -359,6 +367,71 @@ impl<'o> Evaluator<'o> {
             return Ok(Some(self.eval_group(group, items, env)?));
         }
         Ok(Some(result))
+    }
+
+    /// A path of plain field names (`Account.Order.Product`), the commonest path, evaluated
+    /// without the general machinery; same results as [`Evaluator::eval_path`].
+    fn eval_simple_path(&mut self, path: &Path, input: Option<&Value>) -> Result<Option<Value>> {
+        // Each step is one more (leaf) entry of the evaluator in the reference.
+        if self.depth + 1 > self.options.max_depth {
+            return Err(Error::new("U1001").with_position(path.steps[0].expr.range.start()).with_message(
+                "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive.",
+            ));
+        }
+        let Some(input) = input else { return Ok(None) };
+        if let (Value::Object(map), [step]) = (input, path.steps.as_slice()) {
+            // One field of one object: the field's value as it is (an array stays whole).
+            let ExprKind::Name(name) = &step.expr.kind else { return Ok(None) };
+            return Ok(map.get(&**name).cloned());
+        }
+        let mut items: Vec<Value> = match input {
+            Value::Array(array) => array.items.clone(),
+            other => vec![other.clone()],
+        };
+        let last = path.steps.len() - 1;
+        for (i, step) in path.steps.iter().enumerate() {
+            let ExprKind::Name(name) = &step.expr.kind else { break };
+            let mut results: Vec<Value> = Vec::with_capacity(items.len());
+            for item in &items {
+                match item {
+                    Value::Object(map) => {
+                        if let Some(value) = map.get(&**name) {
+                            results.push(value.clone());
+                        }
+                    }
+                    Value::Array(_) => {
+                        if let Some(value) = lookup(Some(item), name) {
+                            if !matches!(&value, Value::Array(a) if a.sequence && a.items.is_empty()) {
+                                results.push(value);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if i == last && results.len() == 1 {
+                if let Value::Array(array) = &results[0] {
+                    if !array.sequence {
+                        return Ok(results.pop());
+                    }
+                }
+            }
+            let mut flat = Vec::with_capacity(results.len());
+            for res in results {
+                match res {
+                    Value::Array(array) if !array.cons => flat.extend(array.items.iter().cloned()),
+                    other => flat.push(other),
+                }
+            }
+            items = flat;
+            if items.is_empty() {
+                return Ok(None);
+            }
+        }
+        if items.len() == 1 {
+            return Ok(items.pop());
+        }
+        Ok(Some(Value::sequence(items)))
     }
 
     /// One step over the input sequence: the flattened results, or (second member) the
@@ -1329,6 +1402,22 @@ fn rebuild(value: &Value, edits: &[(*const Map, Map, Vec<Rc<str>>)]) -> Value {
         }
         other => other.clone(),
     }
+}
+
+/// Whether a path is only field names, without predicates, bindings or grouping.
+fn is_simple_path(path: &Path) -> bool {
+    !path.tuple
+        && path.group.is_none()
+        && !path.keep_singleton_array
+        && path.steps.iter().all(|step| {
+            matches!(step.expr.kind, ExprKind::Name(_))
+                && step.stages.is_empty()
+                && step.index.is_none()
+                && step.focus.is_none()
+                && step.ancestor.is_none()
+                && !step.tuple
+                && !step.cons_array
+        })
 }
 
 fn is_tuple_expr(expr: &Expr) -> bool {

@@ -98,7 +98,32 @@ fn translate(pattern: &str) -> String {
     out
 }
 
+/// Compiled regular expressions by flags (`i`, `m`) and pattern.
+type Cache = std::cell::RefCell<rustc_hash::FxHashMap<(bool, bool, Box<str>), Rc<Matcher>>>;
+
+thread_local! {
+    /// A literal in a lambda or a predicate is evaluated many times; it is compiled once.
+    static CACHE: Cache = std::cell::RefCell::new(rustc_hash::FxHashMap::default());
+}
+
 impl Matcher {
+    /// The compiled form of a literal, compiled once per thread.
+    pub fn cached(literal: &ast::Regex) -> std::result::Result<Rc<Matcher>, &'static str> {
+        let key = (literal.ignore_case, literal.multiline, literal.pattern.clone());
+        if let Some(found) = CACHE.with(|cache| cache.borrow().get(&key).cloned()) {
+            return Ok(found);
+        }
+        let matcher = Rc::new(Matcher::new(literal)?);
+        CACHE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.len() > 1024 {
+                cache.clear();
+            }
+            cache.insert(key, matcher.clone());
+        });
+        Ok(matcher)
+    }
+
     /// Compiles a regular expression literal.
     pub fn new(literal: &ast::Regex) -> std::result::Result<Matcher, &'static str> {
         Matcher::from_parts(&literal.pattern, literal.ignore_case, literal.multiline)
