@@ -3,4 +3,5 @@
 pub mod check;
 pub mod dsl;
 pub mod explain;
+pub mod lsp;
 pub mod rules;
