@@ -140,13 +140,14 @@ fn targets(machine: &Machine, state: usize) -> Vec<&str> {
 
 /// Whether `node` is written in flow/JSON style (`{…}`, `[…]`) rather than YAML block style.
 fn is_flow(snapshot: &Snapshot, node: &Node) -> bool {
-    snapshot.language == Language::Json || snapshot.text[node.range.as_usize()].starts_with(['{', '['])
+    snapshot.language == Language::Json
+        || snapshot.text.get(node.range.as_usize()).is_some_and(|text| text.starts_with(['{', '[']))
 }
 
 /// The end of the line holding `offset` (before its line break).
 fn line_end(snapshot: &Snapshot, offset: u32) -> u32 {
-    let rest = &snapshot.text[offset as usize..];
-    offset + rest.find('\n').map_or(rest.len(), |i| i) as u32
+    let rest = snapshot.text.get(offset as usize..).unwrap_or("");
+    offset + rest.find('\n').unwrap_or(rest.len()) as u32
 }
 
 /// An edit adding `"key": value` (JSON text, which YAML reads too) to an object.
@@ -205,10 +206,10 @@ fn prepend_item(snapshot: &Snapshot, array: &Node, item: &str) -> Option<(TextRa
 
 /// The column of the `- ` introducing a YAML block sequence item.
 fn dash_column(snapshot: &Snapshot, item: &Node) -> Option<usize> {
-    let before = &snapshot.text[..item.range.start() as usize];
+    let before = snapshot.text.get(..item.range.start() as usize)?;
     let dash = before.trim_end_matches(' ').strip_suffix('-')?.len();
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    Some(snapshot.text[line_start..dash].chars().count())
+    Some(snapshot.text.get(line_start..dash)?.chars().count())
 }
 
 /// The sibling file name with another extension: `flow.asl.json` → `flow.asld`.
