@@ -263,6 +263,12 @@ fn capabilities() -> ServerCapabilities {
     }
 }
 
+/// Runs one feature, turning a panic into an internal error for this request only: a bug
+/// in one answer must not take the editor's server down.
+fn guarded<T>(feature: impl FnOnce() -> T) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(feature)).map_err(|_| Error::internal_error())
+}
+
 fn lsp_edits(snapshot: &Snapshot, edits: Vec<(TextRange, String)>) -> Vec<TextEdit> {
     edits.into_iter().map(|(range, text)| TextEdit::new(snapshot.range(range), text)).collect()
 }
@@ -320,9 +326,11 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let offset = snapshot.offset(position.position);
-        Ok(hover::hover(&snapshot, &analysis, offset, &settings.links).map(|(value, range)| Hover {
-            contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value }),
-            range: Some(snapshot.range(range)),
+        Ok(guarded(|| hover::hover(&snapshot, &analysis, offset, &settings.links))?.map(|(value, range)| {
+            Hover {
+                contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value }),
+                range: Some(snapshot.range(range)),
+            }
         }))
     }
 
@@ -333,7 +341,7 @@ impl LanguageServer for Backend {
         };
         let offset = snapshot.offset(position.position);
         let source = if analysis.machines.is_empty() { last_good.unwrap_or(analysis) } else { analysis };
-        let items = completion::complete(&snapshot, &source, offset);
+        let items = guarded(|| completion::complete(&snapshot, &source, offset))?;
         Ok(Some(CompletionResponse::Array(items)))
     }
 
@@ -342,7 +350,7 @@ impl LanguageServer for Backend {
         let uri = position.text_document.uri;
         let Some((snapshot, analysis, _, _)) = self.current(&uri).await else { return Ok(None) };
         let offset = snapshot.offset(position.position);
-        Ok(navigation::definition(&analysis, offset)
+        Ok(guarded(|| navigation::definition(&analysis, offset))?
             .map(|range| GotoDefinitionResponse::Scalar(Location::new(uri, snapshot.range(range)))))
     }
 
@@ -351,7 +359,9 @@ impl LanguageServer for Backend {
         let uri = position.text_document.uri;
         let Some((snapshot, analysis, _, _)) = self.current(&uri).await else { return Ok(None) };
         let offset = snapshot.offset(position.position);
-        let ranges = navigation::references(&snapshot, &analysis, offset, params.context.include_declaration);
+        let ranges = guarded(|| {
+            navigation::references(&snapshot, &analysis, offset, params.context.include_declaration)
+        })?;
         Ok(Some(ranges.into_iter().map(|r| Location::new(uri.clone(), snapshot.range(r))).collect()))
     }
 
@@ -363,7 +373,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let offset = snapshot.offset(params.position);
-        Ok(navigation::prepare_rename(&analysis, offset).map(|(range, placeholder)| {
+        Ok(guarded(|| navigation::prepare_rename(&analysis, offset))?.map(|(range, placeholder)| {
             PrepareRenameResponse::RangeWithPlaceholder { range: snapshot.range(range), placeholder }
         }))
     }
@@ -373,7 +383,7 @@ impl LanguageServer for Backend {
         let uri = position.text_document.uri;
         let Some((snapshot, analysis, _, _)) = self.current(&uri).await else { return Ok(None) };
         let offset = snapshot.offset(position.position);
-        match navigation::rename(&snapshot, &analysis, offset, &params.new_name) {
+        match guarded(|| navigation::rename(&snapshot, &analysis, offset, &params.new_name))? {
             Ok(edits) => {
                 let changes = HashMap::from([(uri, lsp_edits(&snapshot, edits))]);
                 Ok(Some(WorkspaceEdit { changes: Some(changes), ..WorkspaceEdit::default() }))
@@ -403,7 +413,8 @@ impl LanguageServer for Backend {
                 children: Some(symbol.children.into_iter().map(|c| convert(snapshot, c)).collect()),
             }
         }
-        let symbols = navigation::symbols(&analysis).into_iter().map(|s| convert(&snapshot, s)).collect();
+        let symbols =
+            guarded(|| navigation::symbols(&analysis))?.into_iter().map(|s| convert(&snapshot, s)).collect();
         Ok(Some(DocumentSymbolResponse::Nested(symbols)))
     }
 
@@ -411,7 +422,7 @@ impl LanguageServer for Backend {
         let Some((snapshot, analysis, _, _)) = self.current(&params.text_document.uri).await else {
             return Ok(None);
         };
-        let ranges = navigation::folding(&snapshot, &analysis)
+        let ranges = guarded(|| navigation::folding(&snapshot, &analysis))?
             .into_iter()
             .map(|(start, end)| FoldingRange {
                 start_line: start,
@@ -427,7 +438,7 @@ impl LanguageServer for Backend {
         let Some((snapshot, analysis, _, _)) = self.current(&params.text_document.uri).await else {
             return Ok(None);
         };
-        Ok(actions::format(&snapshot, &analysis)
+        Ok(guarded(|| actions::format(&snapshot, &analysis))?
             .filter(|text| **text != *snapshot.text)
             .map(|text| vec![TextEdit::new(snapshot.full_range(), text)]))
     }
@@ -438,7 +449,7 @@ impl LanguageServer for Backend {
         let range = snapshot.text_range(params.range);
         let diagnostics = to_lsp_diagnostics(&snapshot, &analysis, &settings.links, &uri);
         let mut out = Vec::new();
-        for action in actions::code_actions(&snapshot, &analysis, range, uri.as_str()) {
+        for action in guarded(|| actions::code_actions(&snapshot, &analysis, range, uri.as_str()))? {
             let diagnostics = action.diagnostic.and_then(|i| diagnostics.get(i).cloned()).map(|d| vec![d]);
             let edit = match action.new_file {
                 Some((target, text)) => {
@@ -497,7 +508,7 @@ impl LanguageServer for Backend {
         }
         Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
             result_id: None,
-            data: semantic::tokens(&snapshot),
+            data: guarded(|| semantic::tokens(&snapshot))?,
         })))
     }
 }

@@ -388,3 +388,53 @@ async fn dsl_document() {
         })
     );
 }
+
+/// Every request at every position of every fixture gets an answer (no panic, no hang),
+/// including positions inside half-typed text.
+#[tokio::test]
+async fn every_position_answers() {
+    let mut client = Client::start().await;
+    for (name, language) in [
+        ("order.asl.json", "json"),
+        ("order.asl.yaml", "yaml"),
+        ("template.yaml", "yaml"),
+        ("order.asld", "asld"),
+    ] {
+        let (uri, text) = client.open(name, language).await;
+        client.diagnostics().await;
+        for (version, cut) in [(1, text.len()), (2, text.len() / 2)] {
+            let current = &text[..cut];
+            if version > 1 {
+                client
+                    .notify(
+                        "textDocument/didChange",
+                        json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [ { "text": current } ] }),
+                    )
+                    .await;
+            }
+            for (line, line_text) in current.split('\n').enumerate() {
+                for character in 0..=line_text.chars().count() + 1 {
+                    let position = json!({ "line": line, "character": character });
+                    for method in [
+                        "textDocument/hover",
+                        "textDocument/completion",
+                        "textDocument/definition",
+                        "textDocument/prepareRename",
+                    ] {
+                        let answer = client.at(method, &uri, position.clone()).await;
+                        assert!(
+                            answer.get("error").is_none() || method == "textDocument/prepareRename",
+                            "{method} at {position} of {name}: {answer}"
+                        );
+                    }
+                }
+            }
+            client
+                .request(
+                    "textDocument/codeAction",
+                    json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 999, "character": 0 } }, "context": { "diagnostics": [] } }),
+                )
+                .await;
+        }
+    }
+}
