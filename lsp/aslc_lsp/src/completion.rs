@@ -300,6 +300,38 @@ fn keys(
             "JitterStrategy",
             "Comment",
         ]
+    } else if matches!(holder, Some("Choices" | "And" | "Or" | "Not")) || key == Some("Not") {
+        // A JSONata rule is a `Condition`; a JSONPath rule compares a `Variable` (the
+        // state's own `QueryLanguage` is not known here, the machine's is).
+        let jsonata = ql_root == "JSONata";
+        let mut fields: Vec<String> = if jsonata {
+            ["Condition", "Next", "Assign", "Output", "Comment"].map(String::from).to_vec()
+        } else {
+            ["Variable", "Next", "And", "Or", "Not", "Assign", "Comment"].map(String::from).to_vec()
+        };
+        if holder != Some("Choices") {
+            fields.retain(|f| !matches!(f.as_str(), "Next" | "Assign" | "Output" | "Condition" | "Comment"));
+        }
+        if !jsonata {
+            fields.extend(docs::comparison_operators());
+        }
+        let items = fields
+            .into_iter()
+            .filter(|f| !existing.contains(&f.as_str()))
+            .map(|field| {
+                let insert = match snapshot.language {
+                    Language::Json => format!("\"{field}\": "),
+                    _ => format!("{field}: "),
+                };
+                let doc = docs::comparison(&field).or_else(|| docs::field(&field).map(str::to_string));
+                let item = Item::new(field, CompletionItemKind::PROPERTY).insert(insert);
+                match doc {
+                    Some(doc) => item.doc(doc),
+                    None => item,
+                }
+            })
+            .collect();
+        return Some((items, replace));
     } else if holder == Some("Catch") {
         vec!["ErrorEquals", "Next", "ResultPath", "Output", "Assign", "Comment"]
     } else {

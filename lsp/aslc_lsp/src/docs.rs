@@ -70,7 +70,63 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("BackoffRate", "Retry: the multiplier of the interval after each attempt (2.0 by default; at least 1)."),
     ("MaxDelaySeconds", "Retry: the longest interval between retries, capping the backoff."),
     ("JitterStrategy", "Retry: `FULL` randomises each interval between 0 and its value; `NONE` (the default) does not."),
+    ("Mode", "Map `ProcessorConfig`: `INLINE` (iterations inside this execution, at most 40 at once) or `DISTRIBUTED` (child executions)."),
+    ("ExecutionType", "Distributed Map `ProcessorConfig`: `STANDARD` or `EXPRESS` child executions."),
+    ("IsNull", "Choice rule: whether the value at `Variable` is `null` (`true`) or not (`false`)."),
+    ("IsPresent", "Choice rule: whether `Variable` selects a value."),
+    ("IsNumeric", "Choice rule: whether the value at `Variable` is a number."),
+    ("IsString", "Choice rule: whether the value at `Variable` is a string."),
+    ("IsBoolean", "Choice rule: whether the value at `Variable` is a boolean."),
+    ("IsTimestamp", "Choice rule: whether the value at `Variable` is an RFC 3339 timestamp string."),
+    ("StringMatches", "Choice rule: whether the string at `Variable` matches a pattern where `*` stands for any characters (`\\*` for a star)."),
 ];
+
+/// The comparison operators of JSONPath Choice rules: `StringEquals`,
+/// `NumericLessThanEqualsPath`, …
+pub fn comparison_operators() -> Vec<String> {
+    let mut out = Vec::new();
+    for kind in ["String", "Numeric", "Timestamp"] {
+        for op in ["Equals", "LessThan", "GreaterThan", "LessThanEquals", "GreaterThanEquals"] {
+            out.push(format!("{kind}{op}"));
+            out.push(format!("{kind}{op}Path"));
+        }
+    }
+    out.extend(["BooleanEquals", "BooleanEqualsPath", "StringMatches"].map(String::from));
+    out.extend(
+        ["IsNull", "IsPresent", "IsNumeric", "IsString", "IsBoolean", "IsTimestamp"].map(String::from),
+    );
+    out
+}
+
+/// The documentation of a comparison operator such as `NumericGreaterThanPath`.
+pub fn comparison(name: &str) -> Option<String> {
+    if let Some(doc) = field(name).filter(|_| name.starts_with("Is") || name == "StringMatches") {
+        return Some(doc.to_string());
+    }
+    let (base, path) = match name.strip_suffix("Path") {
+        Some(base) => (base, true),
+        None => (name, false),
+    };
+    let (kind, op) = ["String", "Numeric", "Boolean", "Timestamp"]
+        .iter()
+        .find_map(|k| base.strip_prefix(k).map(|op| (*k, op)))?;
+    let relation = match op {
+        "Equals" => "equals",
+        "LessThan" => "is less than",
+        "GreaterThan" => "is greater than",
+        "LessThanEquals" => "is less than or equal to",
+        "GreaterThanEquals" => "is greater than or equal to",
+        _ => return None,
+    };
+    if kind == "Boolean" && op != "Equals" {
+        return None;
+    }
+    let operand = if path { "the value at this path (a reference path)" } else { "this literal" };
+    let article = if kind == "Timestamp" { "a timestamp" } else { &*format!("a {}", kind.to_lowercase()) };
+    Some(format!(
+        "Choice rule: matches when the value at `Variable` is {article} and {relation} {operand}; a value of another type never matches."
+    ))
+}
 
 /// The documentation of a field.
 pub fn field(name: &str) -> Option<&'static str> {

@@ -68,7 +68,8 @@ fn subject(snapshot: &Snapshot, analysis: &Analysis, offset: u32) -> Option<(Str
         if parent == Some(Some("States")) {
             return None;
         }
-        let doc = docs::field(&member.key.text)?;
+        let doc = docs::comparison(&member.key.text)
+            .or_else(|| docs::field(&member.key.text).map(str::to_string))?;
         return Some((format!("**`{}`**\n\n{doc}", member.key.text), member.key_range));
     }
     let leaf = path.last()?;

@@ -15,7 +15,7 @@ struct Client {
     next_id: i64,
 }
 
-const ROOT: &str = "file:///work/fixtures";
+const ROOT: &str = "file:///project/fixtures";
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!("tests/fixtures/{name}")).expect("fixture exists")
@@ -136,6 +136,7 @@ async fn json_definition() {
         ("States.TaskFailed", 0, 3),
         ("States.Format", 0, 8),
         ("\"Choice\"", 0, 1),
+        ("BooleanEquals", 0, 2),
     ] {
         let hover = client.at("textDocument/hover", &uri, pos(&text, needle, nth, delta)).await;
         hovers.push_str(&format!("## {needle} #{nth}\n{}\n\n", hover_text(&hover)));
@@ -209,11 +210,20 @@ async fn json_completion() {
         .and_then(|a| a.iter().find(|i| i["label"] == "TimeoutSeconds"))
         .map(|i| i["textEdit"].clone());
     out.push_str(&format!("## TimeoutSeconds edit\n{}\n\n", edit.unwrap_or_default()));
+    let rule = text.replacen("\"BooleanEquals\": true,", "\"Bo\"", 1);
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": 3 }, "contentChanges": [ { "text": rule } ] }),
+        )
+        .await;
+    let items = client.at("textDocument/completion", &uri, pos(&rule, "\"Bo\"", 0, 3)).await;
+    out.push_str(&format!("## choice rule keys\n{}\n\n", labels(&items).join(", ")));
     let context = text.replacen("\"validate\"", "\"$$.\"", 1);
     client
         .notify(
             "textDocument/didChange",
-            json!({ "textDocument": { "uri": uri, "version": 3 }, "contentChanges": [ { "text": context } ] }),
+            json!({ "textDocument": { "uri": uri, "version": 4 }, "contentChanges": [ { "text": context } ] }),
         )
         .await;
     let items = client.at("textDocument/completion", &uri, pos(&context, "$$.", 0, 3)).await;
