@@ -448,3 +448,25 @@ async fn every_position_answers() {
         }
     }
 }
+
+#[tokio::test]
+async fn definition_strings_of_templates() {
+    let mut client = Client::start().await;
+    let (uri, text) = client.open("definition-string.yaml", "yaml").await;
+    let diagnostics = client.diagnostics().await;
+    let definition =
+        client.at("textDocument/definition", &uri, pos(&text, "\"Next\": \"Second\"", 0, 10)).await;
+    let hover = client.at("textDocument/hover", &uri, pos(&text, "\"Second\"", 0, 2)).await;
+    let symbols =
+        client.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri } })).await;
+    let rename = client
+        .request(
+            "textDocument/rename",
+            json!({ "textDocument": { "uri": uri }, "position": pos(&text, "\"Second\"", 0, 2), "newName": "Last" }),
+        )
+        .await;
+    insta::assert_json_snapshot!(
+        "definition_string",
+        json!({ "diagnostics": summary(&diagnostics), "definition": definition, "hover": hover_text(&hover), "symbols": symbols, "rename": rename })
+    );
+}
