@@ -282,6 +282,8 @@ fn keys(
             _ => aslc_ir::ir::QueryLanguage::JsonPath,
         };
         aslc_ir::state_fields(type_name, ql)?
+    } else if key == Some("States") {
+        return Some((state_snippets(snapshot.language, ql_root == "JSONata"), replace));
     } else if holder == Some("States") {
         vec!["Type", "Comment"]
     } else if is_root {
@@ -353,6 +355,44 @@ fn keys(
         })
         .collect();
     Some((items, replace))
+}
+
+/// A new state of each type, as a snippet: its name, then the fields it needs.
+fn state_snippets(language: Language, jsonata: bool) -> Vec<Item> {
+    let bodies: [(&str, &str); 8] = [
+        ("Task", r#""Type": "Task", "Resource": "${2:arn:aws:states:::lambda:invoke}", "Next": "$3""#),
+        ("Pass", r#""Type": "Pass", "Next": "$2""#),
+        ("Wait", r#""Type": "Wait", "Seconds": ${2:10}, "Next": "$3""#),
+        (
+            "Choice",
+            if jsonata {
+                r#""Type": "Choice", "Choices": [{"Condition": "{% ${2:true} %}", "Next": "$3"}], "Default": "$4""#
+            } else {
+                r#""Type": "Choice", "Choices": [{"Variable": "\$.${2:field}", "StringEquals": "${3:value}", "Next": "$4"}], "Default": "$5""#
+            },
+        ),
+        ("Parallel", r#""Type": "Parallel", "Branches": [{"StartAt": "$2", "States": {}}], "Next": "$3""#),
+        ("Map", r#""Type": "Map", "ItemProcessor": {"StartAt": "$2", "States": {}}, "Next": "$3""#),
+        ("Succeed", r#""Type": "Succeed""#),
+        ("Fail", r#""Type": "Fail", "Error": "${2:Error}", "Cause": "${3:cause}""#),
+    ];
+    bodies
+        .iter()
+        .map(|(type_name, body)| {
+            let name = match language {
+                Language::Json => r#""${1:Name}""#,
+                _ => "${1:Name}",
+            };
+            let mut item = Item::new(format!("{type_name} state"), CompletionItemKind::SNIPPET)
+                .detail(format!("a new `{type_name}` state"))
+                .insert(format!("{name}: {{{body}}}"));
+            if let Some(doc) = docs::state_type(type_name) {
+                item = item.doc(doc);
+            }
+            item.snippet = true;
+            item
+        })
+        .collect()
 }
 
 /// An object, the key that leads to it, the key of its parent, and whether it is the root.

@@ -210,11 +210,25 @@ async fn json_completion() {
         .and_then(|a| a.iter().find(|i| i["label"] == "TimeoutSeconds"))
         .map(|i| i["textEdit"].clone());
     out.push_str(&format!("## TimeoutSeconds edit\n{}\n\n", edit.unwrap_or_default()));
+    let new_state = text.replacen("\"validation failed\" }", "\"validation failed\" }, \"\"", 1);
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": 3 }, "contentChanges": [ { "text": new_state } ] }),
+        )
+        .await;
+    let items = client.at("textDocument/completion", &uri, pos(&new_state, "}, \"\"", 0, 4)).await;
+    out.push_str(&format!("## new state snippets\n{}\n\n", labels(&items).join(", ")));
+    let task = items
+        .as_array()
+        .and_then(|a| a.iter().find(|i| i["label"] == "Choice state"))
+        .map(|i| i["textEdit"]["newText"].clone());
+    out.push_str(&format!("## Choice snippet\n{}\n\n", task.unwrap_or_default()));
     let rule = text.replacen("\"BooleanEquals\": true,", "\"Bo\"", 1);
     client
         .notify(
             "textDocument/didChange",
-            json!({ "textDocument": { "uri": uri, "version": 3 }, "contentChanges": [ { "text": rule } ] }),
+            json!({ "textDocument": { "uri": uri, "version": 4 }, "contentChanges": [ { "text": rule } ] }),
         )
         .await;
     let items = client.at("textDocument/completion", &uri, pos(&rule, "\"Bo\"", 0, 3)).await;
@@ -223,7 +237,7 @@ async fn json_completion() {
     client
         .notify(
             "textDocument/didChange",
-            json!({ "textDocument": { "uri": uri, "version": 4 }, "contentChanges": [ { "text": context } ] }),
+            json!({ "textDocument": { "uri": uri, "version": 5 }, "contentChanges": [ { "text": context } ] }),
         )
         .await;
     let items = client.at("textDocument/completion", &uri, pos(&context, "$$.", 0, 3)).await;
