@@ -35,15 +35,7 @@ fn check_definition(
     options: &Options,
 ) -> Vec<Diagnostic> {
     let check_options = CheckOptions { workflow_type, source_chars };
-    let checked = aslc_ir::check(node, file, &check_options);
-    let mut diagnostics = checked.diagnostics;
-    if let Some(def) = &checked.definition {
-        let mut config = options.lint.clone();
-        config.workflow_type = workflow_type;
-        diagnostics.extend(aslc_lints::lint(def, &config));
-    }
-    options.lint.apply(&mut diagnostics);
-    diagnostics
+    aslc_lints::check(node, file, &check_options, &options.lint)
 }
 
 /// The result of checking every input.

@@ -40,6 +40,8 @@ enum Command {
     Jsonata(cmd::jsonata::JsonataArgs),
     /// Print the documentation of a rule.
     Explain(cmd::explain::ExplainArgs),
+    /// Run the language server on standard input and output.
+    Lsp(cmd::lsp::LspArgs),
     /// Write the rule reference (`docs/rules/`): one page per rule and an index.
     #[command(hide = true)]
     GenerateDocs(cmd::explain::GenerateDocsArgs),
@@ -69,6 +71,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => cmd::explain::run(args),
         Command::Jsonata(args) => cmd::jsonata::run(args),
         Command::GenerateDocs(args) => cmd::explain::generate_docs(args),
+        Command::Lsp(args) => cmd::lsp::run(args),
     };
     match code {
         Ok(code) => ExitCode::from(code),

@@ -4,4 +4,5 @@ pub mod check;
 pub mod dsl;
 pub mod explain;
 pub mod jsonata;
+pub mod lsp;
 pub mod rules;

@@ -18,6 +18,7 @@ use aslc_source::{Diagnostic, FileId};
 use aslc_syntax::Node;
 
 pub use ir::{Definition, WorkflowType};
+pub use lower::state::{is_state_field, state_fields, STATE_TYPES};
 pub use lower::{lower, MAX_SCOPE_DEPTH};
 
 /// What to check a definition against.

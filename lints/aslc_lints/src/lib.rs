@@ -84,6 +84,26 @@ pub fn default_enabled(code: &str) -> bool {
     rules::LINTS.iter().find(|lint| lint.rule.code == code).is_some_and(|lint| lint.default_enabled)
 }
 
+/// Checks one definition tree: the spec rules of `aslc_ir`, then the lints, then the
+/// configured selection and severities. What `aslc check` and the language server report
+/// for one state machine.
+pub fn check(
+    node: &aslc_syntax::Node,
+    file: aslc_source::FileId,
+    options: &aslc_ir::CheckOptions,
+    config: &LintConfig,
+) -> Vec<Diagnostic> {
+    let checked = aslc_ir::check(node, file, options);
+    let mut diagnostics = checked.diagnostics;
+    if let Some(def) = &checked.definition {
+        let mut config = config.clone();
+        config.workflow_type = options.workflow_type;
+        diagnostics.extend(lint(def, &config));
+    }
+    config.apply(&mut diagnostics);
+    diagnostics
+}
+
 /// Runs every enabled lint on `def` and returns the diagnostics, sorted by position and
 /// with the configured severities applied.
 pub fn lint(def: &Definition, config: &LintConfig) -> Vec<Diagnostic> {

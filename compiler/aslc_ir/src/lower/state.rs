@@ -387,6 +387,21 @@ fn allowed_fields(type_idx: usize, ql: QueryLanguage) -> Vec<&'static str> {
         .collect()
 }
 
+/// The state types, in the column order of the field matrix.
+pub const STATE_TYPES: [&str; 8] = TYPES;
+
+/// The fields a state of type `type_name` may have in query language `ql` (`Next` and
+/// `End` included where the type transitions), in the order of structure.md §4; `None`
+/// for an unknown type. Editors offer these as completions.
+pub fn state_fields(type_name: &str, ql: QueryLanguage) -> Option<Vec<&'static str>> {
+    TYPES.iter().position(|t| *t == type_name).map(|idx| allowed_fields(idx, ql))
+}
+
+/// Whether `field` is allowed on a state of type `type_name` in some query language.
+pub fn is_state_field(type_name: &str, field: &str) -> bool {
+    TYPES.iter().position(|t| *t == type_name).and_then(|idx| cell(field, idx)).is_some_and(|c| c != N)
+}
+
 /// Per-state context handed to the type-specific readers.
 pub(crate) struct StateCx<'a> {
     pub(crate) pointer: &'a str,
