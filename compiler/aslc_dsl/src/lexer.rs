@@ -509,7 +509,20 @@ fn path(lex: &mut Lx<'_>) -> Result<(), LexError> {
 }
 
 fn name_len(text: &str) -> usize {
-    text.char_indices().find(|&(_, c)| !is_name_char(c)).map_or(text.len(), |(i, _)| i)
+    // ASCII bytes are checked as bytes; from the first other byte on, characters.
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        if !b.is_ascii() {
+            let rest = &text[at..];
+            return at + rest.char_indices().find(|&(_, c)| !is_name_char(c)).map_or(rest.len(), |(i, _)| i);
+        }
+        if !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+            return at;
+        }
+        at += 1;
+    }
+    at
 }
 
 /// Length of a balanced `[…]` group at the start of `text`, or `None` when the line ends

@@ -17,57 +17,61 @@ use rustc_hash::FxHashMap;
 use crate::ast::*;
 use crate::rules::*;
 
-/// The emission order of state members (dsl.md §5).
-const STATE_ORDER: &[&str] = &[
-    "Type",
-    "Comment",
-    "QueryLanguage",
-    "Resource",
-    "Credentials",
-    "Error",
-    "ErrorPath",
-    "Cause",
-    "CausePath",
-    "Seconds",
-    "SecondsPath",
-    "Timestamp",
-    "TimestampPath",
-    "InputPath",
-    "ItemsPath",
-    "Items",
-    "ItemReader",
-    "Parameters",
-    "Arguments",
-    "ItemSelector",
-    "ItemBatcher",
-    "MaxConcurrency",
-    "MaxConcurrencyPath",
-    "ToleratedFailurePercentage",
-    "ToleratedFailurePercentagePath",
-    "ToleratedFailureCount",
-    "ToleratedFailureCountPath",
-    "Label",
-    "Choices",
-    "Default",
-    "Branches",
-    "ItemProcessor",
-    "Iterator",
-    "ResultWriter",
-    "Result",
-    "TimeoutSeconds",
-    "TimeoutSecondsPath",
-    "HeartbeatSeconds",
-    "HeartbeatSecondsPath",
-    "ResultSelector",
-    "ResultPath",
-    "OutputPath",
-    "Output",
-    "Assign",
-    "Retry",
-    "Catch",
-    "Next",
-    "End",
-];
+/// The position of a state member in the emission order of dsl.md §5; unknown members
+/// come last.
+fn state_rank(key: &str) -> usize {
+    match key {
+        "Type" => 0,
+        "Comment" => 1,
+        "QueryLanguage" => 2,
+        "Resource" => 3,
+        "Credentials" => 4,
+        "Error" => 5,
+        "ErrorPath" => 6,
+        "Cause" => 7,
+        "CausePath" => 8,
+        "Seconds" => 9,
+        "SecondsPath" => 10,
+        "Timestamp" => 11,
+        "TimestampPath" => 12,
+        "InputPath" => 13,
+        "ItemsPath" => 14,
+        "Items" => 15,
+        "ItemReader" => 16,
+        "Parameters" => 17,
+        "Arguments" => 18,
+        "ItemSelector" => 19,
+        "ItemBatcher" => 20,
+        "MaxConcurrency" => 21,
+        "MaxConcurrencyPath" => 22,
+        "ToleratedFailurePercentage" => 23,
+        "ToleratedFailurePercentagePath" => 24,
+        "ToleratedFailureCount" => 25,
+        "ToleratedFailureCountPath" => 26,
+        "Label" => 27,
+        "Choices" => 28,
+        "Default" => 29,
+        "Branches" => 30,
+        "ItemProcessor" => 31,
+        "Iterator" => 32,
+        "ResultWriter" => 33,
+        "Result" => 34,
+        "TimeoutSeconds" => 35,
+        "TimeoutSecondsPath" => 36,
+        "HeartbeatSeconds" => 37,
+        "HeartbeatSecondsPath" => 38,
+        "ResultSelector" => 39,
+        "ResultPath" => 40,
+        "OutputPath" => 41,
+        "Output" => 42,
+        "Assign" => 43,
+        "Retry" => 44,
+        "Catch" => 45,
+        "Next" => 46,
+        "End" => 47,
+        _ => 48,
+    }
+}
 
 /// Where a sequence continues after its last statement.
 #[derive(Clone, Debug, PartialEq)]
@@ -147,7 +151,7 @@ struct Obj {
 
 impl Obj {
     fn new() -> Obj {
-        Obj { members: Vec::new() }
+        Obj { members: Vec::with_capacity(8) }
     }
 
     fn first_range(&self, key: &str) -> Option<TextRange> {
@@ -214,7 +218,7 @@ impl<'f> Lowerer<'f> {
             .with_help("keep one of the two");
             self.diagnostics.push(d);
         }
-        let rank = STATE_ORDER.iter().position(|k| *k == key_text).unwrap_or(STATE_ORDER.len());
+        let rank = state_rank(key_text);
         obj.members.push((rank, member(key_text, key_range, value)));
     }
 
@@ -322,7 +326,11 @@ impl<'f> Lowerer<'f> {
                 );
             }
             let node = self.value(&m.value, jsonata);
-            NodeMember { key: key(&format!("{}.$", m.key.text), None), key_range: m.key.range, value: node }
+            let mut path_key = String::with_capacity(m.key.text.len() + 2);
+            path_key.push_str(&m.key.text);
+            path_key.push_str(".$");
+            let path_key = Str { text: path_key.into_boxed_str(), verbatim: None };
+            NodeMember { key: path_key, key_range: m.key.range, value: node }
         } else {
             let node =
                 if in_result { self.result_value(&m.value, jsonata) } else { self.value(&m.value, jsonata) };
@@ -701,12 +709,7 @@ impl<'f> Lowerer<'f> {
                         if let Some(next) =
                             ms.iter().find(|m| &*m.key.text == "Next").and_then(|m| m.value.as_str())
                         {
-                            self.edges.push(Edge {
-                                from_name: s.name.text.clone(),
-                                from: c.range,
-                                to: next.to_owned(),
-                                kind: EdgeKind::Catch,
-                            });
+                            self.edge(&s.name.text, c.range, next, EdgeKind::Catch);
                         }
                     }
                     catches.push(node);
@@ -754,12 +757,7 @@ impl<'f> Lowerer<'f> {
                     blocks.push((block, ft.clone()));
                 }
                 if let Some(next) = node.get("Next").and_then(Node::as_str) {
-                    self.edges.push(Edge {
-                        from_name: s.name.text.clone(),
-                        from: rule.range,
-                        to: next.to_owned(),
-                        kind: EdgeKind::Explicit,
-                    });
+                    self.edge(&s.name.text, rule.range, next, EdgeKind::Explicit);
                 }
                 rules.push(node);
             }
@@ -785,12 +783,7 @@ impl<'f> Lowerer<'f> {
                                 "delete the `else` line",
                             );
                         }
-                        self.edges.push(Edge {
-                            from_name: s.name.text.clone(),
-                            from: range,
-                            to: n.text.clone(),
-                            kind: EdgeKind::Explicit,
-                        });
+                        self.edge(&s.name.text, range, &n.text, EdgeKind::Explicit);
                         self.push(
                             &mut obj,
                             "Default",
@@ -802,12 +795,7 @@ impl<'f> Lowerer<'f> {
                     Some((ElseKind::Block(block), range)) => {
                         if let Some(node) = self.block_target(block, "else", range) {
                             if let Some(n) = node.as_str() {
-                                self.edges.push(Edge {
-                                    from_name: s.name.text.clone(),
-                                    from: range,
-                                    to: n.to_owned(),
-                                    kind: EdgeKind::Explicit,
-                                });
+                                self.edge(&s.name.text, range, n, EdgeKind::Explicit);
                             }
                             self.push(&mut obj, "Default", range, node);
                         }
@@ -815,12 +803,7 @@ impl<'f> Lowerer<'f> {
                     }
                     None => match ft {
                         Flow::Name(n, r) => {
-                            self.edges.push(Edge {
-                                from_name: s.name.text.clone(),
-                                from: header,
-                                to: n.clone(),
-                                kind: EdgeKind::Explicit,
-                            });
+                            self.edge(&s.name.text, header, n, EdgeKind::Explicit);
                             self.push(&mut obj, "Default", header, str_node(n, *r, None));
                         }
                         Flow::End => self.report(
@@ -848,12 +831,7 @@ impl<'f> Lowerer<'f> {
                             "delete the `goto`",
                         );
                     }
-                    self.edges.push(Edge {
-                        from_name: s.name.text.clone(),
-                        from: range,
-                        to: n.text.clone(),
-                        kind: EdgeKind::Explicit,
-                    });
+                    self.edge(&s.name.text, range, &n.text, EdgeKind::Explicit);
                     self.push(&mut obj, "Next", range, str_node(&n.text, n.range, string_verbatim_name(n)));
                 }
                 Some((TransKind::End, range)) => {
@@ -863,12 +841,7 @@ impl<'f> Lowerer<'f> {
                 None if raw_transition => {}
                 None => match ft {
                     Flow::Name(n, r) => {
-                        self.edges.push(Edge {
-                            from_name: s.name.text.clone(),
-                            from: header,
-                            to: n.clone(),
-                            kind: EdgeKind::Fallthrough,
-                        });
+                        self.edge(&s.name.text, header, n, EdgeKind::Fallthrough);
                         self.push(&mut obj, "Next", header, str_node(n, *r, None));
                     }
                     Flow::End => self.push(&mut obj, "End", header, Node::new(header, NodeValue::Bool(true))),
@@ -887,6 +860,14 @@ impl<'f> Lowerer<'f> {
         });
         for (block, cont) in blocks {
             self.sequence(&block.states, &cont, out);
+        }
+    }
+
+    /// Records a transition for `D-FALL-INTO-HANDLER`; a tree built to verify a decompiled
+    /// file has no use for them.
+    fn edge(&mut self, from_name: &str, from: TextRange, to: &str, kind: EdgeKind) {
+        if self.file != crate::raise::VERIFY_FILE {
+            self.edges.push(Edge { from_name: from_name.to_owned(), from, to: to.to_owned(), kind });
         }
     }
 

@@ -1169,6 +1169,11 @@ fn k_static(k: &str) -> &'static str {
 
 /// A string that lexes completely as a path or intrinsic, as that token.
 fn path_kind(text: &str) -> Option<ValueKind> {
+    // Every path starts with `$` and every intrinsic with `States.`; most strings are
+    // neither, and need no lexing.
+    if !text.starts_with('$') && !text.starts_with("States.") {
+        return None;
+    }
     if lexer::is_single(text, Kind::Path) {
         Some(ValueKind::Path(text.to_owned()))
     } else if lexer::is_single(text, Kind::Intrinsic) {
