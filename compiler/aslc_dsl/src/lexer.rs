@@ -319,12 +319,18 @@ pub fn is_path_text(text: &str) -> bool {
 /// Printing asks this of every name and key, and most are ASCII: the answer is the
 /// lexer's without running it (an ASCII `Ident` is `[A-Za-z_][A-Za-z0-9_-]*`).
 fn ascii_word(text: &str) -> Option<bool> {
-    if !text.is_ascii() {
-        return None;
-    }
     let bytes = text.as_bytes();
-    let first = bytes.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_');
-    Some(first && bytes[1..].iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-')))
+    let mut word = bytes.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_');
+    for &b in bytes.iter().skip(1) {
+        if !b.is_ascii() {
+            return None;
+        }
+        word &= b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-');
+    }
+    match bytes.first() {
+        Some(b) if !b.is_ascii() => None,
+        _ => Some(word),
+    }
 }
 
 /// Whether `text` is a word that prints bare as a key: an identifier or a hard keyword.
