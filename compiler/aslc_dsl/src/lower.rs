@@ -146,16 +146,23 @@ struct Lowerer<'f> {
 
 /// Builds an object, reporting members generated twice.
 struct Obj {
-    members: Vec<(usize, NodeMember)>,
+    members: Vec<NodeMember>,
+    /// Whether the members are put in the state member order of dsl.md §5 (other objects
+    /// are built in order).
+    state_order: bool,
 }
 
 impl Obj {
     fn new() -> Obj {
-        Obj { members: Vec::with_capacity(8) }
+        Obj { members: Vec::with_capacity(16), state_order: true }
+    }
+
+    fn in_order(members: Vec<NodeMember>) -> Obj {
+        Obj { members, state_order: false }
     }
 
     fn first_range(&self, key: &str) -> Option<TextRange> {
-        self.members.iter().find(|(_, m)| &*m.key.text == key).map(|(_, m)| m.key_range)
+        self.members.iter().find(|m| &*m.key.text == key).map(|m| m.key_range)
     }
 }
 
@@ -218,14 +225,15 @@ impl<'f> Lowerer<'f> {
             .with_help("keep one of the two");
             self.diagnostics.push(d);
         }
-        let rank = state_rank(key_text);
-        obj.members.push((rank, member(key_text, key_range, value)));
+        obj.members.push(member(key_text, key_range, value));
     }
 
     /// Sorted members, then the `raw` objects' members as written.
-    fn finish(&mut self, mut obj: Obj, raws: &[&Value], jsonata: bool, range: TextRange) -> Node {
-        obj.members.sort_by_key(|(rank, _)| *rank);
-        let mut members: Vec<NodeMember> = obj.members.into_iter().map(|(_, m)| m).collect();
+    fn finish(&mut self, obj: Obj, raws: &[&Value], jsonata: bool, range: TextRange) -> Node {
+        let mut members = obj.members;
+        if obj.state_order {
+            members.sort_by_key(|m| state_rank(&m.key.text));
+        }
         let generated = members.len();
         for raw in raws {
             if let ValueKind::Object(raw_members) = &raw.kind {
@@ -455,7 +463,7 @@ impl<'f> Lowerer<'f> {
                 _ => None,
             })
             .collect();
-        let generated: Obj = Obj { members: obj.into_iter().map(|m| (0, m)).collect() };
+        let generated = Obj::in_order(obj);
         let node = self.finish(generated, &raws, top_jsonata, range);
         // What the decompiler writes as header lines (dsl.md §9.1).
         self.raw_sugar_members(&node, &raws, |m| match (&*m.key.text, &m.value.value) {
@@ -1405,7 +1413,7 @@ impl<'f> Lowerer<'f> {
         self.edges = saved;
         let raws: Vec<&Value> = block.raw.iter().collect();
         let top = is_jsonata(self.top_ql.as_deref());
-        let obj = Obj { members: members.into_iter().map(|m| (0, m)).collect() };
+        let obj = Obj::in_order(members);
         let node = self.finish(obj, &raws, top, c.range);
         // What the decompiler writes as a block's lines (dsl.md §9.2).
         let processor = modes.is_some();
@@ -1444,7 +1452,7 @@ impl<'f> Lowerer<'f> {
             members.push(member(if jsonata { "Arguments" } else { "Parameters" }, *wr, node));
         }
         let raws: Vec<&Value> = io.raw.iter().collect();
-        let obj = Obj { members: members.into_iter().map(|m| (0, m)).collect() };
+        let obj = Obj::in_order(members);
         let node = self.finish(obj, &raws, jsonata, range);
         // What the decompiler writes as the reader's or writer's resource and lines.
         let args_key = if jsonata { "Arguments" } else { "Parameters" };
