@@ -319,12 +319,18 @@ pub fn is_path_text(text: &str) -> bool {
 /// Printing asks this of every name and key, and most are ASCII: the answer is the
 /// lexer's without running it (an ASCII `Ident` is `[A-Za-z_][A-Za-z0-9_-]*`).
 fn ascii_word(text: &str) -> Option<bool> {
-    if !text.is_ascii() {
-        return None;
-    }
     let bytes = text.as_bytes();
-    let first = bytes.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_');
-    Some(first && bytes[1..].iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-')))
+    let mut word = bytes.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_');
+    for &b in bytes.iter().skip(1) {
+        if !b.is_ascii() {
+            return None;
+        }
+        word &= b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-');
+    }
+    match bytes.first() {
+        Some(b) if !b.is_ascii() => None,
+        _ => Some(word),
+    }
 }
 
 /// Whether `text` is a word that prints bare as a key: an identifier or a hard keyword.
@@ -509,7 +515,20 @@ fn path(lex: &mut Lx<'_>) -> Result<(), LexError> {
 }
 
 fn name_len(text: &str) -> usize {
-    text.char_indices().find(|&(_, c)| !is_name_char(c)).map_or(text.len(), |(i, _)| i)
+    // ASCII bytes are checked as bytes; from the first other byte on, characters.
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        if !b.is_ascii() {
+            let rest = &text[at..];
+            return at + rest.char_indices().find(|&(_, c)| !is_name_char(c)).map_or(rest.len(), |(i, _)| i);
+        }
+        if !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+            return at;
+        }
+        at += 1;
+    }
+    at
 }
 
 /// Length of a balanced `[…]` group at the start of `text`, or `None` when the line ends

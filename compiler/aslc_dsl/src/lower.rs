@@ -17,57 +17,61 @@ use rustc_hash::FxHashMap;
 use crate::ast::*;
 use crate::rules::*;
 
-/// The emission order of state members (dsl.md §5).
-const STATE_ORDER: &[&str] = &[
-    "Type",
-    "Comment",
-    "QueryLanguage",
-    "Resource",
-    "Credentials",
-    "Error",
-    "ErrorPath",
-    "Cause",
-    "CausePath",
-    "Seconds",
-    "SecondsPath",
-    "Timestamp",
-    "TimestampPath",
-    "InputPath",
-    "ItemsPath",
-    "Items",
-    "ItemReader",
-    "Parameters",
-    "Arguments",
-    "ItemSelector",
-    "ItemBatcher",
-    "MaxConcurrency",
-    "MaxConcurrencyPath",
-    "ToleratedFailurePercentage",
-    "ToleratedFailurePercentagePath",
-    "ToleratedFailureCount",
-    "ToleratedFailureCountPath",
-    "Label",
-    "Choices",
-    "Default",
-    "Branches",
-    "ItemProcessor",
-    "Iterator",
-    "ResultWriter",
-    "Result",
-    "TimeoutSeconds",
-    "TimeoutSecondsPath",
-    "HeartbeatSeconds",
-    "HeartbeatSecondsPath",
-    "ResultSelector",
-    "ResultPath",
-    "OutputPath",
-    "Output",
-    "Assign",
-    "Retry",
-    "Catch",
-    "Next",
-    "End",
-];
+/// The position of a state member in the emission order of dsl.md §5; unknown members
+/// come last.
+fn state_rank(key: &str) -> usize {
+    match key {
+        "Type" => 0,
+        "Comment" => 1,
+        "QueryLanguage" => 2,
+        "Resource" => 3,
+        "Credentials" => 4,
+        "Error" => 5,
+        "ErrorPath" => 6,
+        "Cause" => 7,
+        "CausePath" => 8,
+        "Seconds" => 9,
+        "SecondsPath" => 10,
+        "Timestamp" => 11,
+        "TimestampPath" => 12,
+        "InputPath" => 13,
+        "ItemsPath" => 14,
+        "Items" => 15,
+        "ItemReader" => 16,
+        "Parameters" => 17,
+        "Arguments" => 18,
+        "ItemSelector" => 19,
+        "ItemBatcher" => 20,
+        "MaxConcurrency" => 21,
+        "MaxConcurrencyPath" => 22,
+        "ToleratedFailurePercentage" => 23,
+        "ToleratedFailurePercentagePath" => 24,
+        "ToleratedFailureCount" => 25,
+        "ToleratedFailureCountPath" => 26,
+        "Label" => 27,
+        "Choices" => 28,
+        "Default" => 29,
+        "Branches" => 30,
+        "ItemProcessor" => 31,
+        "Iterator" => 32,
+        "ResultWriter" => 33,
+        "Result" => 34,
+        "TimeoutSeconds" => 35,
+        "TimeoutSecondsPath" => 36,
+        "HeartbeatSeconds" => 37,
+        "HeartbeatSecondsPath" => 38,
+        "ResultSelector" => 39,
+        "ResultPath" => 40,
+        "OutputPath" => 41,
+        "Output" => 42,
+        "Assign" => 43,
+        "Retry" => 44,
+        "Catch" => 45,
+        "Next" => 46,
+        "End" => 47,
+        _ => 48,
+    }
+}
 
 /// Where a sequence continues after its last statement.
 #[derive(Clone, Debug, PartialEq)]
@@ -142,16 +146,23 @@ struct Lowerer<'f> {
 
 /// Builds an object, reporting members generated twice.
 struct Obj {
-    members: Vec<(usize, NodeMember)>,
+    members: Vec<NodeMember>,
+    /// Whether the members are put in the state member order of dsl.md §5 (other objects
+    /// are built in order).
+    state_order: bool,
 }
 
 impl Obj {
     fn new() -> Obj {
-        Obj { members: Vec::new() }
+        Obj { members: Vec::with_capacity(16), state_order: true }
+    }
+
+    fn in_order(members: Vec<NodeMember>) -> Obj {
+        Obj { members, state_order: false }
     }
 
     fn first_range(&self, key: &str) -> Option<TextRange> {
-        self.members.iter().find(|(_, m)| &*m.key.text == key).map(|(_, m)| m.key_range)
+        self.members.iter().find(|m| &*m.key.text == key).map(|m| m.key_range)
     }
 }
 
@@ -214,14 +225,15 @@ impl<'f> Lowerer<'f> {
             .with_help("keep one of the two");
             self.diagnostics.push(d);
         }
-        let rank = STATE_ORDER.iter().position(|k| *k == key_text).unwrap_or(STATE_ORDER.len());
-        obj.members.push((rank, member(key_text, key_range, value)));
+        obj.members.push(member(key_text, key_range, value));
     }
 
     /// Sorted members, then the `raw` objects' members as written.
-    fn finish(&mut self, mut obj: Obj, raws: &[&Value], jsonata: bool, range: TextRange) -> Node {
-        obj.members.sort_by_key(|(rank, _)| *rank);
-        let mut members: Vec<NodeMember> = obj.members.into_iter().map(|(_, m)| m).collect();
+    fn finish(&mut self, obj: Obj, raws: &[&Value], jsonata: bool, range: TextRange) -> Node {
+        let mut members = obj.members;
+        if obj.state_order {
+            members.sort_by_key(|m| state_rank(&m.key.text));
+        }
         let generated = members.len();
         for raw in raws {
             if let ValueKind::Object(raw_members) = &raw.kind {
@@ -322,7 +334,11 @@ impl<'f> Lowerer<'f> {
                 );
             }
             let node = self.value(&m.value, jsonata);
-            NodeMember { key: key(&format!("{}.$", m.key.text), None), key_range: m.key.range, value: node }
+            let mut path_key = String::with_capacity(m.key.text.len() + 2);
+            path_key.push_str(&m.key.text);
+            path_key.push_str(".$");
+            let path_key = Str { text: path_key.into_boxed_str(), verbatim: None };
+            NodeMember { key: path_key, key_range: m.key.range, value: node }
         } else {
             let node =
                 if in_result { self.result_value(&m.value, jsonata) } else { self.value(&m.value, jsonata) };
@@ -447,7 +463,7 @@ impl<'f> Lowerer<'f> {
                 _ => None,
             })
             .collect();
-        let generated: Obj = Obj { members: obj.into_iter().map(|m| (0, m)).collect() };
+        let generated = Obj::in_order(obj);
         let node = self.finish(generated, &raws, top_jsonata, range);
         // What the decompiler writes as header lines (dsl.md §9.1).
         self.raw_sugar_members(&node, &raws, |m| match (&*m.key.text, &m.value.value) {
@@ -701,12 +717,7 @@ impl<'f> Lowerer<'f> {
                         if let Some(next) =
                             ms.iter().find(|m| &*m.key.text == "Next").and_then(|m| m.value.as_str())
                         {
-                            self.edges.push(Edge {
-                                from_name: s.name.text.clone(),
-                                from: c.range,
-                                to: next.to_owned(),
-                                kind: EdgeKind::Catch,
-                            });
+                            self.edge(&s.name.text, c.range, next, EdgeKind::Catch);
                         }
                     }
                     catches.push(node);
@@ -754,12 +765,7 @@ impl<'f> Lowerer<'f> {
                     blocks.push((block, ft.clone()));
                 }
                 if let Some(next) = node.get("Next").and_then(Node::as_str) {
-                    self.edges.push(Edge {
-                        from_name: s.name.text.clone(),
-                        from: rule.range,
-                        to: next.to_owned(),
-                        kind: EdgeKind::Explicit,
-                    });
+                    self.edge(&s.name.text, rule.range, next, EdgeKind::Explicit);
                 }
                 rules.push(node);
             }
@@ -785,12 +791,7 @@ impl<'f> Lowerer<'f> {
                                 "delete the `else` line",
                             );
                         }
-                        self.edges.push(Edge {
-                            from_name: s.name.text.clone(),
-                            from: range,
-                            to: n.text.clone(),
-                            kind: EdgeKind::Explicit,
-                        });
+                        self.edge(&s.name.text, range, &n.text, EdgeKind::Explicit);
                         self.push(
                             &mut obj,
                             "Default",
@@ -802,12 +803,7 @@ impl<'f> Lowerer<'f> {
                     Some((ElseKind::Block(block), range)) => {
                         if let Some(node) = self.block_target(block, "else", range) {
                             if let Some(n) = node.as_str() {
-                                self.edges.push(Edge {
-                                    from_name: s.name.text.clone(),
-                                    from: range,
-                                    to: n.to_owned(),
-                                    kind: EdgeKind::Explicit,
-                                });
+                                self.edge(&s.name.text, range, n, EdgeKind::Explicit);
                             }
                             self.push(&mut obj, "Default", range, node);
                         }
@@ -815,12 +811,7 @@ impl<'f> Lowerer<'f> {
                     }
                     None => match ft {
                         Flow::Name(n, r) => {
-                            self.edges.push(Edge {
-                                from_name: s.name.text.clone(),
-                                from: header,
-                                to: n.clone(),
-                                kind: EdgeKind::Explicit,
-                            });
+                            self.edge(&s.name.text, header, n, EdgeKind::Explicit);
                             self.push(&mut obj, "Default", header, str_node(n, *r, None));
                         }
                         Flow::End => self.report(
@@ -848,12 +839,7 @@ impl<'f> Lowerer<'f> {
                             "delete the `goto`",
                         );
                     }
-                    self.edges.push(Edge {
-                        from_name: s.name.text.clone(),
-                        from: range,
-                        to: n.text.clone(),
-                        kind: EdgeKind::Explicit,
-                    });
+                    self.edge(&s.name.text, range, &n.text, EdgeKind::Explicit);
                     self.push(&mut obj, "Next", range, str_node(&n.text, n.range, string_verbatim_name(n)));
                 }
                 Some((TransKind::End, range)) => {
@@ -863,12 +849,7 @@ impl<'f> Lowerer<'f> {
                 None if raw_transition => {}
                 None => match ft {
                     Flow::Name(n, r) => {
-                        self.edges.push(Edge {
-                            from_name: s.name.text.clone(),
-                            from: header,
-                            to: n.clone(),
-                            kind: EdgeKind::Fallthrough,
-                        });
+                        self.edge(&s.name.text, header, n, EdgeKind::Fallthrough);
                         self.push(&mut obj, "Next", header, str_node(n, *r, None));
                     }
                     Flow::End => self.push(&mut obj, "End", header, Node::new(header, NodeValue::Bool(true))),
@@ -887,6 +868,14 @@ impl<'f> Lowerer<'f> {
         });
         for (block, cont) in blocks {
             self.sequence(&block.states, &cont, out);
+        }
+    }
+
+    /// Records a transition for `D-FALL-INTO-HANDLER`; a tree built to verify a decompiled
+    /// file has no use for them.
+    fn edge(&mut self, from_name: &str, from: TextRange, to: &str, kind: EdgeKind) {
+        if self.file != crate::raise::VERIFY_FILE {
+            self.edges.push(Edge { from_name: from_name.to_owned(), from, to: to.to_owned(), kind });
         }
     }
 
@@ -1424,7 +1413,7 @@ impl<'f> Lowerer<'f> {
         self.edges = saved;
         let raws: Vec<&Value> = block.raw.iter().collect();
         let top = is_jsonata(self.top_ql.as_deref());
-        let obj = Obj { members: members.into_iter().map(|m| (0, m)).collect() };
+        let obj = Obj::in_order(members);
         let node = self.finish(obj, &raws, top, c.range);
         // What the decompiler writes as a block's lines (dsl.md §9.2).
         let processor = modes.is_some();
@@ -1463,7 +1452,7 @@ impl<'f> Lowerer<'f> {
             members.push(member(if jsonata { "Arguments" } else { "Parameters" }, *wr, node));
         }
         let raws: Vec<&Value> = io.raw.iter().collect();
-        let obj = Obj { members: members.into_iter().map(|m| (0, m)).collect() };
+        let obj = Obj::in_order(members);
         let node = self.finish(obj, &raws, jsonata, range);
         // What the decompiler writes as the reader's or writer's resource and lines.
         let args_key = if jsonata { "Arguments" } else { "Parameters" };

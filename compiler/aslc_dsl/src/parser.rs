@@ -16,10 +16,11 @@
 //! may appear anywhere, clauses may follow rules, and any state may carry a transition;
 //! [`crate::validate`] reports what is misplaced.
 
-use std::cell::RefCell;
-
 use aslc_source::{Diagnostic, FileId, TextRange};
+use chumsky::cache::{Cache, Cached};
 use chumsky::error::{EmptyErr, LabelError, Rich, RichPattern, RichReason};
+use chumsky::extra::SimpleState;
+use chumsky::input::MapExtra;
 use chumsky::prelude::*;
 
 use crate::ast::*;
@@ -31,8 +32,8 @@ use crate::rules::{D_KEYWORD_NAME, D_POLICY, D_SYNTAX};
 pub const MAX_NESTING: usize = 128;
 
 type In<'a> = &'a [Tok<'a>];
-type Ex<E> = extra::Err<E>;
-type P<'a, T, E> = Boxed<'a, 'a, In<'a>, T, Ex<E>>;
+type Ex<'a, E> = extra::Full<E, SimpleState<Cx<'a>>, ()>;
+type P<'a, T, E> = Boxed<'a, 'a, In<'a>, T, Ex<'a, E>>;
 
 /// The error type of a parse. The parser runs first with [`EmptyErr`], which records
 /// nothing and costs nothing; only a file with a syntax error is parsed again with [`Rich`]
@@ -62,6 +63,37 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The parser, built once per thread for each error type (building it costs about as much
+/// as parsing a small file).
+struct FileParser<E>(std::marker::PhantomData<E>);
+
+impl<E> Default for FileParser<E> {
+    fn default() -> Self {
+        FileParser(std::marker::PhantomData)
+    }
+}
+
+impl Cached for FileParser<EmptyErr> {
+    type Parser<'a> = P<'a, File, EmptyErr>;
+
+    fn make_parser<'a>(self) -> Self::Parser<'a> {
+        file_parser()
+    }
+}
+
+impl Cached for FileParser<Rich<'static, Tok<'static>>> {
+    type Parser<'a> = P<'a, File, Rich<'a, Tok<'a>>>;
+
+    fn make_parser<'a>(self) -> Self::Parser<'a> {
+        file_parser()
+    }
+}
+
+thread_local! {
+    static FAST: Cache<FileParser<EmptyErr>> = Cache::default();
+    static RICH: Cache<FileParser<Rich<'static, Tok<'static>>>> = Cache::default();
+}
+
 /// Parses `text` as a `.asld` file.
 pub fn parse(text: &str, file: FileId) -> Parsed {
     let mut diagnostics = Vec::new();
@@ -70,21 +102,17 @@ pub fn parse(text: &str, file: FileId) -> Parsed {
     let mut tokens: Vec<Tok<'_>> =
         all.iter().copied().filter(|t| !t.kind.is_trivia() && t.kind != Kind::Garbage).collect();
     bound_nesting(&mut tokens, file, &mut diagnostics);
-    let side = RefCell::new(Vec::new());
-    let cx = Cx {
-        toks: &tokens,
-        side: &side,
-        file,
-        eof: TextRange::empty(u32::try_from(text.len()).unwrap_or(u32::MAX)),
-    };
-    let fast = file_parser::<EmptyErr>(cx).parse(&tokens[..]);
+    let eof = TextRange::empty(u32::try_from(text.len()).unwrap_or(u32::MAX));
+    let mut cx = SimpleState(Cx { toks: &tokens, side: Vec::new(), file, eof });
+    let fast = FAST.with(|parser| parser.get().parse_with_state(&tokens[..], &mut cx));
     let (output, errors) = if fast.has_errors() || !fast.has_output() {
         drop(fast);
-        side.borrow_mut().clear();
-        file_parser::<Rich<'_, Tok<'_>>>(cx).parse(&tokens[..]).into_output_errors()
+        cx.side.clear();
+        RICH.with(|parser| parser.get().parse_with_state(&tokens[..], &mut cx).into_output_errors())
     } else {
         (fast.into_output(), Vec::new())
     };
+    let cx = cx.0;
     for error in errors {
         let range = cx.range(*error.span());
         // A token dropped by the lexer right before the error was already reported.
@@ -95,7 +123,7 @@ pub fn parse(text: &str, file: FileId) -> Parsed {
         }
         diagnostics.push(syntax_error(&error, range, file));
     }
-    diagnostics.extend(side.into_inner());
+    diagnostics.extend(cx.side);
     let file_ast = output.unwrap_or_default();
     crate::validate::validate(&file_ast, file, &mut diagnostics);
     diagnostics.sort_by_key(|d| d.sort_key());
@@ -174,12 +202,24 @@ fn syntax_error(error: &Rich<'_, Tok<'_>>, range: TextRange, file: FileId) -> Di
     Diagnostic::error(D_SYNTAX, file, range, message).with_label(label)
 }
 
-#[derive(Clone, Copy)]
+/// What the parser reads besides the tokens, as its state: where each token is (spans
+/// are token indices), and the diagnostics it reports on the side.
 struct Cx<'a> {
     toks: &'a [Tok<'a>],
-    side: &'a RefCell<Vec<Diagnostic>>,
+    side: Vec<Diagnostic>,
     file: FileId,
     eof: TextRange,
+}
+
+/// The parser's state, from a `map_with` closure.
+fn cx_of<'a, 'b, E: ParseError<'a>>(e: &'b mut MapExtra<'a, '_, In<'a>, Ex<'a, E>>) -> &'b mut Cx<'a> {
+    e.state()
+}
+
+/// The text range of what a `map_with` closure matched.
+fn range_of<'a, E: ParseError<'a>>(e: &mut MapExtra<'a, '_, In<'a>, Ex<'a, E>>) -> TextRange {
+    let span = e.span();
+    e.state().range(span)
 }
 
 impl Cx<'_> {
@@ -197,14 +237,14 @@ impl Cx<'_> {
 fn tk<'a, E: ParseError<'a>>(
     kind: Kind,
     label: &'static str,
-) -> impl Parser<'a, In<'a>, Tok<'a>, Ex<E>> + Clone {
+) -> impl Parser<'a, In<'a>, Tok<'a>, Ex<'a, E>> + Clone {
     any().filter(move |t: &Tok<'a>| t.kind == kind).labelled(label)
 }
 
 fn word<'a, E: ParseError<'a>>(
     text: &'static str,
     label: &'static str,
-) -> impl Parser<'a, In<'a>, Tok<'a>, Ex<E>> + Clone {
+) -> impl Parser<'a, In<'a>, Tok<'a>, Ex<'a, E>> + Clone {
     any().filter(move |t: &Tok<'a>| t.kind == Kind::Ident && t.text == text).labelled(label)
 }
 
@@ -273,8 +313,8 @@ fn hex4(chars: &mut std::str::Chars<'_>) -> Option<u32> {
 fn skip_item<'a, E: ParseError<'a>>(
     stop: fn(&Tok<'_>) -> bool,
     refuse: fn(&Tok<'_>) -> bool,
-) -> impl Parser<'a, In<'a>, (), Ex<E>> + Clone {
-    custom(move |inp: &mut chumsky::input::InputRef<'a, '_, In<'a>, Ex<E>>| {
+) -> impl Parser<'a, In<'a>, (), Ex<'a, E>> + Clone {
+    custom(move |inp: &mut chumsky::input::InputRef<'a, '_, In<'a>, Ex<'a, E>>| {
         let before = inp.cursor();
         match inp.peek() {
             Some(t) if !is_closer(t.kind) && !refuse(&t) => {}
@@ -352,7 +392,7 @@ fn refuse_nothing(_: &Tok<'_>) -> bool {
     false
 }
 
-fn value_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, Value, E> {
+fn value_parser<'a, E: ParseError<'a>>() -> P<'a, Value, E> {
     recursive(move |value| {
         let key = any()
             .filter(|t: &Tok<'a>| {
@@ -373,17 +413,14 @@ fn value_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, Value, E> {
             .allow_trailing()
             .collect::<Vec<_>>()
             .delimited_by(tk(Kind::LBrace, "`{`"), tk(Kind::RBrace, "`}`"))
-            .map_with(move |members, e| Value {
-                kind: ValueKind::Object(members),
-                range: cx.range(e.span()),
-            });
+            .map_with(move |members, e| Value { kind: ValueKind::Object(members), range: range_of(e) });
         let array = value
             .clone()
             .separated_by(tk(Kind::Comma, "`,`"))
             .allow_trailing()
             .collect::<Vec<_>>()
             .delimited_by(tk(Kind::LBracket, "`[`"), tk(Kind::RBracket, "`]`"))
-            .map_with(move |items, e| Value { kind: ValueKind::Array(items), range: cx.range(e.span()) });
+            .map_with(move |items, e| Value { kind: ValueKind::Array(items), range: range_of(e) });
         let scalar = any()
             .filter(|t: &Tok<'a>| {
                 matches!(
@@ -418,17 +455,18 @@ fn value_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, Value, E> {
     .boxed()
 }
 
-fn name_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, Text, E> {
+fn name_parser<'a, E: ParseError<'a>>() -> P<'a, Text, E> {
     any()
         .filter(|t: &Tok<'a>| {
             matches!(t.kind, Kind::Ident | Kind::String | Kind::Error) || t.kind.is_keyword()
         })
         .labelled("a name")
-        .map(move |t: Tok<'a>| match t.kind {
+        .map_with(|t: Tok<'a>, e| match t.kind {
             Kind::String => Text::new(decode_string(t.text).unwrap_or_default(), t.range),
             Kind::Ident | Kind::Error => text_of(&t),
             _ => {
-                cx.side.borrow_mut().push(
+                let cx = cx_of(e);
+                cx.side.push(
                     Diagnostic::error(
                         D_KEYWORD_NAME,
                         cx.file,
@@ -444,7 +482,7 @@ fn name_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, Text, E> {
         .boxed()
 }
 
-fn resource_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, Resource, E> {
+fn resource_parser<'a, E: ParseError<'a>>() -> P<'a, Resource, E> {
     let literal_word = any()
         .filter(|t: &Tok<'a>| t.kind == Kind::Ident && matches!(t.text, "lambda" | "activity" | "resource"))
         .map(|t: Tok<'a>| match t.text {
@@ -479,7 +517,7 @@ fn resource_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, Resource, E> {
         });
     choice((literal, service))
         .labelled("a resource")
-        .map_with(move |kind, e| Resource { kind, range: cx.range(e.span()) })
+        .map_with(move |kind, e| Resource { kind, range: range_of(e) })
         .boxed()
 }
 
@@ -515,9 +553,9 @@ fn doc_text(tok: &Tok<'_>) -> Text {
     Text::new(body, tok.range)
 }
 
-fn report_dangling(cx: Cx<'_>, docs: &[Text]) {
+fn report_dangling(cx: &mut Cx<'_>, docs: &[Text]) {
     if let (Some(first), Some(last)) = (docs.first(), docs.last()) {
-        cx.side.borrow_mut().push(
+        cx.side.push(
             Diagnostic::warning(
                 crate::rules::D_DOC_DANGLING,
                 cx.file,
@@ -530,10 +568,10 @@ fn report_dangling(cx: Cx<'_>, docs: &[Text]) {
     }
 }
 
-fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
-    let value = value_parser(cx);
-    let name = name_parser(cx);
-    let resource = resource_parser(cx);
+fn file_parser<'a, E: ParseError<'a>>() -> P<'a, File, E> {
+    let value = value_parser();
+    let name = name_parser();
+    let resource = resource_parser();
     let object = value
         .clone()
         .filter(|v: &Value| matches!(v.kind, ValueKind::Object(_) | ValueKind::Error))
@@ -572,7 +610,7 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
                 .allow_trailing()
                 .collect::<Vec<_>>()
                 .delimited_by(tk(Kind::LBracket, "`[`"), tk(Kind::RBracket, "`]`"))
-                .map_with(move |names, e| Errors { names, list: true, range: cx.range(e.span()) }),
+                .map_with(move |names, e| Errors { names, list: true, range: range_of(e) }),
             ename.map(|n| Errors { range: n.range, names: vec![n], list: false }),
         ))
         .boxed()
@@ -637,7 +675,7 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
     let policy_catch_target = choice((
         tk(Kind::Goto, "`goto`").ignore_then(name.clone()).map(|n| Some(Target::Goto(n))),
         tk(Kind::LBrace, "`{`")
-            .then(custom(|inp: &mut chumsky::input::InputRef<'a, '_, In<'a>, Ex<E>>| {
+            .then(custom(|inp: &mut chumsky::input::InputRef<'a, '_, In<'a>, Ex<'a, E>>| {
                 let mut depth = 0usize;
                 while let Some(t) = inp.peek() {
                     if is_opener(t.kind) {
@@ -653,9 +691,11 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
                 Ok(())
             }))
             .then(tk(Kind::RBrace, "`}`"))
-            .map_with(move |_, e| {
-                cx.side.borrow_mut().push(
-                    Diagnostic::error(D_POLICY, cx.file, cx.range(e.span()), "a catch block inside a policy")
+            .map_with(|_, e| {
+                let range = range_of(e);
+                let cx = cx_of(e);
+                cx.side.push(
+                    Diagnostic::error(D_POLICY, cx.file, range, "a catch block inside a policy")
                         .with_label("a policy's `catch` names its handler with `goto`")
                         .with_help("move the handler states out of the policy and write `goto` with the first one's name")
                         .with_note("the catch targets of a policy resolve in the scope of each state that uses it"),
@@ -675,7 +715,7 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
         errors.clone(),
         retry.clone(),
     );
-    let state = recursive(move |state: Recursive<dyn Parser<'a, In<'a>, State, Ex<E>> + 'a>| {
+    let state = recursive(move |state: Recursive<dyn Parser<'a, In<'a>, State, Ex<'a, E>> + 'a>| {
         let (value, name, resource, object, doc, qlang, target_name, errors, retry) = shared;
         let block = {
             let line = choice((
@@ -696,7 +736,7 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
                 .collect::<Vec<_>>()
                 .delimited_by(tk(Kind::LBrace, "`{`"), tk(Kind::RBrace, "`}`"))
                 .map_with(move |items, e| {
-                    let mut block = Block { range: cx.range(e.span()), ..Block::default() };
+                    let mut block = Block { range: range_of(e), ..Block::default() };
                     let mut docs = Vec::new();
                     for item in items.into_iter().flatten() {
                         match item {
@@ -706,17 +746,17 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
                                 block.states.push(s);
                             }
                             BodyItem::Block(BlockLine::Start(kw, n)) => {
-                                report_dangling(cx, &std::mem::take(&mut docs));
+                                report_dangling(cx_of(e), &std::mem::take(&mut docs));
                                 block.start.push((kw, n));
                             }
                             BodyItem::Block(BlockLine::Raw(v)) => {
-                                report_dangling(cx, &std::mem::take(&mut docs));
+                                report_dangling(cx_of(e), &std::mem::take(&mut docs));
                                 block.raw.push(v);
                             }
                             _ => {}
                         }
                     }
-                    report_dangling(cx, &docs);
+                    report_dangling(cx_of(e), &docs);
                     block
                 })
                 .boxed()
@@ -818,12 +858,12 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
             docs: Vec::new(),
             kind,
             word_range,
-            range: cx.range(e.span()),
+            range: range_of(e),
         })
         .boxed();
 
         // Conditions.
-        let cond = recursive(|cond: Recursive<dyn Parser<'a, In<'a>, Cond, Ex<E>> + 'a>| {
+        let cond = recursive(|cond: Recursive<dyn Parser<'a, In<'a>, Cond, Ex<'a, E>> + 'a>| {
             let type_word = any()
                 .filter(|t: &Tok<'a>| t.kind == Kind::Ident && TypeWord::from_text(t.text).is_some())
                 .map(|t| TypeWord::from_text(t.text).unwrap_or(TypeWord::String));
@@ -899,14 +939,13 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
                 literal,
             ))
             .labelled("a condition")
-            .map_with(move |kind, e| Cond { kind, range: cx.range(e.span()) })
+            .map_with(move |kind, e| Cond { kind, range: range_of(e) })
             .boxed();
-            let neg = recursive(|neg: Recursive<dyn Parser<'a, In<'a>, Cond, Ex<E>> + 'a>| {
+            let neg = recursive(|neg: Recursive<dyn Parser<'a, In<'a>, Cond, Ex<'a, E>> + 'a>| {
                 choice((
-                    tk(Kind::Not, "`not`").ignore_then(neg).map_with(move |c, e| Cond {
-                        kind: CondKind::Not(Box::new(c)),
-                        range: cx.range(e.span()),
-                    }),
+                    tk(Kind::Not, "`not`")
+                        .ignore_then(neg)
+                        .map_with(move |c, e| Cond { kind: CondKind::Not(Box::new(c)), range: range_of(e) }),
                     atom,
                 ))
             });
@@ -923,7 +962,7 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
                             })
                         } else {
                             let kind = if and { CondKind::And(items) } else { CondKind::Or(items) };
-                            Cond { kind, range: cx.range(e.span()) }
+                            Cond { kind, range: range_of(e) }
                         }
                     })
                     .boxed()
@@ -954,7 +993,7 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
                 docs: Vec::new(),
                 else_if: else_kw.is_some(),
                 kind,
-                range: cx.range(e.span()),
+                range: range_of(e),
                 if_range: if_kw.range,
             })
             .boxed();
@@ -964,7 +1003,7 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
                 tk(Kind::None, "`none`").to(ElseKind::None),
                 block.clone().map(ElseKind::Block),
             )))
-            .map_with(move |kind, e| Else { kind, range: cx.range(e.span()) })
+            .map_with(move |kind, e| Else { kind, range: range_of(e) })
             .boxed();
 
         let body_item = choice((
@@ -981,7 +1020,7 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
             .collect::<Vec<_>>()
             .delimited_by(tk(Kind::LBrace, "`{`"), tk(Kind::RBrace, "`}`"))
             .map_with(move |items, e| {
-                let mut body = Body { range: cx.range(e.span()), ..Body::default() };
+                let mut body = Body { range: range_of(e), ..Body::default() };
                 let mut docs = Vec::new();
                 for item in items.into_iter().flatten() {
                     match item {
@@ -996,7 +1035,7 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
                             ) {
                                 c.docs.append(&mut docs);
                             } else {
-                                report_dangling(cx, &std::mem::take(&mut docs));
+                                report_dangling(cx_of(e), &std::mem::take(&mut docs));
                             }
                             body.clauses.push(c);
                         }
@@ -1004,16 +1043,17 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
                             r.docs.append(&mut docs);
                             body.rules.push(r);
                         }
-                        BodyItem::Else(e) => {
-                            report_dangling(cx, &std::mem::take(&mut docs));
+                        BodyItem::Else(els) => {
+                            report_dangling(cx_of(e), &std::mem::take(&mut docs));
                             if body.else_.is_none() {
-                                body.else_ = Some(e);
+                                body.else_ = Some(els);
                             } else {
-                                cx.side.borrow_mut().push(
+                                let cx = cx_of(e);
+                                cx.side.push(
                                     Diagnostic::error(
                                         crate::rules::D_PLACEMENT,
                                         cx.file,
-                                        e.range,
+                                        els.range,
                                         "a second `else` in a choice",
                                     )
                                     .with_label("this choice already has an `else`")
@@ -1024,7 +1064,7 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
                         _ => {}
                     }
                 }
-                report_dangling(cx, &docs);
+                report_dangling(cx_of(e), &docs);
                 body
             })
             .boxed();
@@ -1036,7 +1076,7 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
             }),
             tk(Kind::End, "`end`").to(TransKind::End),
         ))
-        .map_with(move |kind, e| Trans { kind, range: cx.range(e.span()) })
+        .map_with(move |kind, e| Trans { kind, range: range_of(e) })
         .boxed();
 
         let head = choice((
@@ -1093,7 +1133,7 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
                 body,
                 trans,
                 keyword_range: kw.range,
-                range: cx.range(e.span()),
+                range: range_of(e),
             })
             .boxed()
     })
@@ -1109,7 +1149,7 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
             .map(|(w, n)| (w.range, HeaderKind::Start(n))),
         tk(Kind::Raw, "a header line").then(object.clone()).map(|(w, v)| (w.range, HeaderKind::Raw(v))),
     ))
-    .map_with(move |(word_range, kind), e| Header { kind, range: cx.range(e.span()), word_range })
+    .map_with(move |(word_range, kind), e| Header { kind, range: range_of(e), word_range })
     .boxed();
 
     let policy_item = choice((
@@ -1139,7 +1179,7 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
                 .map(|p| Some(ClauseKind::Use(text_of(&p)))),
         ))
         .map_with(move |kind, e| {
-            let range = cx.range(e.span());
+            let range = range_of(e);
             let clause = kind.map(|kind| Clause {
                 docs: Vec::new(),
                 kind,
@@ -1173,8 +1213,8 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
                     clauses.push(c);
                 }
             }
-            report_dangling(cx, &docs);
-            Policy { name: text_of(&name), items: clauses, range: cx.range(e.span()) }
+            report_dangling(cx_of(e), &docs);
+            Policy { name: text_of(&name), items: clauses, range: range_of(e) }
         })
         .boxed();
 
@@ -1198,7 +1238,7 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
         .repeated()
         .collect::<Vec<_>>()
         .then_ignore(end().labelled("a state"))
-        .map(move |items| {
+        .map_with(|items, e| {
             let mut file = File::default();
             let mut docs = Vec::new();
             for item in items.into_iter().flatten() {
@@ -1211,7 +1251,8 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
                         {
                             file.inner_docs.push(d);
                         } else {
-                            cx.side.borrow_mut().push(
+                            let cx = cx_of(e);
+                            cx.side.push(
                                 Diagnostic::error(
                                     crate::rules::D_PLACEMENT,
                                     cx.file,
@@ -1225,11 +1266,11 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
                     }
                     TopItem::Doc(d) => docs.push(d),
                     TopItem::Header(h) => {
-                        report_dangling(cx, &std::mem::take(&mut docs));
+                        report_dangling(cx_of(e), &std::mem::take(&mut docs));
                         file.headers.push(h);
                     }
                     TopItem::Policy(p) => {
-                        report_dangling(cx, &std::mem::take(&mut docs));
+                        report_dangling(cx_of(e), &std::mem::take(&mut docs));
                         file.policies.push(p);
                     }
                     TopItem::State(mut s) => {
@@ -1238,7 +1279,7 @@ fn file_parser<'a, E: ParseError<'a>>(cx: Cx<'a>) -> P<'a, File, E> {
                     }
                 }
             }
-            report_dangling(cx, &docs);
+            report_dangling(cx_of(e), &docs);
             file
         })
         .boxed()

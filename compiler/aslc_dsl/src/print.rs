@@ -521,7 +521,10 @@ impl Printer<'_> {
 
     fn body(&mut self, indent: usize, body: &Body) {
         let mut clauses: Vec<&Clause> = body.clauses.iter().collect();
-        clauses.sort_by_key(|c| clause_rank(c));
+        // Decompiled bodies come in order already.
+        if !clauses.is_sorted_by_key(|c| clause_rank(c)) {
+            clauses.sort_by_key(|c| clause_rank(c));
+        }
         for c in clauses {
             if !self.src.is_empty() && c.range != TextRange::default() {
                 // The comments between the clause before this one in the source and this

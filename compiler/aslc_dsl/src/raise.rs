@@ -1169,6 +1169,11 @@ fn k_static(k: &str) -> &'static str {
 
 /// A string that lexes completely as a path or intrinsic, as that token.
 fn path_kind(text: &str) -> Option<ValueKind> {
+    // Every path starts with `$` and every intrinsic with `States.`; most strings are
+    // neither, and need no lexing.
+    if !text.starts_with('$') && !text.starts_with("States.") {
+        return None;
+    }
     if lexer::is_single(text, Kind::Path) {
         Some(ValueKind::Path(text.to_owned()))
     } else if lexer::is_single(text, Kind::Intrinsic) {
@@ -1474,13 +1479,23 @@ pub fn same(a: &Node, b: &Node) -> bool {
         (NodeValue::Object(x), NodeValue::Object(y)) => {
             // The k-th member of `x` with a key pairs with the k-th member of `y` with that
             // key; as both have as many members, every member of `y` is paired once.
-            x.len() == y.len()
-                && x.iter().enumerate().all(|(i, m)| {
-                    let key = &m.key.text;
-                    let k = x[..i].iter().filter(|p| p.key.text == *key).count();
-                    let pair = y.iter().filter(|p| p.key.text == *key).nth(k);
-                    pair.is_some_and(|o| same(&m.value, &o.value))
-                })
+            if x.len() != y.len() {
+                return false;
+            }
+            if x.len() > 16 {
+                // Stable sorts by key keep each key's members in order.
+                let mut xs: Vec<&NodeMember> = x.iter().collect();
+                let mut ys: Vec<&NodeMember> = y.iter().collect();
+                xs.sort_by(|p, q| p.key.text.cmp(&q.key.text));
+                ys.sort_by(|p, q| p.key.text.cmp(&q.key.text));
+                return xs.iter().zip(&ys).all(|(p, q)| p.key.text == q.key.text && same(&p.value, &q.value));
+            }
+            x.iter().enumerate().all(|(i, m)| {
+                let key = &m.key.text;
+                let k = x[..i].iter().filter(|p| p.key.text == *key).count();
+                let pair = y.iter().filter(|p| p.key.text == *key).nth(k);
+                pair.is_some_and(|o| same(&m.value, &o.value))
+            })
         }
         _ => false,
     }

@@ -195,21 +195,46 @@ fn write_json(node: &Node, out: &mut String) {
 
 /// Appends `text` as a JSON string literal with the escapes JSON requires.
 pub fn write_json_string(text: &str, out: &mut String) {
+    out.reserve(text.len() + 2);
     out.push('"');
-    for ch in text.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c => out.push(c),
+    // Runs of bytes that need no escape are copied whole; every escaped character is
+    // ASCII, so the runs end on character boundaries.
+    let mut run = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b if b < 0x20 => "",
+            _ => continue,
+        };
+        out.push_str(&text[run..i]);
+        if escape.is_empty() {
+            out.push_str(&format!("\\u{:04x}", byte));
+        } else {
+            out.push_str(escape);
         }
+        run = i + 1;
     }
+    out.push_str(&text[run..]);
     out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_json_string;
+
+    #[test]
+    fn json_strings_escape_quotes_backslashes_and_controls_only() {
+        let mut out = String::new();
+        write_json_string("plain ü \"q\" \\ \n\r\t\u{08}\u{0c}\u{01}\u{1f} end", &mut out);
+        assert_eq!(out, "\"plain ü \\\"q\\\" \\\\ \\n\\r\\t\\b\\f\\u0001\\u001f end\"");
+        let mut empty = String::new();
+        write_json_string("", &mut empty);
+        assert_eq!(empty, "\"\"");
+    }
 }
