@@ -38,6 +38,12 @@ enum Command {
     Rules(cmd::rules::RulesArgs),
     /// Print the documentation of a rule.
     Explain(cmd::explain::ExplainArgs),
+    /// Run a state machine on the local VM.
+    Run(cmd::run::RunArgs),
+    /// Compile a definition to a `.aslb` bytecode file.
+    Build(cmd::run::BuildArgs),
+    /// List a `.aslb` bytecode file (or a definition, compiled first).
+    Disasm(cmd::run::DisasmArgs),
     /// Write the rule reference (`docs/rules/`): one page per rule and an index.
     #[command(hide = true)]
     GenerateDocs(cmd::explain::GenerateDocsArgs),
@@ -66,6 +72,9 @@ fn main() -> ExitCode {
         Command::Fmt(args) => cmd::dsl::fmt(args),
         Command::Explain(args) => cmd::explain::run(args),
         Command::GenerateDocs(args) => cmd::explain::generate_docs(args),
+        Command::Run(args) => cmd::run::run(args),
+        Command::Build(args) => cmd::run::build(args),
+        Command::Disasm(args) => cmd::run::disasm(args),
     };
     match code {
         Ok(code) => ExitCode::from(code),

@@ -4,3 +4,4 @@ pub mod check;
 pub mod dsl;
 pub mod explain;
 pub mod rules;
+pub mod run;
