@@ -39,11 +39,34 @@ pub(crate) struct Failure {
     pub catchable: bool,
     /// For history: the event the failure follows.
     pub event: u64,
+    /// A `Fail` state without `Error` (AWS reports no error name).
+    pub no_error: bool,
+    /// A `Fail` state without `Cause`.
+    pub no_cause: bool,
 }
 
 impl Failure {
+    /// The error output object of a caught failure (runtime-errors.md §5).
+    fn error_output(&self) -> Value {
+        let mut m = Map::new();
+        if !self.no_error {
+            m.insert("Error".into(), Value::String(self.error.clone()));
+        }
+        if !self.no_cause {
+            m.insert("Cause".into(), Value::String(self.cause.clone()));
+        }
+        Value::Object(m)
+    }
+
     fn new(error: &str, cause: impl Into<String>, event: u64) -> Failure {
-        Failure { error: error.to_owned(), cause: cause.into(), catchable: error != "States.Runtime", event }
+        Failure {
+            error: error.to_owned(),
+            cause: cause.into(),
+            catchable: error != "States.Runtime",
+            event,
+            no_error: false,
+            no_cause: false,
+        }
     }
 }
 
@@ -60,8 +83,12 @@ struct StateCtx<'a> {
     name: &'a str,
     entered_millis: i64,
     retry_count: Option<u32>,
-    task_token: Option<&'a str>,
+    task_token: Option<String>,
     map_item: Option<(usize, &'a Value)>,
+    /// The task's `TimeoutSeconds`/`TimeoutSecondsPath` value.
+    timeout: Option<f64>,
+    /// The task's `HeartbeatSeconds`/`HeartbeatSecondsPath` value.
+    heartbeat: Option<f64>,
 }
 
 /// The roots of paths in one evaluation: the context object (built on first use) and the
@@ -121,7 +148,7 @@ impl ExecInfo {
         );
         ctx.insert("StateMachine".into(), json!({"Id": machine_arn, "Name": self.machine_name}));
         ctx.insert("State".into(), Value::Object(state_obj));
-        if let Some(token) = state.task_token {
+        if let Some(token) = &state.task_token {
             ctx.insert("Task".into(), json!({ "Token": token }));
         }
         if let Some((index, value)) = state.map_item {
@@ -268,13 +295,16 @@ impl<'p> Vm<'p> {
                 } else {
                     ("ExecutionFailed", "executionFailedEventDetails")
                 };
-                let (e, c) = (f.error.clone(), f.cause.clone());
-                self.emit(f.event, ty, || Some((key, history::error_details(Some(&e), Some(&c)))));
+                let error = (!f.no_error).then(|| f.error.clone());
+                let cause = (!f.no_cause).then(|| f.cause.clone());
+                self.emit(f.event, ty, || {
+                    Some((key, history::error_details(error.as_deref(), cause.as_deref())))
+                });
                 Outcome {
                     status: if timed_out { Status::TimedOut } else { Status::Failed },
                     output: None,
-                    error: Some(f.error),
-                    cause: Some(f.cause),
+                    error,
+                    cause,
                     transitions: self.transitions,
                     events: self.rec.into_events(),
                 }
@@ -299,6 +329,8 @@ impl<'p> Vm<'p> {
                         cause: "execution timed out".into(),
                         catchable: false,
                         event: thread.prev,
+                        no_error: false,
+                        no_cause: false,
                     });
                 }
             }
@@ -309,8 +341,7 @@ impl<'p> Vm<'p> {
                         "The execution reached the maximum number of history events ({STANDARD_HISTORY_LIMIT})."
                     ),
                     catchable: false,
-                    event: thread.prev,
-                });
+                    event: thread.prev, no_error: false, no_cause: false });
             }
             self.transitions += 1;
             match self.step(state, input, thread)? {
@@ -342,6 +373,8 @@ impl<'p> Vm<'p> {
             retry_count: matches!(kind, StateKind::Task | StateKind::Parallel | StateKind::Map).then_some(0),
             task_token: None,
             map_item: None,
+            timeout: None,
+            heartbeat: None,
         };
         let runtime = |msg: String| {
             Failure::new(
@@ -460,6 +493,8 @@ impl<'p> Vm<'p> {
                 let error = field(self, fail.error, fail.error_path, "ErrorPath")?;
                 let cause = field(self, fail.cause, fail.cause_path, "CausePath")?;
                 Err(Failure {
+                    no_error: error.is_none(),
+                    no_cause: cause.is_none(),
                     error: error.unwrap_or_default(),
                     cause: cause.unwrap_or_default(),
                     catchable: true,
@@ -471,6 +506,15 @@ impl<'p> Vm<'p> {
                 })
             }
             StateKind::Task | StateKind::Parallel | StateKind::Map => {
+                if let Some(task) = state.task {
+                    self.prepare_task(
+                        &program.tables.tasks[task.0 as usize],
+                        &effective,
+                        &mut sctx,
+                        &thread.vars,
+                    )
+                    .map_err(runtime)?;
+                }
                 let effective = self.parameters(state, effective, &sctx, &thread.vars, entered)?.into_owned();
                 let attempt = self.with_retry(id, &effective, thread, entered, &mut sctx);
                 match attempt {
@@ -479,6 +523,42 @@ impl<'p> Vm<'p> {
                 }
             }
         }
+    }
+
+    /// The task token and the timeouts, which `Parameters` and the events need.
+    fn prepare_task(
+        &mut self,
+        task: &TaskRec,
+        effective: &Value,
+        sctx: &mut StateCtx<'_>,
+        vars: &Vars,
+    ) -> Result<(), String> {
+        let program = self.program;
+        let resource = program.str(task.resource);
+        if resource.ends_with(".waitForTaskToken") || resource.contains(".sync") {
+            self.token_counter += 1;
+            sctx.task_token =
+                Some(format!("aslc-task-token-{}-{}", self.info.execution_name, self.token_counter));
+        }
+        let constant = |t: Option<TmplId>| {
+            t.and_then(|t| program.template(t).value).and_then(|c| program.constant(c).as_f64())
+        };
+        sctx.timeout = constant(task.timeout);
+        sctx.heartbeat = constant(task.heartbeat);
+        for (path, slot) in [(task.timeout_path, 0), (task.heartbeat_path, 1)] {
+            let Some(p) = path else { continue };
+            let env = Env { exec: self.info, state: sctx, vars, context: OnceCell::new() };
+            let value = match self.path(p, effective, &env) {
+                Ok(v) => v.as_f64(),
+                Err(m) => return Err(format!("Invalid path '{}' : {}", program.expr_text(p), m.message())),
+            };
+            if slot == 0 {
+                sctx.timeout = value;
+            } else {
+                sctx.heartbeat = value;
+            }
+        }
+        Ok(())
     }
 
     fn next_or_end(&self, state: &StateRec, output: Value) -> Result<Step, Failure> {
@@ -521,8 +601,7 @@ impl<'p> Vm<'p> {
                     "The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit."
                 ),
                 catchable: false,
-                event: thread.prev,
-            });
+                event: thread.prev, no_error: false, no_cause: false });
         }
         self.apply_assign(assigned.as_ref(), thread);
         self.exited(id, &output, assigned.as_ref(), thread);
@@ -898,6 +977,11 @@ impl<'p> Vm<'p> {
                 format!("The TimestampPath parameter does not reference an input value: {path}")
             })?;
             let Value::String(s) = &*value else { return Err(bad(&value)) };
+            let bad = |_: &Value| {
+                format!(
+                    "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {path} == {s}"
+                )
+            };
             return timestamp::parse_timestamp(s).map(|ts| ts.unix_millis()).map_err(|_| bad(&value));
         }
         Ok(entered_millis)
@@ -1002,7 +1086,7 @@ impl<'p> Vm<'p> {
         };
         let catcher = &program.tables.catchers[c.0 as usize];
         let name = program.str(state.name);
-        let error_output = json!({"Error": f.error, "Cause": f.cause});
+        let error_output = f.error_output();
         thread.prev = f.event;
         let env = Env { exec: self.info, state: sctx, vars: &thread.vars, context: OnceCell::new() };
         let assigned = match catcher.assign {
@@ -1114,8 +1198,14 @@ impl<'p> Vm<'p> {
         let answer = match self.options.mocks.as_ref().and_then(|m| m.answer(name, n)) {
             Some(Ok(a)) => a.clone(),
             Some(Err(msg)) => {
-                let f =
-                    Failure { error: "aslc.MockExhausted".into(), cause: msg, catchable: false, event: last };
+                let f = Failure {
+                    error: "aslc.MockExhausted".into(),
+                    cause: msg,
+                    catchable: false,
+                    event: last,
+                    no_error: false,
+                    no_cause: false,
+                };
                 self.harness_failure = Some(f.clone());
                 return Err(f);
             }
@@ -1128,8 +1218,7 @@ impl<'p> Vm<'p> {
                             "state `{name}` calls `{resource}`, which has no mock in the test case and no local handler"
                         ),
                         catchable: false,
-                        event: last,
-                    };
+                        event: last, no_error: false, no_cause: false };
                     self.harness_failure = Some(f.clone());
                     return Err(f);
                 }
@@ -1202,7 +1291,7 @@ impl<'p> Vm<'p> {
                     }
                 };
                 thread.prev = done;
-                Err(Failure { error, cause, catchable: true, event: done })
+                Err(Failure { error, cause, catchable: true, event: done, no_error: false, no_cause: false })
             }
         }
     }
@@ -1283,22 +1372,55 @@ impl<'p> Vm<'p> {
                 items
             )));
         };
-        let max_concurrency = map
-            .max_concurrency
-            .and_then(|t| program.template(t).value)
-            .and_then(|c| program.constant(c).as_f64())
-            .unwrap_or(0.0);
+        let constant = |t: Option<TmplId>| {
+            t.and_then(|t| program.template(t).value).and_then(|c| program.constant(c).as_f64())
+        };
+        let mut max_concurrency = constant(map.max_concurrency).unwrap_or(0.0);
+        let mut tolerated_count = constant(map.tolerated_count);
+        let mut tolerated_pct = constant(map.tolerated_percentage);
+        {
+            let env = Env { exec: self.info, state: sctx, vars: &thread.vars, context: OnceCell::new() };
+            let fields = [
+                (map.max_concurrency_path, "MaxConcurrencyPath", "integer"),
+                (map.tolerated_count_path, "ToleratedFailureCountPath", "integer"),
+                (map.tolerated_percentage_path, "ToleratedFailurePercentagePath", "float"),
+            ];
+            for (i, (path, field, kind)) in fields.into_iter().enumerate() {
+                let Some(p) = path else { continue };
+                let text = program.expr_text(p);
+                let value = match self.path(p, effective, &env) {
+                    Ok(v) => v.into_owned(),
+                    Err(m) => return Err(runtime(format!("Invalid path '{text}' : {}", m.message()))),
+                };
+                let number = match &value {
+                    Value::Number(n) if kind == "float" || n.is_i64() || n.is_u64() => n.as_f64(),
+                    _ => None,
+                };
+                let Some(number) = number else {
+                    let shown = match &value {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    return Err(runtime(format!(
+                        "The {field} field refers to value \"{shown}\" which is not a valid {kind}: {text}"
+                    )));
+                };
+                match i {
+                    0 => max_concurrency = number,
+                    1 => tolerated_count = Some(number),
+                    _ => tolerated_pct = Some(number),
+                }
+            }
+        }
+        if tolerated_count.is_some_and(|c| c < 0.0) {
+            return Err(runtime("ToleratedFailureCount cannot be negative.".into()));
+        }
+        if tolerated_pct.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
+            return Err(runtime("ToleratedFailurePercentage must be between 0 and 100.".into()));
+        }
         let started = self.emit(thread.prev, "MapStateStarted", || {
             Some(("mapStateStartedEventDetails", json!({"length": items.len()})))
         });
-        let tolerated_count = map
-            .tolerated_count
-            .and_then(|t| program.template(t).value)
-            .and_then(|c| program.constant(c).as_f64());
-        let tolerated_pct = map
-            .tolerated_percentage
-            .and_then(|t| program.template(t).value)
-            .and_then(|c| program.constant(c).as_f64());
         let mut run_started = started;
         if map.distributed {
             run_started =
@@ -1316,6 +1438,8 @@ impl<'p> Vm<'p> {
                         retry_count: sctx.retry_count,
                         task_token: None,
                         map_item: Some((index, item)),
+                        timeout: None,
+                        heartbeat: None,
                     };
                     let env = Env {
                         exec: self.info,
@@ -1364,7 +1488,7 @@ impl<'p> Vm<'p> {
                             tolerated_pct.is_some_and(|p| failures as f64 * 100.0 / items.len() as f64 <= p);
                         let count_ok = tolerated_count.is_some_and(|c| failures as f64 <= c);
                         if pct_ok || count_ok {
-                            results.push(json!({"Error": f.error, "Cause": f.cause}));
+                            results.push(f.error_output());
                             continue;
                         }
                         let run_failed = self.emit(run_started, "MapRunFailed", || {
@@ -1383,6 +1507,8 @@ impl<'p> Vm<'p> {
                             cause: "The specified tolerated failure threshold was exceeded".into(),
                             catchable: true,
                             event: failed,
+                            no_error: false,
+                            no_cause: false,
                         });
                     }
                     let iter_failed = self.emit(f.event, "MapIterationFailed", || {
@@ -1481,6 +1607,8 @@ impl<'p> Vm<'p> {
                     cause: cause.unwrap_or_default(),
                     catchable: true,
                     event: entered,
+                    no_error: false,
+                    no_cause: false,
                 })
             }
             StateKind::Choice => {
@@ -1565,7 +1693,7 @@ impl<'p> Vm<'p> {
                             return Err(f);
                         };
                         let catcher = &program.tables.catchers[c.0 as usize];
-                        let error_output = json!({"Error": f.error, "Cause": f.cause});
+                        let error_output = f.error_output();
                         thread.prev = f.event;
                         let output = match catcher.output {
                             Some(t) => eval(
