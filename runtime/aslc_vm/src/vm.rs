@@ -135,17 +135,30 @@ impl ExecInfo {
             state_obj.insert("RetryCount".into(), json!(n));
         }
         let mut ctx = Map::new();
-        ctx.insert(
-            "Execution".into(),
-            json!({
-                "Id": format!("arn:aws:states:us-east-1:123456789012:{kind}:{}:{}", self.machine_name, self.execution_name),
-                "Input": self.input,
-                "StartTime": iso_millis(self.start_millis),
-                "Name": self.execution_name,
-                "RoleArn": "arn:aws:iam::123456789012:role/aslc-execution-role",
-                "RedriveCount": 0,
-            }),
-        );
+        // Express execution ARNs carry a third part after the name; Express executions
+        // cannot be redriven, so they have no `RedriveCount`.
+        let id = if self.express {
+            format!(
+                "arn:aws:states:us-east-1:123456789012:{kind}:{}:{}:00000000-0000-4000-8000-000000000000",
+                self.machine_name, self.execution_name
+            )
+        } else {
+            format!(
+                "arn:aws:states:us-east-1:123456789012:{kind}:{}:{}",
+                self.machine_name, self.execution_name
+            )
+        };
+        let mut execution = json!({
+            "Id": id,
+            "Input": self.input,
+            "StartTime": iso_millis(self.start_millis),
+            "Name": self.execution_name,
+            "RoleArn": "arn:aws:iam::123456789012:role/aslc-execution-role",
+        });
+        if !self.express {
+            execution["RedriveCount"] = json!(0);
+        }
+        ctx.insert("Execution".into(), execution);
         ctx.insert("StateMachine".into(), json!({"Id": machine_arn, "Name": self.machine_name}));
         ctx.insert("State".into(), Value::Object(state_obj));
         if let Some(token) = &state.task_token {
@@ -518,7 +531,13 @@ impl<'p> Vm<'p> {
                 let effective = self.parameters(state, effective, &sctx, &thread.vars, entered)?.into_owned();
                 let attempt = self.with_retry(id, &effective, thread, entered, &mut sctx);
                 match attempt {
-                    Ok(result) => self.finish(id, raw, result, thread, thread.prev, &sctx),
+                    Ok(result) => {
+                        let last = thread.prev;
+                        self.finish(id, raw, result, thread, entered, &sctx).map_err(|mut f| {
+                            f.event = last;
+                            f
+                        })
+                    }
                     Err(f) => self.catch(id, raw, f, thread, &sctx),
                 }
             }
@@ -1394,6 +1413,8 @@ impl<'p> Vm<'p> {
                 };
                 let number = match &value {
                     Value::Number(n) if kind == "float" || n.is_i64() || n.is_u64() => n.as_f64(),
+                    Value::String(s) if kind == "float" => s.trim().parse::<f64>().ok(),
+                    Value::String(s) => s.trim().parse::<i64>().ok().map(|n| n as f64),
                     _ => None,
                 };
                 let Some(number) = number else {
