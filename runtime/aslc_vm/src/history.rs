@@ -15,12 +15,15 @@ pub struct Recorder {
     events: Option<Vec<Value>>,
     /// Epoch milliseconds of the virtual (or real) clock, stamped on each event.
     pub now_millis: i64,
+    /// Above zero while a Distributed Map's child executions run: their events belong to
+    /// their own histories, not this one.
+    pub muted: u32,
 }
 
 impl Recorder {
     /// A recorder keeping events when `keep` is set.
     pub fn new(keep: bool) -> Recorder {
-        Recorder { next_id: 1, events: keep.then(Vec::new), now_millis: 0 }
+        Recorder { next_id: 1, events: keep.then(Vec::new), now_millis: 0, muted: 0 }
     }
 
     /// Whether events are kept.
@@ -41,6 +44,9 @@ impl Recorder {
         ty: &str,
         details: impl FnOnce() -> Option<(&'static str, Value)>,
     ) -> u64 {
+        if self.muted > 0 {
+            return prev;
+        }
         let id = self.next_id;
         self.next_id += 1;
         if let Some(events) = &mut self.events {

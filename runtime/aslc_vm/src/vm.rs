@@ -43,6 +43,9 @@ pub(crate) struct Failure {
     pub no_error: bool,
     /// A `Fail` state without `Cause`.
     pub no_cause: bool,
+    /// Raised by a Parallel branch or Map iteration: the state's `…StateFailed` event
+    /// follows when no retrier takes it.
+    pub nested: bool,
 }
 
 impl Failure {
@@ -66,6 +69,7 @@ impl Failure {
             event,
             no_error: false,
             no_cause: false,
+            nested: false,
         }
     }
 }
@@ -344,6 +348,7 @@ impl<'p> Vm<'p> {
                         event: thread.prev,
                         no_error: false,
                         no_cause: false,
+                        nested: false,
                     });
                 }
             }
@@ -354,7 +359,7 @@ impl<'p> Vm<'p> {
                         "The execution reached the maximum number of history events ({STANDARD_HISTORY_LIMIT})."
                     ),
                     catchable: false,
-                    event: thread.prev, no_error: false, no_cause: false });
+                    event: thread.prev, no_error: false, no_cause: false, nested: false });
             }
             self.transitions += 1;
             match self.step(state, input, thread)? {
@@ -508,6 +513,7 @@ impl<'p> Vm<'p> {
                 Err(Failure {
                     no_error: error.is_none(),
                     no_cause: cause.is_none(),
+                    nested: false,
                     error: error.unwrap_or_default(),
                     cause: cause.unwrap_or_default(),
                     catchable: true,
@@ -620,7 +626,7 @@ impl<'p> Vm<'p> {
                     "The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit."
                 ),
                 catchable: false,
-                event: thread.prev, no_error: false, no_cause: false });
+                event: thread.prev, no_error: false, no_cause: false, nested: false });
         }
         self.apply_assign(assigned.as_ref(), thread);
         self.exited(id, &output, assigned.as_ref(), thread);
@@ -1042,16 +1048,16 @@ impl<'p> Vm<'p> {
                 Err(f) => f,
             };
             if !f.catchable || self.harness_failure.is_some() {
-                return Err(f);
+                return Err(self.state_failed(state.kind, f, thread));
             }
             let matched = state.retry.iter().enumerate().find(|(_, r)| {
                 let rec = &program.tables.retriers[r.0 as usize];
                 self.error_matches(rec.errors, &f.error)
             });
-            let Some((i, r)) = matched else { return Err(f) };
+            let Some((i, r)) = matched else { return Err(self.state_failed(state.kind, f, thread)) };
             let rec = &program.tables.retriers[r.0 as usize];
             if counts[i] >= rec.max_attempts {
-                return Err(f);
+                return Err(self.state_failed(state.kind, f, thread));
             }
             let mut delay = rec.interval * rec.backoff.powi(counts[i] as i32);
             if let Some(max) = rec.max_delay {
@@ -1066,6 +1072,17 @@ impl<'p> Vm<'p> {
             self.sleep_until(until);
             thread.prev = f.event;
         }
+    }
+
+    /// The `MapStateFailed`/`ParallelStateFailed` event of a failure no retrier takes.
+    fn state_failed(&mut self, kind: StateKind, f: Failure, thread: &mut Thread) -> Failure {
+        if !f.nested {
+            return f;
+        }
+        let ty = if kind == StateKind::Map { "MapStateFailed" } else { "ParallelStateFailed" };
+        let failed = self.emit(f.event, ty, || None);
+        thread.prev = failed;
+        Failure { event: failed, nested: false, ..f }
     }
 
     fn error_matches(&self, names: List<ErrorNameId>, error: &str) -> bool {
@@ -1224,6 +1241,7 @@ impl<'p> Vm<'p> {
                     event: last,
                     no_error: false,
                     no_cause: false,
+                    nested: false,
                 };
                 self.harness_failure = Some(f.clone());
                 return Err(f);
@@ -1237,7 +1255,7 @@ impl<'p> Vm<'p> {
                             "state `{name}` calls `{resource}`, which has no mock in the test case and no local handler"
                         ),
                         catchable: false,
-                        event: last, no_error: false, no_cause: false };
+                        event: last, no_error: false, no_cause: false, nested: false };
                     self.harness_failure = Some(f.clone());
                     return Err(f);
                 }
@@ -1310,7 +1328,15 @@ impl<'p> Vm<'p> {
                     }
                 };
                 thread.prev = done;
-                Err(Failure { error, cause, catchable: true, event: done, no_error: false, no_cause: false })
+                Err(Failure {
+                    error,
+                    cause,
+                    catchable: true,
+                    event: done,
+                    no_error: false,
+                    no_cause: false,
+                    nested: false,
+                })
             }
         }
     }
@@ -1337,11 +1363,7 @@ impl<'p> Vm<'p> {
                     results.push(v);
                     last = branch.prev;
                 }
-                Err(f) => {
-                    let failed = self.emit(f.event, "ParallelStateFailed", || None);
-                    thread.prev = failed;
-                    return Err(Failure { event: failed, ..f });
-                }
+                Err(f) => return Err(Failure { nested: true, ..f }),
             }
         }
         let succeeded = self.emit(last, "ParallelStateSucceeded", || None);
@@ -1391,6 +1413,9 @@ impl<'p> Vm<'p> {
                 items
             )));
         };
+        let started = self.emit(thread.prev, "MapStateStarted", || {
+            Some(("mapStateStartedEventDetails", json!({"length": items.len()})))
+        });
         let constant = |t: Option<TmplId>| {
             t.and_then(|t| program.template(t).value).and_then(|c| program.constant(c).as_f64())
         };
@@ -1439,9 +1464,6 @@ impl<'p> Vm<'p> {
         if tolerated_pct.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
             return Err(runtime("ToleratedFailurePercentage must be between 0 and 100.".into()));
         }
-        let started = self.emit(thread.prev, "MapStateStarted", || {
-            Some(("mapStateStartedEventDetails", json!({"length": items.len()})))
-        });
         let mut run_started = started;
         if map.distributed {
             run_started =
@@ -1489,7 +1511,14 @@ impl<'p> Vm<'p> {
                     started,
                 ));
             }
-            match self.run_scope(map.processor, input, &mut iteration) {
+            if map.distributed {
+                self.rec.muted += 1;
+            }
+            let outcome = self.run_scope(map.processor, input, &mut iteration);
+            if map.distributed {
+                self.rec.muted -= 1;
+            }
+            match outcome {
                 Ok(v) => {
                     results.push(v);
                     if map.distributed {
@@ -1530,15 +1559,14 @@ impl<'p> Vm<'p> {
                             event: failed,
                             no_error: false,
                             no_cause: false,
+                            nested: false,
                         });
                     }
                     let iter_failed = self.emit(f.event, "MapIterationFailed", || {
                         Some(("mapIterationFailedEventDetails", json!({"name": name, "index": index})))
                     });
                     let _ = iter_failed;
-                    let failed = self.emit(f.event, "MapStateFailed", || None);
-                    thread.prev = failed;
-                    return Err(Failure { event: failed, ..f });
+                    return Err(Failure { nested: true, ..f });
                 }
             }
         }
@@ -1630,6 +1658,7 @@ impl<'p> Vm<'p> {
                     event: entered,
                     no_error: false,
                     no_cause: false,
+                    nested: false,
                 })
             }
             StateKind::Choice => {
