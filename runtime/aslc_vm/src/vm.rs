@@ -1148,7 +1148,7 @@ impl<'p> Vm<'p> {
         id: StateId,
         effective: &Value,
         thread: &mut Thread,
-        _sctx: &mut StateCtx<'_>,
+        sctx: &mut StateCtx<'_>,
     ) -> Result<Value, Failure> {
         let program = self.program;
         let state = program.state(id);
@@ -1156,18 +1156,9 @@ impl<'p> Vm<'p> {
         let resource = program.str(task.resource);
         let name = program.str(state.name);
         let kind = tasks::classify(resource);
-        let timeout =
-            task.timeout.and_then(|t| program.template(t).value).and_then(|c| program.constant(c).as_f64());
-        let heartbeat =
-            task.heartbeat.and_then(|t| program.template(t).value).and_then(|c| program.constant(c).as_f64());
+        let (timeout, heartbeat) = (sctx.timeout, sctx.heartbeat);
         let callback = resource.ends_with(".waitForTaskToken");
-        let token = if callback || resource.contains(".sync") {
-            self.token_counter += 1;
-            Some(format!("aslc-task-token-{}-{}", self.info.execution_name, self.token_counter))
-        } else {
-            None
-        };
-        let _ = &token;
+        let sync = resource.contains(".sync");
         // Scheduled and started.
         let prev = thread.prev;
         let scheduled = match &kind {
@@ -1214,7 +1205,7 @@ impl<'p> Vm<'p> {
             }
         };
         let mut last = started;
-        if callback {
+        if callback || sync {
             if let ResourceKind::Service { resource_type, resource: res } = &kind {
                 last = self.emit(started, "TaskSubmitted", || {
                     Some((
