@@ -534,7 +534,8 @@ impl<'p> Vm<'p> {
                     )
                     .map_err(runtime)?;
                 }
-                let effective = self.parameters(state, effective, &sctx, &thread.vars, entered)?.into_owned();
+                // `Parameters` is evaluated per attempt, inside the retry loop: it may read
+                // `$$.State.RetryCount`.
                 let attempt = self.with_retry(id, &effective, thread, entered, &mut sctx);
                 match attempt {
                     Ok(result) => {
@@ -1038,10 +1039,13 @@ impl<'p> Vm<'p> {
         let _ = entered;
         loop {
             sctx.retry_count = Some(retry_count);
-            let res = match state.kind {
-                StateKind::Task => self.task(id, effective, thread, sctx),
-                StateKind::Parallel => self.parallel(id, effective, thread),
-                _ => self.map(id, effective, thread, sctx),
+            let res = match self.parameters(state, Cow::Borrowed(effective), sctx, &thread.vars, entered) {
+                Err(f) => Err(f),
+                Ok(args) => match state.kind {
+                    StateKind::Task => self.task(id, &args, thread, sctx),
+                    StateKind::Parallel => self.parallel(id, &args, thread),
+                    _ => self.map(id, &args, thread, sctx),
+                },
             };
             let f = match res {
                 Ok(v) => return Ok(v),
@@ -1404,13 +1408,11 @@ impl<'p> Vm<'p> {
                 items
             )));
         };
-        let started = self.emit(thread.prev, "MapStateStarted", || {
-            Some(("mapStateStartedEventDetails", json!({"length": items.len()})))
-        });
         let constant = |t: Option<TmplId>| {
             t.and_then(|t| program.template(t).value).and_then(|c| program.constant(c).as_f64())
         };
         let mut max_concurrency = constant(map.max_concurrency).unwrap_or(0.0);
+        let mut started = None;
         let mut tolerated_count = constant(map.tolerated_count);
         let mut tolerated_pct = constant(map.tolerated_percentage);
         {
@@ -1420,7 +1422,14 @@ impl<'p> Vm<'p> {
                 (map.tolerated_count_path, "ToleratedFailureCountPath", "integer"),
                 (map.tolerated_percentage_path, "ToleratedFailurePercentagePath", "float"),
             ];
+            // `MaxConcurrencyPath` is read before the Map starts, the tolerated-failure
+            // paths after (as AWS's histories show).
             for (i, (path, field, kind)) in fields.into_iter().enumerate() {
+                if i >= 1 && started.is_none() {
+                    started = Some(self.emit(thread.prev, "MapStateStarted", || {
+                        Some(("mapStateStartedEventDetails", json!({"length": items.len()})))
+                    }));
+                }
                 let Some(p) = path else { continue };
                 let text = program.expr_text(p);
                 let value = match self.path(p, effective, &env) {
@@ -1449,6 +1458,12 @@ impl<'p> Vm<'p> {
                 }
             }
         }
+        let started = match started {
+            Some(s) => s,
+            None => self.emit(thread.prev, "MapStateStarted", || {
+                Some(("mapStateStartedEventDetails", json!({"length": items.len()})))
+            }),
+        };
         if tolerated_count.is_some_and(|c| c < 0.0) {
             return Err(runtime("ToleratedFailureCount cannot be negative.".into()));
         }
