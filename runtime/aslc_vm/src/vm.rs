@@ -451,7 +451,7 @@ impl<'p> Vm<'p> {
                 let (next, assign) = match target {
                     Some(t) => t,
                     None => match choice.default {
-                        Some(d) => (d, None),
+                        Some(d) => (d, state.assign),
                         None => {
                             return Err(Failure::new(
                                 "States.NoChoiceMatched",
@@ -475,10 +475,15 @@ impl<'p> Vm<'p> {
                 let wait = &program.tables.waits[state.wait.expect("verified").0 as usize];
                 let env = Env { exec: self.info, state: &sctx, vars: &thread.vars, context: OnceCell::new() };
                 let until = self.wait_until(wait, &effective, &env, entered_millis).map_err(runtime)?;
+                let assigned = match state.assign {
+                    Some(t) => Some(self.eval_assign(t, &effective, &env, entered, name)?),
+                    None => None,
+                };
                 drop(env);
                 self.sleep_until(until);
                 let output = self.output_path(state, effective.into_owned(), &sctx, &thread.vars, entered)?;
-                self.exited(id, &output, None, thread);
+                self.apply_assign(assigned.as_ref(), thread);
+                self.exited(id, &output, assigned.as_ref(), thread);
                 self.next_or_end(state, output)
             }
             StateKind::Fail => {
