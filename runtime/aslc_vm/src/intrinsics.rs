@@ -59,11 +59,16 @@ pub fn eval(call: &Call, data: &Value, roots: &dyn Roots, rng: &mut Rng) -> Resu
     for arg in &call.args {
         args.push(match &arg.kind {
             ArgKind::String(s) => Value::String(s.value.to_string()),
-            ArgKind::Number { value, text } => text
-                .parse::<Number>()
-                .ok()
-                .or_else(|| Number::from_f64(*value))
-                .map_or(Value::Null, Value::Number),
+            ArgKind::Number { value, text } => {
+                if value.fract() == 0.0 && value.abs() < 9.0e15 && !text.contains(['.', 'e', 'E']) {
+                    Value::from(*value as i64)
+                } else {
+                    text.parse::<Number>()
+                        .ok()
+                        .or_else(|| Number::from_f64(*value))
+                        .map_or(Value::Null, Value::Number)
+                }
+            }
             ArgKind::Bool(b) => Value::Bool(*b),
             ArgKind::Null => Value::Null,
             ArgKind::Path(p) => jsonpath::select_owned(p, data, roots)

@@ -78,32 +78,40 @@ fn root_text(path: &Path) -> String {
 
 fn definite<'a>(path: &Path, root: &'a Value) -> Result<&'a Value, Missing> {
     let mut cur = root;
-    let mut shown = root_text(path);
     let n = path.segments.len();
     for (i, seg) in path.segments.iter().enumerate() {
         let found = match &seg.selector {
-            Selector::Name(name) => {
-                shown.push_str(&format!("['{name}']"));
-                cur.as_object().and_then(|o| o.get(&**name))
-            }
+            Selector::Name(name) => cur.as_object().and_then(|o| o.get(&**name)),
             Selector::Function(name) => {
-                let member = Selector::function_member_name(name);
-                shown.push_str(&format!("['{member}']"));
-                cur.as_object().and_then(|o| o.get(&member))
+                cur.as_object().and_then(|o| o.get(&Selector::function_member_name(name)))
             }
-            Selector::Index(idx) => {
-                shown.push_str(&format!("[{idx}]"));
-                cur.as_array().and_then(|a| index(a, *idx))
-            }
+            Selector::Index(idx) => cur.as_array().and_then(|a| index(a, *idx)),
             _ => None,
         };
         match found {
             Some(v) => cur = v,
-            None if i + 1 == n => return Err(Missing::NoResults(shown)),
-            None => return Err(Missing::MissingProperty(shown)),
+            // The message is built only on failure: success is the hot path.
+            None if i + 1 == n => return Err(Missing::NoResults(shown_prefix(path, i + 1))),
+            None => return Err(Missing::MissingProperty(shown_prefix(path, i + 1))),
         }
     }
     Ok(cur)
+}
+
+/// The first `n` segments of `path` in Jayway's bracket form: `$['a'][0]`.
+fn shown_prefix(path: &Path, n: usize) -> String {
+    let mut shown = root_text(path);
+    for seg in path.segments.iter().take(n) {
+        match &seg.selector {
+            Selector::Name(name) => shown.push_str(&format!("['{name}']")),
+            Selector::Function(name) => {
+                shown.push_str(&format!("['{}']", Selector::function_member_name(name)))
+            }
+            Selector::Index(idx) => shown.push_str(&format!("[{idx}]")),
+            _ => {}
+        }
+    }
+    shown
 }
 
 fn index(a: &[Value], idx: i64) -> Option<&Value> {

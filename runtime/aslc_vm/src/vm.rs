@@ -404,15 +404,16 @@ impl<'p> Vm<'p> {
         if state.language == Language::Jsonata {
             return self.step_jsonata(id, raw, thread, entered, &mut sctx);
         }
-        // InputPath.
-        let effective: Cow<'_, Value> = match state.input_path_mode {
-            PathMode::Default => Cow::Borrowed(&raw),
-            PathMode::Null => Cow::Owned(Value::Object(Map::new())),
+        // InputPath. `moved` holds the effective input when it differs from the raw input;
+        // otherwise the raw input itself is the effective input and moves on without a copy.
+        let moved: Option<Value> = match state.input_path_mode {
+            PathMode::Default => None,
+            PathMode::Null => Some(Value::Object(Map::new())),
             PathMode::Path => {
                 let expr = state.input_path.expect("verified: a Path mode has its path");
                 let env = Env { exec: self.info, state: &sctx, vars: &thread.vars, context: OnceCell::new() };
                 match self.path(expr, &raw, &env) {
-                    Ok(v) => Cow::Owned(v.into_owned()),
+                    Ok(v) => Some(v.into_owned()),
                     Err(m) => {
                         return Err(runtime(format!(
                             "Invalid path '{}' : {}",
@@ -423,17 +424,33 @@ impl<'p> Vm<'p> {
                 }
             }
         };
+        let effective: &Value = moved.as_ref().unwrap_or(&raw);
         match kind {
             StateKind::Pass => {
-                let effective = self.parameters(state, effective, &sctx, &thread.vars, entered)?;
-                let result = match state.result {
-                    Some(c) => program.constant(c).clone(),
-                    None => effective.into_owned(),
+                let params = match state.parameters {
+                    Some(_) => Some(
+                        self.parameters(state, Cow::Borrowed(effective), &sctx, &thread.vars, entered)?
+                            .into_owned(),
+                    ),
+                    None => None,
+                };
+                let (raw, result) = match (state.result, params) {
+                    (Some(c), _) => (raw, program.constant(c).clone()),
+                    (None, Some(p)) => (raw, p),
+                    // The effective input is the result; with the default `ResultPath` the
+                    // raw input is not needed any more, so nothing is copied.
+                    (None, None) if state.result_path_mode == PathMode::Default => {
+                        (Value::Null, moved.unwrap_or(raw))
+                    }
+                    (None, None) => {
+                        let result = moved.unwrap_or_else(|| raw.clone());
+                        (raw, result)
+                    }
                 };
                 self.finish(id, raw, result, thread, entered, &sctx)
             }
             StateKind::Succeed => {
-                let output = self.output_path(state, effective.into_owned(), &sctx, &thread.vars, entered)?;
+                let output = self.output_path(state, moved.unwrap_or(raw), &sctx, &thread.vars, entered)?;
                 self.exited(id, &output, None, thread);
                 Ok(Step::End(output))
             }
@@ -443,7 +460,7 @@ impl<'p> Vm<'p> {
                 let mut target = None;
                 for rule_id in choice.rules.iter() {
                     let rule = &program.tables.rules[rule_id.0 as usize];
-                    if self.condition(rule.condition, &effective, &env, entered, name)? {
+                    if self.condition(rule.condition, effective, &env, entered, name)? {
                         target = Some((rule.next, rule.assign));
                         break;
                     }
@@ -462,11 +479,11 @@ impl<'p> Vm<'p> {
                     },
                 };
                 let assigned = match assign {
-                    Some(t) => Some(self.eval_assign(t, &effective, &env, entered, name)?),
+                    Some(t) => Some(self.eval_assign(t, effective, &env, entered, name)?),
                     None => None,
                 };
                 drop(env);
-                let output = self.output_path(state, effective.into_owned(), &sctx, &thread.vars, entered)?;
+                let output = self.output_path(state, moved.unwrap_or(raw), &sctx, &thread.vars, entered)?;
                 self.apply_assign(assigned.as_ref(), thread);
                 self.exited(id, &output, assigned.as_ref(), thread);
                 Ok(Step::Next(next, output))
@@ -474,14 +491,14 @@ impl<'p> Vm<'p> {
             StateKind::Wait => {
                 let wait = &program.tables.waits[state.wait.expect("verified").0 as usize];
                 let env = Env { exec: self.info, state: &sctx, vars: &thread.vars, context: OnceCell::new() };
-                let until = self.wait_until(wait, &effective, &env, entered_millis).map_err(runtime)?;
+                let until = self.wait_until(wait, effective, &env, entered_millis).map_err(runtime)?;
                 let assigned = match state.assign {
-                    Some(t) => Some(self.eval_assign(t, &effective, &env, entered, name)?),
+                    Some(t) => Some(self.eval_assign(t, effective, &env, entered, name)?),
                     None => None,
                 };
                 drop(env);
                 self.sleep_until(until);
-                let output = self.output_path(state, effective.into_owned(), &sctx, &thread.vars, entered)?;
+                let output = self.output_path(state, moved.unwrap_or(raw), &sctx, &thread.vars, entered)?;
                 self.apply_assign(assigned.as_ref(), thread);
                 self.exited(id, &output, assigned.as_ref(), thread);
                 self.next_or_end(state, output)
