@@ -18,12 +18,24 @@ pub struct Recorder {
     /// Above zero while a Distributed Map's child executions run: their events belong to
     /// their own histories, not this one.
     pub muted: u32,
+    /// The id no event may reach (the last one is left for `ExecutionFailed`); `None` for
+    /// Express workflows.
+    pub limit: Option<u64>,
+    /// Set when an event was refused because of `limit`.
+    pub overflow: bool,
 }
 
 impl Recorder {
     /// A recorder keeping events when `keep` is set.
     pub fn new(keep: bool) -> Recorder {
-        Recorder { next_id: 1, events: keep.then(Vec::new), now_millis: 0, muted: 0 }
+        Recorder {
+            next_id: 1,
+            events: keep.then(Vec::new),
+            now_millis: 0,
+            muted: 0,
+            limit: None,
+            overflow: false,
+        }
     }
 
     /// Whether events are kept.
@@ -45,6 +57,10 @@ impl Recorder {
         details: impl FnOnce() -> Option<(&'static str, Value)>,
     ) -> u64 {
         if self.muted > 0 {
+            return prev;
+        }
+        if self.limit.is_some_and(|limit| self.next_id >= limit) {
+            self.overflow = true;
             return prev;
         }
         let id = self.next_id;

@@ -83,8 +83,11 @@ pub struct RunOptions {
     pub handlers: Vec<tasks::Handler>,
     /// The JSONata evaluator.
     pub engine: Box<dyn query::QueryEngine>,
-    /// The execution timeout (the machine's `TimeoutSeconds`), in milliseconds.
+    /// The execution timeout, in milliseconds (default: the machine's `TimeoutSeconds`).
     pub timeout_millis: Option<i64>,
+    /// Stop after this many state transitions (a harness failure, `aslc.StepBudgetExceeded`):
+    /// a bound for fuzzing and for runaway loops in tests.
+    pub max_transitions: Option<u64>,
 }
 
 impl Default for RunOptions {
@@ -102,6 +105,7 @@ impl Default for RunOptions {
             handlers: Vec::new(),
             engine: Box::new(query::NoJsonata),
             timeout_millis: None,
+            max_transitions: None,
         }
     }
 }

@@ -185,6 +185,8 @@ pub(crate) struct Vm<'p> {
     pub invocations: FxHashMap<StateId, u64>,
     pub harness_failure: Option<Failure>,
     token_counter: u64,
+    /// The execution timeout: the option, else the machine's `TimeoutSeconds`.
+    timeout_millis: Option<i64>,
 }
 
 enum Step {
@@ -241,6 +243,9 @@ impl<'p> Vm<'p> {
     pub fn new(program: &'p Program, options: &'p RunOptions, info: &'p ExecInfo) -> Vm<'p> {
         let mut rec = Recorder::new(options.history);
         rec.now_millis = options.start_millis;
+        if options.workflow_type == WorkflowType::Standard {
+            rec.limit = Some(STANDARD_HISTORY_LIMIT);
+        }
         Vm {
             program,
             options,
@@ -251,15 +256,14 @@ impl<'p> Vm<'p> {
             invocations: FxHashMap::default(),
             harness_failure: None,
             token_counter: 0,
+            timeout_millis: options
+                .timeout_millis
+                .or_else(|| program.machine().timeout.map(|s| (s * 1000.0) as i64)),
         }
     }
 
     fn emit(&mut self, prev: u64, ty: &str, details: impl FnOnce() -> Option<(&'static str, Value)>) -> u64 {
         self.rec.emit(prev, ty, details)
-    }
-
-    fn history_full(&self) -> bool {
-        self.info.express.then_some(()).is_none() && self.rec.count() >= STANDARD_HISTORY_LIMIT
     }
 
     pub fn run(mut self) -> Outcome {
@@ -283,6 +287,23 @@ impl<'p> Vm<'p> {
         } else {
             self.run_scope(root, input, &mut thread)
         };
+        let result = match (self.rec.overflow, result) {
+            // The cap was reached inside a state: the execution fails at once.
+            (true, Ok(_)) => Err(Failure {
+                error: "States.Runtime".into(),
+                cause: format!(
+                    "The execution reached the maximum number of history events ({STANDARD_HISTORY_LIMIT})."
+                ),
+                catchable: false,
+                event: thread.prev,
+                no_error: false,
+                no_cause: false,
+                nested: false,
+            }),
+            (_, r) => r,
+        };
+        // The last id is kept for the closing event.
+        self.rec.limit = None;
         let result = match self.harness_failure.take() {
             Some(f) => Err(f),
             None => result,
@@ -339,7 +360,7 @@ impl<'p> Vm<'p> {
             if let Some(f) = &self.harness_failure {
                 return Err(f.clone());
             }
-            if let Some(limit) = self.options.timeout_millis {
+            if let Some(limit) = self.timeout_millis {
                 if self.rec.now_millis - self.info.start_millis > limit {
                     return Err(Failure {
                         error: "States.Timeout".into(),
@@ -352,7 +373,7 @@ impl<'p> Vm<'p> {
                     });
                 }
             }
-            if self.history_full() {
+            if self.rec.overflow {
                 return Err(Failure {
                     error: "States.Runtime".into(),
                     cause: format!(
@@ -362,6 +383,19 @@ impl<'p> Vm<'p> {
                     event: thread.prev, no_error: false, no_cause: false, nested: false });
             }
             self.transitions += 1;
+            if self.options.max_transitions.is_some_and(|max| self.transitions > max) {
+                let f = Failure {
+                    error: "aslc.StepBudgetExceeded".into(),
+                    cause: format!("the run took more than {} state transitions", self.transitions - 1),
+                    catchable: false,
+                    event: thread.prev,
+                    no_error: false,
+                    no_cause: false,
+                    nested: false,
+                };
+                self.harness_failure = Some(f.clone());
+                return Err(f);
+            }
             match self.step(state, input, thread)? {
                 Step::Next(next, output) => {
                     state = next;
