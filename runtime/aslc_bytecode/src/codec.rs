@@ -143,7 +143,7 @@ impl<'a> Reader<'a> {
 
     /// Reads a table length, refusing lengths the remaining bytes cannot hold (each
     /// element takes at least one byte), so a corrupt length never reserves gigabytes.
-    pub fn len(&mut self) -> Result<usize, DecodeError> {
+    pub fn table_len(&mut self) -> Result<usize, DecodeError> {
         let at = self.pos;
         let n = self.u32()? as usize;
         if n > self.remaining() {

@@ -142,12 +142,12 @@ impl Program {
             return Err(DecodeError::BadChecksum);
         }
         let mut r = codec::Reader::new(body);
-        let n = r.len()?;
+        let n = r.table_len()?;
         let mut strings = Vec::with_capacity(n);
         for _ in 0..n {
             strings.push(r.str()?);
         }
-        let n = r.len()?;
+        let n = r.table_len()?;
         let mut consts = Vec::with_capacity(n);
         for _ in 0..n {
             let at = r.pos;

@@ -352,7 +352,7 @@ macro_rules! records {
             /// Reads every table written by [`Tables::encode`].
             pub fn decode(r: &mut Reader<'_>) -> Result<Tables, DecodeError> {
                 $(
-                    let n = r.len()?;
+                    let n = r.table_len()?;
                     let mut $table = Vec::with_capacity(n);
                     for _ in 0..n {
                         $table.push($Rec { $( $field: <$Ty as Field>::read(r)?, )* });

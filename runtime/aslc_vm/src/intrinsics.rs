@@ -72,12 +72,11 @@ pub fn eval(call: &Call, data: &Value, roots: &dyn Roots, rng: &mut Rng) -> Resu
             ArgKind::Bool(b) => Value::Bool(*b),
             ArgKind::Null => Value::Null,
             ArgKind::Path(p) => jsonpath::select_owned(p, data, roots)
-                .map_err(|_| IntrinsicError::PathMissing(p.to_string_as_written()))?,
+                .map_err(|_| IntrinsicError::PathMissing(p.to_string()))?,
             ArgKind::Call(inner) => eval(inner, data, roots, rng)?,
         });
     }
     let Some(function) = call.function else { return fail(format!("unknown function States.{}", call.name)) };
-    let name = function.name();
     match function {
         Function::Format => format(call, &args),
         Function::StringToJson => match args.first() {
@@ -213,20 +212,7 @@ pub fn eval(call: &Call, data: &Value, roots: &dyn Roots, rng: &mut Rng) -> Resu
             )),
             _ => fail("States.StringSplit needs two strings"),
         },
-        Function::UUID => {
-            let _ = name;
-            Ok(Value::String(rng.uuid()))
-        }
-    }
-}
-
-trait AsWritten {
-    fn to_string_as_written(&self) -> String;
-}
-
-impl AsWritten for aslc_query::jsonpath::Path {
-    fn to_string_as_written(&self) -> String {
-        self.to_string()
+        Function::UUID => Ok(Value::String(rng.uuid())),
     }
 }
 

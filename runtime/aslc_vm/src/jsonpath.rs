@@ -428,16 +428,12 @@ fn atom_matches(atom: &[char], c: char) -> bool {
     }
 }
 
-/// Writes `path` in Jayway's bracket form (`$['a'][0]`), as AWS quotes it in errors.
-pub fn normalized(path: &Path) -> String {
-    path.to_string()
-}
-
-/// Whether `value` is a JSON value `path` can place a result into (for `ResultPath`).
-pub fn set_at(target: &mut Value, path: &Path, result: Value) -> Result<(), ()> {
+/// Places `result` at the reference path `path` inside `target` (`ResultPath`, jsonpath.md
+/// §7), creating missing intermediate objects. `false` when the path cannot be applied.
+pub fn set_at(target: &mut Value, path: &Path, result: Value) -> bool {
     if path.segments.is_empty() {
         *target = result;
-        return Ok(());
+        return true;
     }
     let mut cur = target;
     let n = path.segments.len();
@@ -448,34 +444,34 @@ pub fn set_at(target: &mut Value, path: &Path, result: Value) -> Result<(), ()> 
                 if cur.is_null() && i > 0 {
                     *cur = Value::Object(serde_json::Map::new());
                 }
-                let Value::Object(obj) = cur else { return Err(()) };
+                let Value::Object(obj) = cur else { return false };
                 if last {
                     obj.insert(name.to_string(), result);
-                    return Ok(());
+                    return true;
                 }
                 let entry =
                     obj.entry(name.to_string()).or_insert_with(|| Value::Object(serde_json::Map::new()));
                 if !entry.is_object() && !entry.is_null() && !entry.is_array() {
-                    return Err(());
+                    return false;
                 }
                 cur = entry;
             }
             Selector::Index(idx) => {
-                let Value::Array(arr) = cur else { return Err(()) };
+                let Value::Array(arr) = cur else { return false };
                 let len = arr.len() as i64;
                 let k = if *idx < 0 { len + idx } else { *idx };
                 if k < 0 || k >= len {
-                    return Err(());
+                    return false;
                 }
                 let slot = &mut arr[k as usize];
                 if last {
                     *slot = result;
-                    return Ok(());
+                    return true;
                 }
                 cur = slot;
             }
-            _ => return Err(()),
+            _ => return false,
         }
     }
-    Ok(())
+    true
 }

@@ -194,10 +194,6 @@ enum Step {
     End(Value),
 }
 
-fn kind_prefix(kind: StateKind) -> &'static str {
-    kind.name()
-}
-
 fn size_exceeds(v: &Value, limit: usize) -> bool {
     fn walk(v: &Value, budget: &mut isize) {
         if *budget < 0 {
@@ -275,7 +271,6 @@ impl<'p> Vm<'p> {
                        "roleArn": "arn:aws:iam::123456789012:role/aslc-execution-role"}),
             ))
         });
-        let _ = started;
         let root = self.program.machine().root;
         let mut thread = Thread { prev: 0, vars: Vars::default(), depth: 0 };
         let result = if size_exceeds(&input, PAYLOAD_LIMIT) {
@@ -584,7 +579,7 @@ impl<'p> Vm<'p> {
                 if let Some(task) = state.task {
                     self.prepare_task(
                         &program.tables.tasks[task.0 as usize],
-                        &effective,
+                        effective,
                         &mut sctx,
                         &thread.vars,
                     )
@@ -592,7 +587,7 @@ impl<'p> Vm<'p> {
                 }
                 // `Parameters` is evaluated per attempt, inside the retry loop: it may read
                 // `$$.State.RetryCount`.
-                let attempt = self.with_retry(id, &effective, thread, entered, &mut sctx);
+                let attempt = self.with_retry(id, effective, thread, entered, &mut sctx);
                 match attempt {
                     Ok(result) => {
                         let last = thread.prev;
@@ -805,17 +800,18 @@ impl<'p> Vm<'p> {
                 let expr = path.expect("verified: a Path mode has its path");
                 let Compiled::Path(p) = self.program.expr(expr) else { return Ok(result) };
                 let mut out = raw;
-                match jsonpath::set_at(&mut out, p, result) {
-                    Ok(()) => Ok(out),
-                    Err(()) => Err(Failure::new(
-                        "States.Runtime",
+                if jsonpath::set_at(&mut out, p, result) {
+                    Ok(out)
+                } else {
+                    Err(Failure::new(
+                        "States.ResultPathMatchFailure",
                         format!(
                             "An error occurred while executing the state '{name}' (entered at the event id #{entered}). Unable to apply ResultPath '{}' to input '{}'",
                             self.program.expr_text(expr),
                             out
                         ),
                         entered,
-                    )),
+                    ))
                 }
             }
         }
@@ -1092,7 +1088,6 @@ impl<'p> Vm<'p> {
         let state = program.state(id);
         let mut counts = vec![0u32; state.retry.len as usize];
         let mut retry_count = 0u32;
-        let _ = entered;
         loop {
             sctx.retry_count = Some(retry_count);
             let res = match self.parameters(state, Cow::Borrowed(effective), sctx, &thread.vars, entered) {
@@ -1417,8 +1412,7 @@ impl<'p> Vm<'p> {
                 Err(f) => return Err(Failure { nested: true, ..f }),
             }
         }
-        let succeeded = self.emit(last, "ParallelStateSucceeded", || None);
-        let _ = succeeded;
+        self.emit(last, "ParallelStateSucceeded", || None);
         thread.prev = last;
         Ok(Value::Array(results))
     }
@@ -1624,10 +1618,9 @@ impl<'p> Vm<'p> {
                             nested: false,
                         });
                     }
-                    let iter_failed = self.emit(f.event, "MapIterationFailed", || {
+                    self.emit(f.event, "MapIterationFailed", || {
                         Some(("mapIterationFailedEventDetails", json!({"name": name, "index": index})))
                     });
-                    let _ = iter_failed;
                     return Err(Failure { nested: true, ..f });
                 }
             }
@@ -1885,9 +1878,7 @@ impl<'p> Vm<'p> {
                     ));
                 };
                 let bindings = Bindings { variables: vars, states };
-                let fail = |vm: &mut Vm<'_>, cause: String| {
-                    let prev = vm.program.state(StateId(0)).name;
-                    let _ = prev;
+                let fail = |_: &mut Vm<'_>, cause: String| {
                     Failure::new("States.QueryEvaluationError", cause, entered)
                 };
                 match self.options.engine.evaluate(e, None, &bindings) {
@@ -1938,7 +1929,6 @@ fn entered_type(kind: StateKind) -> &'static str {
 }
 
 fn exited_type(kind: StateKind) -> &'static str {
-    let _ = kind_prefix;
     match kind {
         StateKind::Pass => "PassStateExited",
         StateKind::Task => "TaskStateExited",
