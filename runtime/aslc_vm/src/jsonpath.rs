@@ -76,12 +76,22 @@ fn root_text(path: &Path) -> String {
     }
 }
 
+/// A member of an object. Small objects are scanned instead of hashed: serde_json's map
+/// hashes keys with SipHash, which costs more than comparing a few short keys.
+pub fn member<'a>(object: &'a serde_json::Map<String, Value>, name: &str) -> Option<&'a Value> {
+    if object.len() <= 8 {
+        object.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
+    } else {
+        object.get(name)
+    }
+}
+
 fn definite<'a>(path: &Path, root: &'a Value) -> Result<&'a Value, Missing> {
     let mut cur = root;
     let n = path.segments.len();
     for (i, seg) in path.segments.iter().enumerate() {
         let found = match &seg.selector {
-            Selector::Name(name) => cur.as_object().and_then(|o| o.get(&**name)),
+            Selector::Name(name) => cur.as_object().and_then(|o| member(o, name)),
             Selector::Function(name) => {
                 cur.as_object().and_then(|o| o.get(&Selector::function_member_name(name)))
             }
