@@ -187,6 +187,8 @@ pub(crate) struct Vm<'p> {
     token_counter: u64,
     /// The execution timeout: the option, else the machine's `TimeoutSeconds`.
     timeout_millis: Option<i64>,
+    /// `previousEventId` of an `EvaluationFailed` event in the current JSONata state.
+    evaluation_prev: u64,
 }
 
 enum Step {
@@ -252,6 +254,7 @@ impl<'p> Vm<'p> {
             invocations: FxHashMap::default(),
             harness_failure: None,
             token_counter: 0,
+            evaluation_prev: 0,
             timeout_millis: options
                 .timeout_millis
                 .or_else(|| program.machine().timeout.map(|s| (s * 1000.0) as i64)),
@@ -407,6 +410,7 @@ impl<'p> Vm<'p> {
         let name = program.str(state.name);
         let entered_millis = self.rec.now_millis;
         let kind = state.kind;
+        let entered_prev = thread.prev;
         let entered = self.emit(thread.prev, entered_type(kind), || {
             Some((
                 "stateEnteredEventDetails",
@@ -431,6 +435,9 @@ impl<'p> Vm<'p> {
             )
         };
         if state.language == Language::Jsonata {
+            // `EvaluationFailed` follows the event before the state's entered event (the
+            // entered event itself in a Wait state), as AWS's histories show.
+            self.evaluation_prev = if kind == StateKind::Wait { entered } else { entered_prev };
             return self.step_jsonata(id, raw, thread, entered, &mut sctx);
         }
         // InputPath. `moved` holds the effective input when it differs from the raw input;
@@ -1878,8 +1885,15 @@ impl<'p> Vm<'p> {
                     ));
                 };
                 let bindings = Bindings { variables: vars, states };
-                let fail = |_: &mut Vm<'_>, cause: String| {
-                    Failure::new("States.QueryEvaluationError", cause, entered)
+                let fail = |vm: &mut Vm<'_>, cause: String| {
+                    let prev = vm.evaluation_prev;
+                    let event = vm.emit(prev, "EvaluationFailed", || {
+                        Some((
+                            "evaluationFailedEventDetails",
+                            json!({"state": name, "error": "States.QueryEvaluationError", "cause": cause, "location": field}),
+                        ))
+                    });
+                    Failure::new("States.QueryEvaluationError", cause, event)
                 };
                 match self.options.engine.evaluate(e, None, &bindings) {
                     Ok(Some(v)) => Ok(v),
