@@ -153,3 +153,22 @@ fn a_corrupt_aslb_file_is_a_diagnostic() {
     let output = aslc(&["disasm", aslb]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn handlers_from_aslc_toml() {
+    let scratch = common::Scratch::new("run-toml");
+    scratch.write(
+        "aslc.toml",
+        "[run.handlers]\n\"arn:aws:lambda:us-east-1:123456789012:function:echo\" = \"cat\"\n",
+    );
+    let def = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("echo.asl.json"));
+    let output = common::aslc()
+        .current_dir(&scratch.0)
+        .args(["run", def.to_str().expect("a UTF-8 path"), "--input", r#"{"v": 1}"#, "--format", "json"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("aslc runs");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("one JSON object");
+    assert_eq!(doc["output"], serde_json::json!({"v": 1}));
+}

@@ -46,8 +46,41 @@ pub struct RunArgs {
     state_machine: Option<String>,
     /// A local task handler: `RESOURCE=COMMAND` (a trailing `*` in RESOURCE matches a
     /// prefix). The command reads the task input as JSON on stdin and prints the result.
+    /// Handlers also come from the `[run.handlers]` table of the nearest `aslc.toml`; flags
+    /// take precedence.
     #[arg(long = "handler", value_name = "RESOURCE=COMMAND")]
     handlers: Vec<String>,
+}
+
+/// The `[run.handlers]` table of the nearest `aslc.toml` (current folder or above):
+/// `"<resource>" = "<command>"`.
+fn configured_handlers() -> Result<Vec<aslc_vm::tasks::Handler>, String> {
+    let mut dir = std::env::current_dir().ok();
+    while let Some(d) = dir {
+        let path = d.join("aslc.toml");
+        if path.is_file() {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+            let table: toml::Table =
+                text.parse().map_err(|e: toml::de::Error| format!("{}: {}", path.display(), e.message()))?;
+            let Some(handlers) = table.get("run").and_then(|r| r.get("handlers")) else {
+                return Ok(Vec::new());
+            };
+            let handlers = handlers
+                .as_table()
+                .ok_or_else(|| format!("{}: `run.handlers` must be a table", path.display()))?;
+            let mut out = Vec::new();
+            for (resource, command) in handlers {
+                let command = command.as_str().ok_or_else(|| {
+                    format!("{}: the handler of `{resource}` must be a command string", path.display())
+                })?;
+                out.push(aslc_vm::tasks::Handler { resource: resource.clone(), command: command.to_owned() });
+            }
+            return Ok(out);
+        }
+        dir = d.parent().map(Into::into);
+    }
+    Ok(Vec::new())
 }
 
 /// Arguments of `aslc build`.
@@ -252,6 +285,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<u8> {
             return Ok(crate::exit::USAGE);
         };
         options.handlers.push(aslc_vm::tasks::Handler { resource: resource.into(), command: command.into() });
+    }
+    match configured_handlers() {
+        Ok(handlers) => options.handlers.extend(handlers),
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return Ok(crate::exit::USAGE);
+        }
     }
     let outcome = aslc_vm::run(&program, input, &options);
     let mut out = std::io::stdout().lock();
