@@ -61,8 +61,8 @@ impl Failure {
         Value::Object(m)
     }
 
-    fn new(error: &str, cause: impl Into<String>, event: u64) -> Failure {
-        Failure {
+    fn new(error: &str, cause: impl Into<String>, event: u64) -> Box<Failure> {
+        Box::new(Failure {
             error: error.to_owned(),
             cause: cause.into(),
             catchable: error != "States.Runtime",
@@ -70,7 +70,7 @@ impl Failure {
             no_error: false,
             no_cause: false,
             nested: false,
-        }
+        })
     }
 }
 
@@ -183,7 +183,7 @@ pub(crate) struct Vm<'p> {
     pub transitions: u64,
     pub rng: Rng,
     pub invocations: FxHashMap<StateId, u64>,
-    pub harness_failure: Option<Failure>,
+    pub harness_failure: Option<Box<Failure>>,
     token_counter: u64,
     /// The execution timeout: the option, else the machine's `TimeoutSeconds`.
     timeout_millis: Option<i64>,
@@ -287,7 +287,7 @@ impl<'p> Vm<'p> {
         };
         let result = match (self.rec.overflow, result) {
             // The cap was reached inside a state: the execution fails at once.
-            (true, Ok(_)) => Err(Failure {
+            (true, Ok(_)) => Err(Box::new(Failure {
                 error: "States.Runtime".into(),
                 cause: format!(
                     "The execution reached the maximum number of history events ({STANDARD_HISTORY_LIMIT})."
@@ -297,7 +297,7 @@ impl<'p> Vm<'p> {
                 no_error: false,
                 no_cause: false,
                 nested: false,
-            }),
+            })),
             (_, r) => r,
         };
         // The last id is kept for the closing event.
@@ -348,7 +348,12 @@ impl<'p> Vm<'p> {
         }
     }
 
-    fn run_scope(&mut self, scope: ScopeId, input: Value, thread: &mut Thread) -> Result<Value, Failure> {
+    fn run_scope(
+        &mut self,
+        scope: ScopeId,
+        input: Value,
+        thread: &mut Thread,
+    ) -> Result<Value, Box<Failure>> {
         let program = self.program;
         let Some(mut state) = program.scope(scope).start else {
             return Err(Failure::new("States.Runtime", "the scope has no `StartAt` state", thread.prev));
@@ -360,7 +365,7 @@ impl<'p> Vm<'p> {
             }
             if let Some(limit) = self.timeout_millis {
                 if self.rec.now_millis - self.info.start_millis > limit {
-                    return Err(Failure {
+                    return Err(Box::new(Failure {
                         error: "States.Timeout".into(),
                         cause: "execution timed out".into(),
                         catchable: false,
@@ -368,21 +373,21 @@ impl<'p> Vm<'p> {
                         no_error: false,
                         no_cause: false,
                         nested: false,
-                    });
+                    }));
                 }
             }
             if self.rec.overflow {
-                return Err(Failure {
+                return Err(Box::new(Failure {
                     error: "States.Runtime".into(),
                     cause: format!(
                         "The execution reached the maximum number of history events ({STANDARD_HISTORY_LIMIT})."
                     ),
                     catchable: false,
-                    event: thread.prev, no_error: false, no_cause: false, nested: false });
+                    event: thread.prev, no_error: false, no_cause: false, nested: false }));
             }
             self.transitions += 1;
             if self.options.max_transitions.is_some_and(|max| self.transitions > max) {
-                let f = Failure {
+                let f = Box::new(Failure {
                     error: "aslc.StepBudgetExceeded".into(),
                     cause: format!("the run took more than {} state transitions", self.transitions - 1),
                     catchable: false,
@@ -390,7 +395,7 @@ impl<'p> Vm<'p> {
                     no_error: false,
                     no_cause: false,
                     nested: false,
-                };
+                });
                 self.harness_failure = Some(f.clone());
                 return Err(f);
             }
@@ -404,7 +409,7 @@ impl<'p> Vm<'p> {
         }
     }
 
-    fn step(&mut self, id: StateId, raw: Value, thread: &mut Thread) -> Result<Step, Failure> {
+    fn step(&mut self, id: StateId, raw: Value, thread: &mut Thread) -> Result<Step, Box<Failure>> {
         let program = self.program;
         let state = program.state(id);
         let name = program.str(state.name);
@@ -568,7 +573,7 @@ impl<'p> Vm<'p> {
                 };
                 let error = field(self, fail.error, fail.error_path, "ErrorPath")?;
                 let cause = field(self, fail.cause, fail.cause_path, "CausePath")?;
-                Err(Failure {
+                Err(Box::new(Failure {
                     no_error: error.is_none(),
                     no_cause: cause.is_none(),
                     nested: false,
@@ -576,8 +581,8 @@ impl<'p> Vm<'p> {
                     cause: cause.unwrap_or_default(),
                     catchable: true,
                     event: entered,
-                })
-                .map_err(|mut f: Failure| {
+                }))
+                .map_err(|mut f: Box<Failure>| {
                     f.catchable = true;
                     f
                 })
@@ -645,7 +650,7 @@ impl<'p> Vm<'p> {
         Ok(())
     }
 
-    fn next_or_end(&self, state: &StateRec, output: Value) -> Result<Step, Failure> {
+    fn next_or_end(&self, state: &StateRec, output: Value) -> Result<Step, Box<Failure>> {
         Ok(match state.next {
             Some(n) => Step::Next(n, output),
             None => Step::End(output),
@@ -661,7 +666,7 @@ impl<'p> Vm<'p> {
         thread: &mut Thread,
         entered: u64,
         sctx: &StateCtx<'_>,
-    ) -> Result<Step, Failure> {
+    ) -> Result<Step, Box<Failure>> {
         let program = self.program;
         let state = program.state(id);
         let name = program.str(state.name);
@@ -679,13 +684,13 @@ impl<'p> Vm<'p> {
             self.result_path(state.result_path_mode, state.result_path, raw, result, entered, name)?;
         let output = self.output_path(state, merged, sctx, &thread.vars, entered)?;
         if size_exceeds(&output, PAYLOAD_LIMIT) {
-            return Err(Failure {
+            return Err(Box::new(Failure {
                 error: "States.DataLimitExceeded".into(),
                 cause: format!(
                     "The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit."
                 ),
                 catchable: false,
-                event: thread.prev, no_error: false, no_cause: false, nested: false });
+                event: thread.prev, no_error: false, no_cause: false, nested: false }));
         }
         self.apply_assign(assigned.as_ref(), thread);
         self.exited(id, &output, assigned.as_ref(), thread);
@@ -733,7 +738,7 @@ impl<'p> Vm<'p> {
         env: &Env<'_>,
         entered: u64,
         name: &str,
-    ) -> Result<Map<String, Value>, Failure> {
+    ) -> Result<Map<String, Value>, Box<Failure>> {
         match self.template(t, data, env, entered, name)? {
             Value::Object(m) => Ok(m),
             _ => Ok(Map::new()),
@@ -747,7 +752,7 @@ impl<'p> Vm<'p> {
         sctx: &StateCtx<'_>,
         vars: &Vars,
         entered: u64,
-    ) -> Result<Cow<'v, Value>, Failure> {
+    ) -> Result<Cow<'v, Value>, Box<Failure>> {
         match state.parameters {
             Some(t) => {
                 let env = Env { exec: self.info, state: sctx, vars, context: OnceCell::new() };
@@ -765,7 +770,7 @@ impl<'p> Vm<'p> {
         sctx: &StateCtx<'_>,
         vars: &Vars,
         entered: u64,
-    ) -> Result<Value, Failure> {
+    ) -> Result<Value, Box<Failure>> {
         match state.output_path_mode {
             PathMode::Default => Ok(value),
             PathMode::Null => Ok(Value::Object(Map::new())),
@@ -799,7 +804,7 @@ impl<'p> Vm<'p> {
         result: Value,
         entered: u64,
         name: &str,
-    ) -> Result<Value, Failure> {
+    ) -> Result<Value, Box<Failure>> {
         match mode {
             PathMode::Default => Ok(result),
             PathMode::Null => Ok(raw),
@@ -857,7 +862,7 @@ impl<'p> Vm<'p> {
         env: &Env<'_>,
         entered: u64,
         name: &str,
-    ) -> Result<Value, Failure> {
+    ) -> Result<Value, Box<Failure>> {
         self.template_at(t, data, env, entered, name, "")
     }
 
@@ -869,7 +874,7 @@ impl<'p> Vm<'p> {
         entered: u64,
         name: &str,
         key: &str,
-    ) -> Result<Value, Failure> {
+    ) -> Result<Value, Box<Failure>> {
         let program = self.program;
         let rec = program.template(t);
         match rec.kind {
@@ -942,7 +947,7 @@ impl<'p> Vm<'p> {
         env: &Env<'_>,
         entered: u64,
         name: &str,
-    ) -> Result<bool, Failure> {
+    ) -> Result<bool, Box<Failure>> {
         let program = self.program;
         let rec = &program.tables.conditions[c.0 as usize];
         let child = |k: CondChildId| program.tables.cond_children[k.0 as usize].condition;
@@ -1090,7 +1095,7 @@ impl<'p> Vm<'p> {
         thread: &mut Thread,
         entered: u64,
         sctx: &mut StateCtx<'_>,
-    ) -> Result<Value, Failure> {
+    ) -> Result<Value, Box<Failure>> {
         let program = self.program;
         let state = program.state(id);
         let mut counts = vec![0u32; state.retry.len as usize];
@@ -1137,14 +1142,14 @@ impl<'p> Vm<'p> {
     }
 
     /// The `MapStateFailed`/`ParallelStateFailed` event of a failure no retrier takes.
-    fn state_failed(&mut self, kind: StateKind, f: Failure, thread: &mut Thread) -> Failure {
+    fn state_failed(&mut self, kind: StateKind, f: Box<Failure>, thread: &mut Thread) -> Box<Failure> {
         if !f.nested {
             return f;
         }
         let ty = if kind == StateKind::Map { "MapStateFailed" } else { "ParallelStateFailed" };
         let failed = self.emit(f.event, ty, || None);
         thread.prev = failed;
-        Failure { event: failed, nested: false, ..f }
+        Box::new(Failure { event: failed, nested: false, ..*f })
     }
 
     fn error_matches(&self, names: List<ErrorNameId>, error: &str) -> bool {
@@ -1167,10 +1172,10 @@ impl<'p> Vm<'p> {
         &mut self,
         id: StateId,
         raw: Value,
-        f: Failure,
+        f: Box<Failure>,
         thread: &mut Thread,
         sctx: &StateCtx<'_>,
-    ) -> Result<Step, Failure> {
+    ) -> Result<Step, Box<Failure>> {
         let program = self.program;
         let state = program.state(id);
         if !f.catchable || self.harness_failure.is_some() {
@@ -1211,7 +1216,7 @@ impl<'p> Vm<'p> {
         effective: &Value,
         thread: &mut Thread,
         sctx: &mut StateCtx<'_>,
-    ) -> Result<Value, Failure> {
+    ) -> Result<Value, Box<Failure>> {
         let program = self.program;
         let state = program.state(id);
         let task = &program.tables.tasks[state.task.expect("verified").0 as usize];
@@ -1287,7 +1292,7 @@ impl<'p> Vm<'p> {
         let answer = match self.options.mocks.as_ref().and_then(|m| m.answer(name, n)) {
             Some(Ok(a)) => a.clone(),
             Some(Err(msg)) => {
-                let f = Failure {
+                let f = Box::new(Failure {
                     error: "aslc.MockExhausted".into(),
                     cause: msg,
                     catchable: false,
@@ -1295,20 +1300,20 @@ impl<'p> Vm<'p> {
                     no_error: false,
                     no_cause: false,
                     nested: false,
-                };
+                });
                 self.harness_failure = Some(f.clone());
                 return Err(f);
             }
             None => match tasks::run_handler(&self.options.handlers, resource, effective) {
                 Some(a) => a,
                 None => {
-                    let f = Failure {
+                    let f = Box::new(Failure {
                         error: "aslc.NoHandler".into(),
                         cause: format!(
                             "state `{name}` calls `{resource}`, which has no mock in the test case and no local handler"
                         ),
                         catchable: false,
-                        event: last, no_error: false, no_cause: false, nested: false };
+                        event: last, no_error: false, no_cause: false, nested: false });
                     self.harness_failure = Some(f.clone());
                     return Err(f);
                 }
@@ -1381,7 +1386,7 @@ impl<'p> Vm<'p> {
                     }
                 };
                 thread.prev = done;
-                Err(Failure {
+                Err(Box::new(Failure {
                     error,
                     cause,
                     catchable: true,
@@ -1389,12 +1394,17 @@ impl<'p> Vm<'p> {
                     no_error: false,
                     no_cause: false,
                     nested: false,
-                })
+                }))
             }
         }
     }
 
-    fn parallel(&mut self, id: StateId, effective: &Value, thread: &mut Thread) -> Result<Value, Failure> {
+    fn parallel(
+        &mut self,
+        id: StateId,
+        effective: &Value,
+        thread: &mut Thread,
+    ) -> Result<Value, Box<Failure>> {
         let program = self.program;
         let state = program.state(id);
         let par = &program.tables.parallels[state.parallel.expect("verified").0 as usize];
@@ -1416,7 +1426,7 @@ impl<'p> Vm<'p> {
                     results.push(v);
                     last = branch.prev;
                 }
-                Err(f) => return Err(Failure { nested: true, ..f }),
+                Err(f) => return Err(Box::new(Failure { nested: true, ..*f })),
             }
         }
         self.emit(last, "ParallelStateSucceeded", || None);
@@ -1430,7 +1440,7 @@ impl<'p> Vm<'p> {
         effective: &Value,
         thread: &mut Thread,
         sctx: &StateCtx<'_>,
-    ) -> Result<Value, Failure> {
+    ) -> Result<Value, Box<Failure>> {
         let program = self.program;
         let state = program.state(id);
         let name = program.str(state.name);
@@ -1615,7 +1625,7 @@ impl<'p> Vm<'p> {
                         });
                         let failed = self.emit(run_failed, "MapStateFailed", || None);
                         thread.prev = failed;
-                        return Err(Failure {
+                        return Err(Box::new(Failure {
                             error: "States.ExceedToleratedFailureThreshold".into(),
                             cause: "The specified tolerated failure threshold was exceeded".into(),
                             catchable: true,
@@ -1623,12 +1633,12 @@ impl<'p> Vm<'p> {
                             no_error: false,
                             no_cause: false,
                             nested: false,
-                        });
+                        }));
                     }
                     self.emit(f.event, "MapIterationFailed", || {
                         Some(("mapIterationFailedEventDetails", json!({"name": name, "index": index})))
                     });
-                    return Err(Failure { nested: true, ..f });
+                    return Err(Box::new(Failure { nested: true, ..*f }));
                 }
             }
         }
@@ -1651,7 +1661,7 @@ impl<'p> Vm<'p> {
         thread: &mut Thread,
         entered: u64,
         sctx: &mut StateCtx<'_>,
-    ) -> Result<Step, Failure> {
+    ) -> Result<Step, Box<Failure>> {
         let program = self.program;
         let state = program.state(id);
         let name = program.str(state.name);
@@ -1713,7 +1723,7 @@ impl<'p> Vm<'p> {
                     }
                     None => None,
                 };
-                Err(Failure {
+                Err(Box::new(Failure {
                     error: error.unwrap_or_default(),
                     cause: cause.unwrap_or_default(),
                     catchable: true,
@@ -1721,7 +1731,7 @@ impl<'p> Vm<'p> {
                     no_error: false,
                     no_cause: false,
                     nested: false,
-                })
+                }))
             }
             StateKind::Choice => {
                 let choice = &program.tables.choices[state.choice.expect("verified").0 as usize];
@@ -1849,7 +1859,7 @@ impl<'p> Vm<'p> {
         entered: u64,
         name: &str,
         field: &str,
-    ) -> Result<Value, Failure> {
+    ) -> Result<Value, Box<Failure>> {
         let program = self.program;
         let rec = program.template(t);
         match rec.kind {
