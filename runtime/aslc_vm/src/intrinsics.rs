@@ -55,9 +55,18 @@ fn fail<T>(msg: impl Into<String>) -> Result<T, IntrinsicError> {
 
 /// Evaluates `call` with paths over `data`.
 pub fn eval(call: &Call, data: &Value, roots: &dyn Roots, rng: &mut Rng) -> Result<Value, IntrinsicError> {
-    let mut args = Vec::with_capacity(call.args.len());
-    for arg in &call.args {
-        args.push(match &arg.kind {
+    // Up to four arguments live on the stack: most calls have two or three.
+    let n = call.args.len();
+    let mut inline: [Value; 4] = Default::default();
+    let mut spill: Vec<Value> = Vec::new();
+    let args: &mut [Value] = if n <= inline.len() {
+        &mut inline[..n]
+    } else {
+        spill.resize(n, Value::Null);
+        &mut spill
+    };
+    for (slot, arg) in args.iter_mut().zip(&call.args) {
+        *slot = match &arg.kind {
             ArgKind::String(s) => Value::String(s.value.to_string()),
             ArgKind::Number { value, text } => {
                 if value.fract() == 0.0 && value.abs() < 9.0e15 && !text.contains(['.', 'e', 'E']) {
@@ -74,18 +83,18 @@ pub fn eval(call: &Call, data: &Value, roots: &dyn Roots, rng: &mut Rng) -> Resu
             ArgKind::Path(p) => jsonpath::select_owned(p, data, roots)
                 .map_err(|_| IntrinsicError::PathMissing(p.to_string()))?,
             ArgKind::Call(inner) => eval(inner, data, roots, rng)?,
-        });
+        };
     }
     let Some(function) = call.function else { return fail(format!("unknown function States.{}", call.name)) };
     match function {
-        Function::Format => format(call, &args),
+        Function::Format => format(call, args),
         Function::StringToJson => match args.first() {
             Some(Value::String(s)) if s.trim().is_empty() => Ok(Value::Null),
             Some(Value::String(s)) => serde_json::from_str(s).or_else(|_| fail(format!("invalid JSON: {s}"))),
             _ => fail("States.StringToJson needs a string"),
         },
         Function::JsonToString => Ok(Value::String(args.first().map(|v| v.to_string()).unwrap_or_default())),
-        Function::Array => Ok(Value::Array(args)),
+        Function::Array => Ok(Value::Array(args.iter_mut().map(std::mem::take).collect())),
         Function::ArrayPartition => {
             let (Some(Value::Array(a)), Some(size)) = (args.first(), args.get(1).and_then(integer)) else {
                 return fail("States.ArrayPartition needs an array and a size");
