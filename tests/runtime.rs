@@ -91,7 +91,7 @@ fn run_case(path: &Path) -> Result<Vec<String>, Failed> {
         &aslc_ir::CheckOptions { workflow_type: workflow, source_chars: None },
     );
     let Some(def) = checked.definition else { return Ok(vec!["the definition does not lower".into()]) };
-    let program = match aslc_bytecode::compile(&def) {
+    let program = match aslc_bytecode::compile(&def, Some(&definition)) {
         Ok(p) => p,
         Err(e) => return Ok(vec![format!("the definition does not compile: {e}")]),
     };

@@ -142,7 +142,9 @@ fn load(
         };
     }
     let mut files = SourceFiles::new();
-    let file = files.add(path.display().to_string(), String::from_utf8_lossy(&bytes).into_owned());
+    // The text the definition's ranges point into, for the line and column of each state.
+    let mut source = String::from_utf8_lossy(&bytes).into_owned();
+    let file = files.add(path.display().to_string(), source.clone());
     let syntax = driver::syntax_of(path).unwrap_or_else(|| driver::sniff(&bytes));
     let (node, mut diagnostics) = driver::parse(&bytes, syntax, file);
     let Some(mut node) = node else {
@@ -175,6 +177,7 @@ fn load(
                 let s = driver::syntax_of(&p).unwrap_or_else(|| driver::sniff(&b));
                 let (n, d) = driver::parse(&b, s, file);
                 diagnostics.extend(d);
+                source = String::from_utf8_lossy(&b).into_owned();
                 match n {
                     Some(n) => aslc_syntax::cfn::substitute(&n, &machine.substitutions),
                     None => {
@@ -198,7 +201,7 @@ fn load(
         return Ok(Err(crate::exit::USAGE));
     }
     let Some(def) = checked.definition else { return Ok(Err(crate::exit::USAGE)) };
-    match aslc_bytecode::compile(&def) {
+    match aslc_bytecode::compile(&def, Some(&source)) {
         Ok(p) => Ok(Ok((p, name))),
         Err(e) => {
             eprintln!("error: `{}` cannot be compiled: {e}", path.display());

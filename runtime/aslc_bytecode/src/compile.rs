@@ -9,11 +9,15 @@ use serde_json::Value;
 
 use crate::*;
 
-/// Compiles a checked definition. The definition should have no check errors; parts that
-/// did not lower (an unknown state type, an unparsable path) are left out, and `Err` says
-/// what could not be compiled at all.
-pub fn compile(def: &Definition) -> Result<Program, String> {
-    let mut c = Compiler::default();
+/// Compiles a checked definition. The definition should have no check errors; `Err` says
+/// what could not be compiled (an unknown state type, an unparsable path). `source` is the
+/// text the definition's ranges point into, when known: states then carry their line and
+/// column for listings and messages.
+pub fn compile(def: &Definition, source: Option<&str>) -> Result<Program, String> {
+    let mut c = Compiler {
+        source: source.map(|text| (aslc_source::LineIndex::new(text), text)),
+        ..Compiler::default()
+    };
     // Number the scopes and states first, so transitions can point forward.
     let mut order = vec![def.root];
     let mut i = 0;
@@ -58,7 +62,8 @@ pub fn compile(def: &Definition) -> Result<Program, String> {
 }
 
 #[derive(Default)]
-struct Compiler {
+struct Compiler<'s> {
+    source: Option<(aslc_source::LineIndex, &'s str)>,
     strings: Vec<Box<str>>,
     string_ids: FxHashMap<Box<str>, StrId>,
     consts: Vec<Value>,
@@ -99,7 +104,7 @@ fn number_value(text: &str) -> Value {
     text.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(Value::Number).unwrap_or(Value::Null)
 }
 
-impl Compiler {
+impl Compiler<'_> {
     fn intern(&mut self, s: &str) -> StrId {
         if let Some(&id) = self.string_ids.get(s) {
             return id;
@@ -418,7 +423,14 @@ impl Compiler {
             map: None,
             source_start: s.range.start(),
             source_end: s.range.end(),
+            source_line: 0,
+            source_column: 0,
         };
+        if let Some((lines, text)) = &self.source {
+            let at = lines.line_col(text, s.range.start());
+            rec.source_line = at.line;
+            rec.source_column = at.column;
+        }
         match &s.kind {
             ir::StateKind::Pass(p) => {
                 rec.kind = StateKind::Pass;

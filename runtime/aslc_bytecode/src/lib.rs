@@ -285,12 +285,15 @@ impl Program {
         }
     }
 
-    /// In listings, an expression record is followed by nothing more (its text is shown),
-    /// and a state record by its source range.
+    /// In listings, a state record ends with its source location.
     pub(crate) fn annotate_record(&self, table: &str, index: usize, out: &mut String) {
         if table == "states" {
             if let Some(state) = self.tables.states.get(index) {
-                let _ = write!(out, "  ; bytes {}..{}", state.source_start, state.source_end);
+                if state.source_line > 0 {
+                    let _ = write!(out, "  ; line {}:{}", state.source_line, state.source_column);
+                } else {
+                    let _ = write!(out, "  ; bytes {}..{}", state.source_start, state.source_end);
+                }
             }
         }
     }

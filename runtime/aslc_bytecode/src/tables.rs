@@ -503,6 +503,10 @@ records! {
         source_start: u32,
         /// Source range end.
         source_end: u32,
+        /// 1-based line of the state in its source file (0: unknown).
+        source_line: u32,
+        /// 1-based column of the state in its source file (0: unknown).
+        source_column: u32,
     }
     /// An error name in `ErrorEquals`.
     error_names: ErrorNameRec => ErrorNameId {

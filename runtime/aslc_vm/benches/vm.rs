@@ -13,7 +13,7 @@ fn program(definition: &Value) -> Program {
     let text = definition.to_string();
     let node = aslc_syntax::json::parse(&text, aslc_source::FileId(0)).node.expect("valid JSON");
     let checked = aslc_ir::check(&node, aslc_source::FileId(0), &aslc_ir::CheckOptions::default());
-    aslc_bytecode::compile(&checked.definition.expect("a definition")).expect("compiles")
+    aslc_bytecode::compile(&checked.definition.expect("a definition"), Some(&text)).expect("compiles")
 }
 
 fn bench(c: &mut Criterion) {

@@ -10,7 +10,7 @@ fn program(definition: &Value) -> Program {
     let node = aslc_syntax::json::parse(&text, aslc_source::FileId(0)).node.expect("valid JSON");
     let checked = aslc_ir::check(&node, aslc_source::FileId(0), &aslc_ir::CheckOptions::default());
     assert!(checked.diagnostics.iter().all(|d| !d.is_error()), "{:?}", checked.diagnostics);
-    aslc_bytecode::compile(&checked.definition.expect("a definition")).expect("compiles")
+    aslc_bytecode::compile(&checked.definition.expect("a definition"), Some(&text)).expect("compiles")
 }
 
 fn counter_loop() -> Value {
