@@ -21,7 +21,7 @@ use crate::jsonpath::{self, Roots};
 use crate::mocks::MockAnswer;
 use crate::query::Bindings;
 use crate::tasks::{self, ResourceKind};
-use crate::{Outcome, RunOptions, Status, WorkflowType};
+use crate::{Outcome, RunOptions, Status, TraceEntry, WorkflowType};
 
 /// The payload limit (runtime-limits.md `R-LIM-PAYLOAD`).
 pub const PAYLOAD_LIMIT: usize = 262_144;
@@ -189,6 +189,8 @@ pub(crate) struct Vm<'p> {
     timeout_millis: Option<i64>,
     /// `previousEventId` of an `EvaluationFailed` event in the current JSONata state.
     evaluation_prev: u64,
+    /// The states entered, when traced.
+    trace: Vec<TraceEntry>,
 }
 
 enum Step {
@@ -255,6 +257,7 @@ impl<'p> Vm<'p> {
             harness_failure: None,
             token_counter: 0,
             evaluation_prev: 0,
+            trace: Vec::new(),
             timeout_millis: options
                 .timeout_millis
                 .or_else(|| program.machine().timeout.map(|s| (s * 1000.0) as i64)),
@@ -322,6 +325,7 @@ impl<'p> Vm<'p> {
                     cause: None,
                     transitions: self.transitions,
                     events: self.rec.into_events(),
+                    trace: self.trace,
                 }
             }
             Err(f) => {
@@ -343,6 +347,7 @@ impl<'p> Vm<'p> {
                     cause,
                     transitions: self.transitions,
                     events: self.rec.into_events(),
+                    trace: self.trace,
                 }
             }
         }
@@ -423,6 +428,14 @@ impl<'p> Vm<'p> {
             ))
         });
         thread.prev = entered;
+        if self.options.trace && self.rec.muted == 0 {
+            self.trace.push(TraceEntry {
+                millis: entered_millis,
+                state: name.to_owned(),
+                kind: kind.name(),
+                depth: thread.depth,
+            });
+        }
         let mut sctx = StateCtx {
             name,
             entered_millis,
