@@ -258,9 +258,14 @@ impl<'p> Vm<'p> {
             token_counter: 0,
             evaluation_prev: 0,
             trace: Vec::new(),
-            timeout_millis: options
-                .timeout_millis
-                .or_else(|| program.machine().timeout.map(|s| (s * 1000.0) as i64)),
+            // The machine's own `TimeoutSeconds`, within the service ceiling: one year for
+            // Standard, five minutes for Express (runtime-limits.md `R-LIM-DURATION`).
+            timeout_millis: options.timeout_millis.or_else(|| {
+                let ceiling: i64 =
+                    if options.workflow_type == WorkflowType::Express { 300_000 } else { 31_536_000_000 };
+                let own = program.machine().timeout.map(|s| (s * 1000.0) as i64);
+                Some(own.map_or(ceiling, |own| own.min(ceiling)))
+            }),
         }
     }
 
