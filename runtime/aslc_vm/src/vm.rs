@@ -1560,7 +1560,12 @@ impl<'p> Vm<'p> {
             run_started =
                 self.emit(started, "MapRunStarted", || Some(("mapRunStartedEventDetails", json!({}))));
         }
-        let mut results = Vec::with_capacity(items.len());
+        // A result nobody reads (`"ResultPath": null`, no `ResultSelector`, no `Assign`)
+        // is not kept: a Map over many items then runs in memory bounded by one iteration.
+        let keep_results = !(state.result_path_mode == PathMode::Null
+            && state.result_selector.is_none()
+            && state.assign.is_none());
+        let mut results = Vec::with_capacity(if keep_results { items.len() } else { 0 });
         let mut last = started;
         let mut failures = 0usize;
         for (index, item) in items.iter().enumerate() {
@@ -1611,7 +1616,9 @@ impl<'p> Vm<'p> {
             }
             match outcome {
                 Ok(v) => {
-                    results.push(v);
+                    if keep_results {
+                        results.push(v);
+                    }
                     if map.distributed {
                         continue;
                     }
