@@ -42,6 +42,12 @@ enum Command {
     Explain(cmd::explain::ExplainArgs),
     /// Run the language server on standard input and output.
     Lsp(cmd::lsp::LspArgs),
+    /// Run a state machine on the local VM.
+    Run(cmd::run::RunArgs),
+    /// Compile a definition to a `.aslb` bytecode file.
+    Build(cmd::run::BuildArgs),
+    /// List a `.aslb` bytecode file (or a definition, compiled first).
+    Disasm(cmd::run::DisasmArgs),
     /// Write the rule reference (`docs/rules/`): one page per rule and an index.
     #[command(hide = true)]
     GenerateDocs(cmd::explain::GenerateDocsArgs),
@@ -72,6 +78,9 @@ fn main() -> ExitCode {
         Command::Jsonata(args) => cmd::jsonata::run(args),
         Command::GenerateDocs(args) => cmd::explain::generate_docs(args),
         Command::Lsp(args) => cmd::lsp::run(args),
+        Command::Run(args) => cmd::run::run(args),
+        Command::Build(args) => cmd::run::build(args),
+        Command::Disasm(args) => cmd::run::disasm(args),
     };
     match code {
         Ok(code) => ExitCode::from(code),

@@ -6,3 +6,4 @@ pub mod explain;
 pub mod jsonata;
 pub mod lsp;
 pub mod rules;
+pub mod run;

@@ -1,0 +1,1991 @@
+//! The interpreter: runs a verified [`Program`] state by state.
+//!
+//! Payloads move through a state's pipeline by value (InputPath borrows, `ResultPath`
+//! merges into the raw input in place), so a transition clones nothing it does not have
+//! to. Parallel branches and Map iterations run one after another on a deterministic
+//! schedule; each is a *thread* with its own chain of `previousEventId`s and its own copy
+//! of the workflow variables.
+
+use std::borrow::Cow;
+use std::cell::OnceCell;
+
+use aslc_bytecode::*;
+use aslc_ir::ir::ChoiceOp;
+use aslc_query::timestamp;
+use rustc_hash::FxHashMap;
+use serde_json::{json, Map, Value};
+
+use crate::history::{self, Recorder, STANDARD_HISTORY_LIMIT};
+use crate::intrinsics::{self, IntrinsicError, Rng};
+use crate::jsonpath::{self, Roots};
+use crate::mocks::MockAnswer;
+use crate::query::Bindings;
+use crate::tasks::{self, ResourceKind};
+use crate::{Outcome, RunOptions, Status, TraceEntry, WorkflowType};
+
+/// The payload limit (runtime-limits.md `R-LIM-PAYLOAD`).
+pub const PAYLOAD_LIMIT: usize = 262_144;
+
+/// Bound on nested Parallel/Map depth at run time (the checker bounds definitions too).
+const MAX_DEPTH: u32 = 64;
+
+type Vars = FxHashMap<Box<str>, Value>;
+
+/// A failure travelling up: an error name and cause, and whether Retry/Catch may handle it.
+#[derive(Clone, Debug)]
+pub(crate) struct Failure {
+    pub error: String,
+    pub cause: String,
+    pub catchable: bool,
+    /// For history: the event the failure follows.
+    pub event: u64,
+    /// A `Fail` state without `Error` (AWS reports no error name).
+    pub no_error: bool,
+    /// A `Fail` state without `Cause`.
+    pub no_cause: bool,
+    /// Raised by a Parallel branch or Map iteration: the state's `…StateFailed` event
+    /// follows when no retrier takes it.
+    pub nested: bool,
+}
+
+impl Failure {
+    /// The error output object of a caught failure (runtime-errors.md §5).
+    fn error_output(&self) -> Value {
+        let mut m = Map::new();
+        if !self.no_error {
+            m.insert("Error".into(), Value::String(self.error.clone()));
+        }
+        if !self.no_cause {
+            m.insert("Cause".into(), Value::String(self.cause.clone()));
+        }
+        Value::Object(m)
+    }
+
+    fn new(error: &str, cause: impl Into<String>, event: u64) -> Box<Failure> {
+        Box::new(Failure {
+            error: error.to_owned(),
+            cause: cause.into(),
+            catchable: error != "States.Runtime",
+            event,
+            no_error: false,
+            no_cause: false,
+            nested: false,
+        })
+    }
+}
+
+/// One thread of execution: the top level, a branch or an iteration.
+struct Thread {
+    /// The last event of this thread (`previousEventId` of the next one).
+    prev: u64,
+    vars: Vars,
+    depth: u32,
+}
+
+/// What the context object describes for one evaluation.
+struct StateCtx<'a> {
+    name: &'a str,
+    entered_millis: i64,
+    retry_count: Option<u32>,
+    task_token: Option<String>,
+    map_item: Option<(usize, &'a Value)>,
+    /// The task's `TimeoutSeconds`/`TimeoutSecondsPath` value.
+    timeout: Option<f64>,
+    /// The task's `HeartbeatSeconds`/`HeartbeatSecondsPath` value.
+    heartbeat: Option<f64>,
+}
+
+/// The roots of paths in one evaluation: the context object (built on first use) and the
+/// variables.
+struct Env<'a> {
+    exec: &'a ExecInfo,
+    state: &'a StateCtx<'a>,
+    vars: &'a Vars,
+    context: OnceCell<Value>,
+}
+
+impl Roots for Env<'_> {
+    fn context(&self) -> &Value {
+        self.context.get_or_init(|| self.exec.context(self.state))
+    }
+    fn variable(&self, name: &str) -> Option<&Value> {
+        self.vars.get(name)
+    }
+}
+
+/// Fixed facts about the execution.
+pub(crate) struct ExecInfo {
+    pub input: Value,
+    pub start_millis: i64,
+    pub execution_name: String,
+    pub machine_name: String,
+    pub express: bool,
+}
+
+pub(crate) fn iso_millis(millis: i64) -> String {
+    timestamp::Timestamp::from_unix(millis.div_euclid(1000), (millis.rem_euclid(1000) * 1_000_000) as u32)
+        .map(|t| t.to_utc_millis_string())
+        .unwrap_or_default()
+}
+
+impl ExecInfo {
+    fn context(&self, state: &StateCtx<'_>) -> Value {
+        let kind = if self.express { "express" } else { "execution" };
+        let machine_arn = format!("arn:aws:states:us-east-1:123456789012:stateMachine:{}", self.machine_name);
+        let mut state_obj = Map::new();
+        state_obj.insert("Name".into(), Value::String(state.name.to_owned()));
+        state_obj.insert("EnteredTime".into(), Value::String(iso_millis(state.entered_millis)));
+        if let Some(n) = state.retry_count {
+            state_obj.insert("RetryCount".into(), json!(n));
+        }
+        let mut ctx = Map::new();
+        // Express execution ARNs carry a third part after the name; Express executions
+        // cannot be redriven, so they have no `RedriveCount`.
+        let id = if self.express {
+            format!(
+                "arn:aws:states:us-east-1:123456789012:{kind}:{}:{}:00000000-0000-4000-8000-000000000000",
+                self.machine_name, self.execution_name
+            )
+        } else {
+            format!(
+                "arn:aws:states:us-east-1:123456789012:{kind}:{}:{}",
+                self.machine_name, self.execution_name
+            )
+        };
+        let mut execution = json!({
+            "Id": id,
+            "Input": self.input,
+            "StartTime": iso_millis(self.start_millis),
+            "Name": self.execution_name,
+            "RoleArn": "arn:aws:iam::123456789012:role/aslc-execution-role",
+        });
+        if !self.express {
+            execution["RedriveCount"] = json!(0);
+        }
+        ctx.insert("Execution".into(), execution);
+        ctx.insert("StateMachine".into(), json!({"Id": machine_arn, "Name": self.machine_name}));
+        ctx.insert("State".into(), Value::Object(state_obj));
+        if let Some(token) = &state.task_token {
+            ctx.insert("Task".into(), json!({ "Token": token }));
+        }
+        if let Some((index, value)) = state.map_item {
+            ctx.insert("Map".into(), json!({"Item": {"Index": index, "Value": value}}));
+        }
+        Value::Object(ctx)
+    }
+}
+
+pub(crate) struct Vm<'p> {
+    pub program: &'p Program,
+    pub options: &'p RunOptions,
+    pub info: &'p ExecInfo,
+    pub rec: Recorder,
+    pub transitions: u64,
+    pub rng: Rng,
+    pub invocations: FxHashMap<StateId, u64>,
+    pub harness_failure: Option<Box<Failure>>,
+    token_counter: u64,
+    /// The execution timeout: the option, else the machine's `TimeoutSeconds`.
+    timeout_millis: Option<i64>,
+    /// `previousEventId` of an `EvaluationFailed` event in the current JSONata state.
+    evaluation_prev: u64,
+    /// The states entered, when traced.
+    trace: Vec<TraceEntry>,
+}
+
+enum Step {
+    Next(StateId, Value),
+    End(Value),
+}
+
+fn size_exceeds(v: &Value, limit: usize) -> bool {
+    fn walk(v: &Value, budget: &mut isize) {
+        if *budget < 0 {
+            return;
+        }
+        match v {
+            Value::Null => *budget -= 4,
+            Value::Bool(_) => *budget -= 5,
+            Value::Number(_) => *budget -= 8,
+            Value::String(s) => *budget -= s.len() as isize + 2,
+            Value::Array(a) => {
+                *budget -= 2;
+                for x in a {
+                    walk(x, budget);
+                    *budget -= 1;
+                }
+            }
+            Value::Object(o) => {
+                *budget -= 2;
+                for (k, x) in o {
+                    *budget -= k.len() as isize + 4;
+                    walk(x, budget);
+                }
+            }
+        }
+    }
+    let mut budget = limit as isize / 2;
+    walk(v, &mut budget);
+    budget < 0 && v.to_string().len() > limit
+}
+
+impl<'p> Vm<'p> {
+    pub fn info(options: &RunOptions, input: Value) -> ExecInfo {
+        ExecInfo {
+            input,
+            start_millis: options.start_millis,
+            execution_name: options.execution_name.clone(),
+            machine_name: options.state_machine_name.clone(),
+            express: options.workflow_type == WorkflowType::Express,
+        }
+    }
+
+    pub fn new(program: &'p Program, options: &'p RunOptions, info: &'p ExecInfo) -> Vm<'p> {
+        let mut rec = Recorder::new(options.history);
+        rec.now_millis = options.start_millis;
+        if options.workflow_type == WorkflowType::Standard {
+            rec.limit = Some(STANDARD_HISTORY_LIMIT);
+        }
+        Vm {
+            program,
+            options,
+            info,
+            rec,
+            transitions: 0,
+            rng: Rng::new(options.seed),
+            invocations: FxHashMap::default(),
+            harness_failure: None,
+            token_counter: 0,
+            evaluation_prev: 0,
+            trace: Vec::new(),
+            // The machine's own `TimeoutSeconds`, within the service ceiling: one year for
+            // Standard, five minutes for Express (runtime-limits.md `R-LIM-DURATION`).
+            timeout_millis: options.timeout_millis.or_else(|| {
+                let ceiling: i64 =
+                    if options.workflow_type == WorkflowType::Express { 300_000 } else { 31_536_000_000 };
+                let own = program.machine().timeout.map(|s| (s * 1000.0) as i64);
+                Some(own.map_or(ceiling, |own| own.min(ceiling)))
+            }),
+        }
+    }
+
+    fn emit(&mut self, prev: u64, ty: &str, details: impl FnOnce() -> Option<(&'static str, Value)>) -> u64 {
+        self.rec.emit(prev, ty, details)
+    }
+
+    pub fn run(mut self) -> Outcome {
+        let input = self.info.input.clone();
+        let started = self.emit(0, "ExecutionStarted", || {
+            Some((
+                "executionStartedEventDetails",
+                json!({"input": history::text(&input), "inputDetails": history::not_truncated(),
+                       "roleArn": "arn:aws:iam::123456789012:role/aslc-execution-role"}),
+            ))
+        });
+        let root = self.program.machine().root;
+        let mut thread = Thread { prev: 0, vars: Vars::default(), depth: 0 };
+        let result = if size_exceeds(&input, PAYLOAD_LIMIT) {
+            Err(Failure::new(
+                "States.DataLimitExceeded",
+                "The state/task 'execution input' returned a result with a size exceeding the maximum number of bytes service limit.",
+                started,
+            ))
+        } else {
+            self.run_scope(root, input, &mut thread)
+        };
+        let result = match (self.rec.overflow, result) {
+            // The cap was reached inside a state: the execution fails at once.
+            (true, Ok(_)) => Err(Box::new(Failure {
+                error: "States.Runtime".into(),
+                cause: format!(
+                    "The execution reached the maximum number of history events ({STANDARD_HISTORY_LIMIT})."
+                ),
+                catchable: false,
+                event: thread.prev,
+                no_error: false,
+                no_cause: false,
+                nested: false,
+            })),
+            (_, r) => r,
+        };
+        // The last id is kept for the closing event.
+        self.rec.limit = None;
+        let result = match self.harness_failure.take() {
+            Some(f) => Err(f),
+            None => result,
+        };
+        match result {
+            Ok(output) => {
+                let prev = thread.prev;
+                self.emit(prev, "ExecutionSucceeded", || {
+                    Some((
+                        "executionSucceededEventDetails",
+                        json!({"output": history::text(&output), "outputDetails": history::not_truncated()}),
+                    ))
+                });
+                Outcome {
+                    status: Status::Succeeded,
+                    output: Some(output),
+                    error: None,
+                    cause: None,
+                    transitions: self.transitions,
+                    events: self.rec.into_events(),
+                    trace: self.trace,
+                }
+            }
+            Err(f) => {
+                let timed_out = f.error == "States.Timeout" && f.cause == "execution timed out";
+                let (ty, key) = if timed_out {
+                    ("ExecutionTimedOut", "executionTimedOutEventDetails")
+                } else {
+                    ("ExecutionFailed", "executionFailedEventDetails")
+                };
+                let error = (!f.no_error).then(|| f.error.clone());
+                let cause = (!f.no_cause).then(|| f.cause.clone());
+                self.emit(f.event, ty, || {
+                    Some((key, history::error_details(error.as_deref(), cause.as_deref())))
+                });
+                Outcome {
+                    status: if timed_out { Status::TimedOut } else { Status::Failed },
+                    output: None,
+                    error,
+                    cause,
+                    transitions: self.transitions,
+                    events: self.rec.into_events(),
+                    trace: self.trace,
+                }
+            }
+        }
+    }
+
+    fn run_scope(
+        &mut self,
+        scope: ScopeId,
+        input: Value,
+        thread: &mut Thread,
+    ) -> Result<Value, Box<Failure>> {
+        let program = self.program;
+        let Some(mut state) = program.scope(scope).start else {
+            return Err(Failure::new("States.Runtime", "the scope has no `StartAt` state", thread.prev));
+        };
+        let mut input = input;
+        loop {
+            if let Some(f) = &self.harness_failure {
+                return Err(f.clone());
+            }
+            if let Some(limit) = self.timeout_millis {
+                if self.rec.now_millis - self.info.start_millis > limit {
+                    return Err(Box::new(Failure {
+                        error: "States.Timeout".into(),
+                        cause: "execution timed out".into(),
+                        catchable: false,
+                        event: thread.prev,
+                        no_error: false,
+                        no_cause: false,
+                        nested: false,
+                    }));
+                }
+            }
+            if self.rec.overflow {
+                return Err(Box::new(Failure {
+                    error: "States.Runtime".into(),
+                    cause: format!(
+                        "The execution reached the maximum number of history events ({STANDARD_HISTORY_LIMIT})."
+                    ),
+                    catchable: false,
+                    event: thread.prev, no_error: false, no_cause: false, nested: false }));
+            }
+            self.transitions += 1;
+            if self.options.max_transitions.is_some_and(|max| self.transitions > max) {
+                let f = Box::new(Failure {
+                    error: "aslc.StepBudgetExceeded".into(),
+                    cause: format!("the run took more than {} state transitions", self.transitions - 1),
+                    catchable: false,
+                    event: thread.prev,
+                    no_error: false,
+                    no_cause: false,
+                    nested: false,
+                });
+                self.harness_failure = Some(f.clone());
+                return Err(f);
+            }
+            match self.step(state, input, thread)? {
+                Step::Next(next, output) => {
+                    state = next;
+                    input = output;
+                }
+                Step::End(output) => return Ok(output),
+            }
+        }
+    }
+
+    fn step(&mut self, id: StateId, raw: Value, thread: &mut Thread) -> Result<Step, Box<Failure>> {
+        let program = self.program;
+        let state = program.state(id);
+        let name = program.str(state.name);
+        let entered_millis = self.rec.now_millis;
+        let kind = state.kind;
+        let entered_prev = thread.prev;
+        let entered = self.emit(thread.prev, entered_type(kind), || {
+            Some((
+                "stateEnteredEventDetails",
+                json!({"name": name, "input": history::text(&raw), "inputDetails": history::not_truncated()}),
+            ))
+        });
+        thread.prev = entered;
+        if self.options.trace && self.rec.muted == 0 {
+            self.trace.push(TraceEntry {
+                millis: entered_millis,
+                state: name.to_owned(),
+                kind: kind.name(),
+                depth: thread.depth,
+            });
+        }
+        let mut sctx = StateCtx {
+            name,
+            entered_millis,
+            retry_count: matches!(kind, StateKind::Task | StateKind::Parallel | StateKind::Map).then_some(0),
+            task_token: None,
+            map_item: None,
+            timeout: None,
+            heartbeat: None,
+        };
+        let runtime = |msg: String| {
+            Failure::new(
+                "States.Runtime",
+                format!("An error occurred while executing the state '{name}' (entered at the event id #{entered}). {msg}"),
+                entered,
+            )
+        };
+        if state.language == Language::Jsonata {
+            // `EvaluationFailed` follows the event before the state's entered event (the
+            // entered event itself in a Wait state), as AWS's histories show.
+            self.evaluation_prev = if kind == StateKind::Wait { entered } else { entered_prev };
+            return self.step_jsonata(id, raw, thread, entered, &mut sctx);
+        }
+        // InputPath. `moved` holds the effective input when it differs from the raw input;
+        // otherwise the raw input itself is the effective input and moves on without a copy.
+        let moved: Option<Value> = match state.input_path_mode {
+            PathMode::Default => None,
+            PathMode::Null => Some(Value::Object(Map::new())),
+            PathMode::Path => {
+                let expr = state.input_path.expect("verified: a Path mode has its path");
+                let env = Env { exec: self.info, state: &sctx, vars: &thread.vars, context: OnceCell::new() };
+                match self.path(expr, &raw, &env) {
+                    Ok(v) => Some(v.into_owned()),
+                    Err(m) => {
+                        return Err(runtime(format!(
+                            "Invalid path '{}' : {}",
+                            program.expr_text(expr),
+                            m.message()
+                        )))
+                    }
+                }
+            }
+        };
+        let effective: &Value = moved.as_ref().unwrap_or(&raw);
+        match kind {
+            StateKind::Pass => {
+                let params = match state.parameters {
+                    Some(_) => Some(
+                        self.parameters(state, Cow::Borrowed(effective), &sctx, &thread.vars, entered)?
+                            .into_owned(),
+                    ),
+                    None => None,
+                };
+                let (raw, result) = match (state.result, params) {
+                    (Some(c), _) => (raw, program.constant(c).clone()),
+                    (None, Some(p)) => (raw, p),
+                    // The effective input is the result; with the default `ResultPath` the
+                    // raw input is not needed any more, so nothing is copied.
+                    (None, None) if state.result_path_mode == PathMode::Default => {
+                        (Value::Null, moved.unwrap_or(raw))
+                    }
+                    (None, None) => {
+                        let result = moved.unwrap_or_else(|| raw.clone());
+                        (raw, result)
+                    }
+                };
+                self.finish(id, raw, result, thread, entered, &sctx)
+            }
+            StateKind::Succeed => {
+                let output = self.output_path(state, moved.unwrap_or(raw), &sctx, &thread.vars, entered)?;
+                self.exited(id, &output, None, thread);
+                Ok(Step::End(output))
+            }
+            StateKind::Choice => {
+                let choice = &program.tables.choices[state.choice.expect("verified").0 as usize];
+                let env = Env { exec: self.info, state: &sctx, vars: &thread.vars, context: OnceCell::new() };
+                let mut target = None;
+                for rule_id in choice.rules.iter() {
+                    let rule = &program.tables.rules[rule_id.0 as usize];
+                    if self.condition(rule.condition, effective, &env, entered, name)? {
+                        target = Some((rule.next, rule.assign));
+                        break;
+                    }
+                }
+                let (next, assign) = match target {
+                    Some(t) => t,
+                    None => match choice.default {
+                        Some(d) => (d, state.assign),
+                        None => {
+                            return Err(Failure::new(
+                                "States.NoChoiceMatched",
+                                format!("No Matches! at state '{name}'"),
+                                entered,
+                            ))
+                        }
+                    },
+                };
+                let assigned = match assign {
+                    Some(t) => Some(self.eval_assign(t, effective, &env, entered, name)?),
+                    None => None,
+                };
+                drop(env);
+                let output = self.output_path(state, moved.unwrap_or(raw), &sctx, &thread.vars, entered)?;
+                self.apply_assign(assigned.as_ref(), thread);
+                self.exited(id, &output, assigned.as_ref(), thread);
+                Ok(Step::Next(next, output))
+            }
+            StateKind::Wait => {
+                let wait = &program.tables.waits[state.wait.expect("verified").0 as usize];
+                let env = Env { exec: self.info, state: &sctx, vars: &thread.vars, context: OnceCell::new() };
+                let until = self.wait_until(wait, effective, &env, entered_millis).map_err(runtime)?;
+                let assigned = match state.assign {
+                    Some(t) => Some(self.eval_assign(t, effective, &env, entered, name)?),
+                    None => None,
+                };
+                drop(env);
+                self.sleep_until(until);
+                let output = self.output_path(state, moved.unwrap_or(raw), &sctx, &thread.vars, entered)?;
+                self.apply_assign(assigned.as_ref(), thread);
+                self.exited(id, &output, assigned.as_ref(), thread);
+                self.next_or_end(state, output)
+            }
+            StateKind::Fail => {
+                let fail = &program.tables.fails[state.fail.expect("verified").0 as usize];
+                let env = Env { exec: self.info, state: &sctx, vars: &thread.vars, context: OnceCell::new() };
+                let field = |vm: &mut Vm<'_>, lit: Option<TmplId>, path: Option<ExprId>, field: &str| {
+                    if let Some(t) = lit {
+                        let v = vm.template(t, &raw, &env, entered, name)?;
+                        return Ok(v.as_str().map(str::to_owned));
+                    }
+                    if let Some(p) = path {
+                        return match vm.eval_expr(p, &raw, &env) {
+                            Ok(v) => Ok(Some(match v {
+                                Value::String(s) => s,
+                                other => other.to_string(),
+                            })),
+                            Err(_) => Err(Failure::new(
+                                "States.Runtime",
+                                format!(
+                                    "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONPath '{}' specified for the field '{field}' could not be found in the input '{}'",
+                                    vm.program.expr_text(p),
+                                    raw
+                                ),
+                                entered,
+                            )),
+                        };
+                    }
+                    Ok(None)
+                };
+                let error = field(self, fail.error, fail.error_path, "ErrorPath")?;
+                let cause = field(self, fail.cause, fail.cause_path, "CausePath")?;
+                Err(Box::new(Failure {
+                    no_error: error.is_none(),
+                    no_cause: cause.is_none(),
+                    nested: false,
+                    error: error.unwrap_or_default(),
+                    cause: cause.unwrap_or_default(),
+                    catchable: true,
+                    event: entered,
+                }))
+                .map_err(|mut f: Box<Failure>| {
+                    f.catchable = true;
+                    f
+                })
+            }
+            StateKind::Task | StateKind::Parallel | StateKind::Map => {
+                if let Some(task) = state.task {
+                    self.prepare_task(
+                        &program.tables.tasks[task.0 as usize],
+                        effective,
+                        &mut sctx,
+                        &thread.vars,
+                    )
+                    .map_err(runtime)?;
+                }
+                // `Parameters` is evaluated per attempt, inside the retry loop: it may read
+                // `$$.State.RetryCount`.
+                let attempt = self.with_retry(id, effective, thread, entered, &mut sctx);
+                match attempt {
+                    Ok(result) => {
+                        let last = thread.prev;
+                        self.finish(id, raw, result, thread, entered, &sctx).map_err(|mut f| {
+                            f.event = last;
+                            f
+                        })
+                    }
+                    Err(f) => self.catch(id, raw, f, thread, &sctx),
+                }
+            }
+        }
+    }
+
+    /// The task token and the timeouts, which `Parameters` and the events need.
+    fn prepare_task(
+        &mut self,
+        task: &TaskRec,
+        effective: &Value,
+        sctx: &mut StateCtx<'_>,
+        vars: &Vars,
+    ) -> Result<(), String> {
+        let program = self.program;
+        let resource = program.str(task.resource);
+        if resource.ends_with(".waitForTaskToken") || resource.contains(".sync") {
+            self.token_counter += 1;
+            sctx.task_token =
+                Some(format!("aslc-task-token-{}-{}", self.info.execution_name, self.token_counter));
+        }
+        let constant = |t: Option<TmplId>| {
+            t.and_then(|t| program.template(t).value).and_then(|c| program.constant(c).as_f64())
+        };
+        sctx.timeout = constant(task.timeout);
+        sctx.heartbeat = constant(task.heartbeat);
+        for (path, slot) in [(task.timeout_path, 0), (task.heartbeat_path, 1)] {
+            let Some(p) = path else { continue };
+            let env = Env { exec: self.info, state: sctx, vars, context: OnceCell::new() };
+            let value = match self.path(p, effective, &env) {
+                Ok(v) => v.as_f64(),
+                Err(m) => return Err(format!("Invalid path '{}' : {}", program.expr_text(p), m.message())),
+            };
+            if slot == 0 {
+                sctx.timeout = value;
+            } else {
+                sctx.heartbeat = value;
+            }
+        }
+        Ok(())
+    }
+
+    fn next_or_end(&self, state: &StateRec, output: Value) -> Result<Step, Box<Failure>> {
+        Ok(match state.next {
+            Some(n) => Step::Next(n, output),
+            None => Step::End(output),
+        })
+    }
+
+    /// ResultSelector, ResultPath, Assign, OutputPath, then the exited event.
+    fn finish(
+        &mut self,
+        id: StateId,
+        raw: Value,
+        result: Value,
+        thread: &mut Thread,
+        entered: u64,
+        sctx: &StateCtx<'_>,
+    ) -> Result<Step, Box<Failure>> {
+        let program = self.program;
+        let state = program.state(id);
+        let name = program.str(state.name);
+        let env = Env { exec: self.info, state: sctx, vars: &thread.vars, context: OnceCell::new() };
+        let result = match state.result_selector {
+            Some(t) => self.template(t, &result, &env, entered, name)?,
+            None => result,
+        };
+        let assigned = match state.assign {
+            Some(t) => Some(self.eval_assign(t, &result, &env, entered, name)?),
+            None => None,
+        };
+        drop(env);
+        let merged =
+            self.result_path(state.result_path_mode, state.result_path, raw, result, entered, name)?;
+        let output = self.output_path(state, merged, sctx, &thread.vars, entered)?;
+        if size_exceeds(&output, PAYLOAD_LIMIT) {
+            return Err(Box::new(Failure {
+                error: "States.DataLimitExceeded".into(),
+                cause: format!(
+                    "The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit."
+                ),
+                catchable: false,
+                event: thread.prev, no_error: false, no_cause: false, nested: false }));
+        }
+        self.apply_assign(assigned.as_ref(), thread);
+        self.exited(id, &output, assigned.as_ref(), thread);
+        self.next_or_end(state, output)
+    }
+
+    fn exited(
+        &mut self,
+        id: StateId,
+        output: &Value,
+        assigned: Option<&Map<String, Value>>,
+        thread: &mut Thread,
+    ) {
+        let program = self.program;
+        let state = program.state(id);
+        let name = program.str(state.name);
+        let prev = thread.prev;
+        thread.prev = self.emit(prev, exited_type(state.kind), || {
+            let mut d = Map::new();
+            d.insert("name".into(), Value::String(name.to_owned()));
+            d.insert("output".into(), history::text(output));
+            d.insert("outputDetails".into(), history::not_truncated());
+            if let Some(vars) = assigned {
+                let texts: Map<String, Value> =
+                    vars.iter().map(|(k, v)| (k.clone(), history::text(v))).collect();
+                d.insert("assignedVariables".into(), Value::Object(texts));
+                d.insert("assignedVariablesDetails".into(), history::not_truncated());
+            }
+            Some(("stateExitedEventDetails", Value::Object(d)))
+        });
+    }
+
+    fn apply_assign(&self, assigned: Option<&Map<String, Value>>, thread: &mut Thread) {
+        if let Some(vars) = assigned {
+            for (k, v) in vars {
+                thread.vars.insert(k.as_str().into(), v.clone());
+            }
+        }
+    }
+
+    fn eval_assign(
+        &mut self,
+        t: TmplId,
+        data: &Value,
+        env: &Env<'_>,
+        entered: u64,
+        name: &str,
+    ) -> Result<Map<String, Value>, Box<Failure>> {
+        match self.template(t, data, env, entered, name)? {
+            Value::Object(m) => Ok(m),
+            _ => Ok(Map::new()),
+        }
+    }
+
+    fn parameters<'v>(
+        &mut self,
+        state: &StateRec,
+        effective: Cow<'v, Value>,
+        sctx: &StateCtx<'_>,
+        vars: &Vars,
+        entered: u64,
+    ) -> Result<Cow<'v, Value>, Box<Failure>> {
+        match state.parameters {
+            Some(t) => {
+                let env = Env { exec: self.info, state: sctx, vars, context: OnceCell::new() };
+                let name = self.program.str(state.name);
+                Ok(Cow::Owned(self.template(t, &effective, &env, entered, name)?))
+            }
+            None => Ok(effective),
+        }
+    }
+
+    fn output_path(
+        &mut self,
+        state: &StateRec,
+        value: Value,
+        sctx: &StateCtx<'_>,
+        vars: &Vars,
+        entered: u64,
+    ) -> Result<Value, Box<Failure>> {
+        match state.output_path_mode {
+            PathMode::Default => Ok(value),
+            PathMode::Null => Ok(Value::Object(Map::new())),
+            PathMode::Path => {
+                let expr = state.output_path.expect("verified: a Path mode has its path");
+                let env = Env { exec: self.info, state: sctx, vars, context: OnceCell::new() };
+                match self.path(expr, &value, &env) {
+                    Ok(v) => Ok(v.into_owned()),
+                    Err(m) => {
+                        let name = self.program.str(state.name);
+                        Err(Failure::new(
+                            "States.Runtime",
+                            format!(
+                                "An error occurred while executing the state '{name}' (entered at the event id #{entered}). Invalid path '{}' : {}",
+                                self.program.expr_text(expr),
+                                m.message()
+                            ),
+                            entered,
+                        ))
+                    }
+                }
+            }
+        }
+    }
+
+    fn result_path(
+        &self,
+        mode: PathMode,
+        path: Option<ExprId>,
+        raw: Value,
+        result: Value,
+        entered: u64,
+        name: &str,
+    ) -> Result<Value, Box<Failure>> {
+        match mode {
+            PathMode::Default => Ok(result),
+            PathMode::Null => Ok(raw),
+            PathMode::Path => {
+                let expr = path.expect("verified: a Path mode has its path");
+                let Compiled::Path(p) = self.program.expr(expr) else { return Ok(result) };
+                let mut out = raw;
+                if jsonpath::set_at(&mut out, p, result) {
+                    Ok(out)
+                } else {
+                    Err(Failure::new(
+                        "States.ResultPathMatchFailure",
+                        format!(
+                            "An error occurred while executing the state '{name}' (entered at the event id #{entered}). Unable to apply ResultPath '{}' to input '{}'",
+                            self.program.expr_text(expr),
+                            out
+                        ),
+                        entered,
+                    ))
+                }
+            }
+        }
+    }
+
+    fn path<'v>(
+        &self,
+        expr: ExprId,
+        data: &'v Value,
+        env: &'v Env<'_>,
+    ) -> Result<Cow<'v, Value>, jsonpath::Missing> {
+        match self.program.expr(expr) {
+            Compiled::Path(p) => jsonpath::select(p, data, env),
+            _ => Err(jsonpath::Missing::NoResults(self.program.expr_text(expr).to_owned())),
+        }
+    }
+
+    /// A path or intrinsic call in a JSONPath field.
+    fn eval_expr(&mut self, expr: ExprId, data: &Value, env: &Env<'_>) -> Result<Value, IntrinsicError> {
+        match self.program.expr(expr) {
+            Compiled::Path(p) => {
+                jsonpath::select_owned(p, data, env).map_err(|_| IntrinsicError::PathMissing(String::new()))
+            }
+            Compiled::Intrinsic(call) => intrinsics::eval(call, data, env, &mut self.rng),
+            Compiled::Jsonata(_) => {
+                Err(IntrinsicError::Failed("a JSONata expression in a JSONPath field".into()))
+            }
+        }
+    }
+
+    /// Evaluates a template (`Parameters`, `ResultSelector`, `ItemSelector`, `Assign`, …).
+    fn template(
+        &mut self,
+        t: TmplId,
+        data: &Value,
+        env: &Env<'_>,
+        entered: u64,
+        name: &str,
+    ) -> Result<Value, Box<Failure>> {
+        self.template_at(t, data, env, entered, name, "")
+    }
+
+    fn template_at(
+        &mut self,
+        t: TmplId,
+        data: &Value,
+        env: &Env<'_>,
+        entered: u64,
+        name: &str,
+        key: &str,
+    ) -> Result<Value, Box<Failure>> {
+        let program = self.program;
+        let rec = program.template(t);
+        match rec.kind {
+            TmplKind::Const => Ok(program.constant(rec.value.expect("verified")).clone()),
+            TmplKind::Object => {
+                let mut out = Map::with_capacity(rec.members.len as usize);
+                for m in rec.members.iter() {
+                    let member = &program.tables.members[m.0 as usize];
+                    let k = program.str(member.key);
+                    let v = self.template_at(member.value, data, env, entered, name, k)?;
+                    out.insert(k.to_owned(), v);
+                }
+                Ok(Value::Object(out))
+            }
+            TmplKind::Array => {
+                let mut out = Vec::with_capacity(rec.items.len as usize);
+                for it in rec.items.iter() {
+                    let item = &program.tables.items[it.0 as usize];
+                    out.push(self.template_at(item.value, data, env, entered, name, key)?);
+                }
+                Ok(Value::Array(out))
+            }
+            TmplKind::Expr => {
+                let expr = rec.expr.expect("verified");
+                match program.expr(expr) {
+                    Compiled::Path(p) => jsonpath::select_owned(p, data, env).map_err(|_| {
+                        Failure::new(
+                            "States.Runtime",
+                            format!(
+                                "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONPath '{}' specified for the field '{key}.$' could not be found in the input '{}'",
+                                program.expr_text(expr),
+                                data
+                            ),
+                            entered,
+                        )
+                    }),
+                    Compiled::Intrinsic(call) => {
+                        intrinsics::eval(call, data, env, &mut self.rng).map_err(|e| match e {
+                            IntrinsicError::PathMissing(p) => Failure::new(
+                                "States.Runtime",
+                                format!(
+                                    "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONPath '{p}' specified for the field '{key}.$' could not be found in the input '{}'",
+                                    data
+                                ),
+                                entered,
+                            ),
+                            IntrinsicError::Failed(msg) => Failure::new(
+                                "States.IntrinsicFailure",
+                                format!(
+                                    "An error occurred while executing the state '{name}' (entered at the event id #{entered}). {msg}"
+                                ),
+                                entered,
+                            ),
+                        })
+                    }
+                    Compiled::Jsonata(_) => Err(Failure::new(
+                        "States.QueryEvaluationError",
+                        "a JSONata expression in a JSONPath state",
+                        entered,
+                    )),
+                }
+            }
+        }
+    }
+
+    fn condition(
+        &mut self,
+        c: CondId,
+        data: &Value,
+        env: &Env<'_>,
+        entered: u64,
+        name: &str,
+    ) -> Result<bool, Box<Failure>> {
+        let program = self.program;
+        let rec = &program.tables.conditions[c.0 as usize];
+        let child = |k: CondChildId| program.tables.cond_children[k.0 as usize].condition;
+        match rec.kind {
+            CondKind::And => {
+                for k in rec.children.iter() {
+                    if !self.condition(child(k), data, env, entered, name)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
+            CondKind::Or => {
+                for k in rec.children.iter() {
+                    if self.condition(child(k), data, env, entered, name)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            CondKind::Not => {
+                let k = rec.children.iter().next().expect("verified: Not has one child");
+                Ok(!self.condition(child(k), data, env, entered, name)?)
+            }
+            CondKind::Jsonata => Err(Failure::new(
+                "States.QueryEvaluationError",
+                "a JSONata condition in a JSONPath state",
+                entered,
+            )),
+            CondKind::Compare => {
+                let op = rec.op.expect("verified");
+                let var = rec.variable.expect("verified");
+                let value = match self.path(var, data, env) {
+                    Ok(v) => Some(v),
+                    Err(_) if op == ChoiceOp::IsPresent => None,
+                    Err(_) => {
+                        return Err(Failure::new(
+                            "States.Runtime",
+                            format!(
+                                "An error occurred while executing the state '{name}' (entered at the event id #{entered}). Invalid path '{}': The choice state's condition path references an invalid value.",
+                                program.expr_text(var)
+                            ),
+                            entered,
+                        ))
+                    }
+                };
+                let operand: Cow<'_, Value> = match (rec.operand, rec.operand_path) {
+                    (Some(k), _) => Cow::Borrowed(program.constant(k)),
+                    (None, Some(p)) => match self.path(p, data, env) {
+                        Ok(v) => v,
+                        Err(_) => {
+                            return Err(Failure::new(
+                                "States.Runtime",
+                                format!(
+                                    "An error occurred while executing the state '{name}' (entered at the event id #{entered}). Invalid path '{}': The choice state's condition path references an invalid value.",
+                                    program.expr_text(p)
+                                ),
+                                entered,
+                            ))
+                        }
+                    },
+                    (None, None) => Cow::Owned(Value::Null),
+                };
+                Ok(crate::choice::compare(op, value.as_deref(), &operand))
+            }
+        }
+    }
+
+    fn wait_until(
+        &mut self,
+        wait: &WaitRec,
+        data: &Value,
+        env: &Env<'_>,
+        entered_millis: i64,
+    ) -> Result<i64, String> {
+        let program = self.program;
+        if let Some(t) = wait.seconds {
+            let secs =
+                program.template(t).value.map(|c| program.constant(c).as_f64().unwrap_or(0.0)).unwrap_or(0.0);
+            return seconds_until(secs, entered_millis);
+        }
+        if let Some(p) = wait.seconds_path {
+            let path = program.expr_text(p);
+            let value = self.path(p, data, env).map_err(|_| {
+                format!("The SecondsPath parameter does not reference an input value: {path}")
+            })?;
+            let secs = match &*value {
+                Value::Number(n) if n.is_i64() || n.is_u64() => n.as_f64().unwrap_or(0.0),
+                other => {
+                    return Err(format!(
+                        "The SecondsPath parameter cannot be parsed as a long value: {path} == {other}"
+                    ))
+                }
+            };
+            if secs < 0.0 {
+                return Err(format!(
+                    "The SecondsPath parameter references a negative value: {path} == {}",
+                    value
+                ));
+            }
+            return seconds_until(secs, entered_millis);
+        }
+        if let Some(t) = wait.timestamp {
+            let text = program.template(t).value.and_then(|c| program.constant(c).as_str()).unwrap_or("");
+            return timestamp::parse_timestamp(text)
+                .map(|ts| ts.unix_millis())
+                .map_err(|_| format!("The Timestamp parameter cannot be parsed: {text}"));
+        }
+        if let Some(p) = wait.timestamp_path {
+            let path = program.expr_text(p);
+            let bad = |v: &Value| {
+                format!(
+                    "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {path} == {v}"
+                )
+            };
+            let value = self.path(p, data, env).map_err(|_| {
+                format!("The TimestampPath parameter does not reference an input value: {path}")
+            })?;
+            let Value::String(s) = &*value else { return Err(bad(&value)) };
+            let bad = |_: &Value| {
+                format!(
+                    "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {path} == {s}"
+                )
+            };
+            return timestamp::parse_timestamp(s).map(|ts| ts.unix_millis()).map_err(|_| bad(&value));
+        }
+        Ok(entered_millis)
+    }
+
+    fn sleep_until(&mut self, until: i64) {
+        if until > self.rec.now_millis {
+            if self.options.real_clock {
+                let millis = (until - self.rec.now_millis) as u64;
+                std::thread::sleep(std::time::Duration::from_millis(millis));
+            }
+            self.rec.now_millis = until;
+        }
+    }
+
+    /// Runs the work of a Task, Parallel or Map state under its retriers.
+    fn with_retry(
+        &mut self,
+        id: StateId,
+        effective: &Value,
+        thread: &mut Thread,
+        entered: u64,
+        sctx: &mut StateCtx<'_>,
+    ) -> Result<Value, Box<Failure>> {
+        let program = self.program;
+        let state = program.state(id);
+        let mut counts = vec![0u32; state.retry.len as usize];
+        let mut retry_count = 0u32;
+        loop {
+            sctx.retry_count = Some(retry_count);
+            let res = match self.parameters(state, Cow::Borrowed(effective), sctx, &thread.vars, entered) {
+                Err(f) => Err(f),
+                Ok(args) => match state.kind {
+                    StateKind::Task => self.task(id, &args, thread, sctx),
+                    StateKind::Parallel => self.parallel(id, &args, thread),
+                    _ => self.map(id, &args, thread, sctx),
+                },
+            };
+            let f = match res {
+                Ok(v) => return Ok(v),
+                Err(f) => f,
+            };
+            if !f.catchable || self.harness_failure.is_some() {
+                return Err(self.state_failed(state.kind, f, thread));
+            }
+            let matched = state.retry.iter().enumerate().find(|(_, r)| {
+                let rec = &program.tables.retriers[r.0 as usize];
+                self.error_matches(rec.errors, &f.error)
+            });
+            let Some((i, r)) = matched else { return Err(self.state_failed(state.kind, f, thread)) };
+            let rec = &program.tables.retriers[r.0 as usize];
+            if counts[i] >= rec.max_attempts {
+                return Err(self.state_failed(state.kind, f, thread));
+            }
+            let mut delay = rec.interval * rec.backoff.powi(counts[i] as i32);
+            if let Some(max) = rec.max_delay {
+                delay = delay.min(max);
+            }
+            if rec.jitter == Jitter::Full {
+                delay *= (self.rng.next_u64() % 1_000_001) as f64 / 1_000_000.0;
+            }
+            counts[i] += 1;
+            retry_count += 1;
+            let until = self.rec.now_millis + (delay * 1000.0) as i64;
+            self.sleep_until(until);
+            thread.prev = f.event;
+        }
+    }
+
+    /// The `MapStateFailed`/`ParallelStateFailed` event of a failure no retrier takes.
+    fn state_failed(&mut self, kind: StateKind, f: Box<Failure>, thread: &mut Thread) -> Box<Failure> {
+        if !f.nested {
+            return f;
+        }
+        let ty = if kind == StateKind::Map { "MapStateFailed" } else { "ParallelStateFailed" };
+        let failed = self.emit(f.event, ty, || None);
+        thread.prev = failed;
+        Box::new(Failure { event: failed, nested: false, ..*f })
+    }
+
+    fn error_matches(&self, names: List<ErrorNameId>, error: &str) -> bool {
+        names.iter().any(|n| {
+            let name = self.program.str(self.program.tables.error_names[n.0 as usize].name);
+            name == error
+                || (name == "States.ALL" && error != "States.Runtime")
+                || (name == "States.TaskFailed"
+                    && error != "States.Timeout"
+                    && error != "States.Runtime"
+                    && (!error.starts_with("States.")
+                        || matches!(
+                            error,
+                            "States.TaskFailed" | "States.Permissions" | "States.DataLimitExceeded"
+                        )))
+        })
+    }
+
+    fn catch(
+        &mut self,
+        id: StateId,
+        raw: Value,
+        f: Box<Failure>,
+        thread: &mut Thread,
+        sctx: &StateCtx<'_>,
+    ) -> Result<Step, Box<Failure>> {
+        let program = self.program;
+        let state = program.state(id);
+        if !f.catchable || self.harness_failure.is_some() {
+            return Err(f);
+        }
+        let Some(c) = state.catch.iter().find(|c| {
+            let rec = &program.tables.catchers[c.0 as usize];
+            self.error_matches(rec.errors, &f.error)
+        }) else {
+            return Err(f);
+        };
+        let catcher = &program.tables.catchers[c.0 as usize];
+        let name = program.str(state.name);
+        let error_output = f.error_output();
+        thread.prev = f.event;
+        let env = Env { exec: self.info, state: sctx, vars: &thread.vars, context: OnceCell::new() };
+        let assigned = match catcher.assign {
+            Some(t) => Some(self.eval_assign(t, &error_output, &env, f.event, name)?),
+            None => None,
+        };
+        drop(env);
+        let output = self.result_path(
+            catcher.result_path_mode,
+            catcher.result_path,
+            raw,
+            error_output,
+            f.event,
+            name,
+        )?;
+        self.apply_assign(assigned.as_ref(), thread);
+        self.exited(id, &output, assigned.as_ref(), thread);
+        Ok(Step::Next(catcher.next, output))
+    }
+
+    fn task(
+        &mut self,
+        id: StateId,
+        effective: &Value,
+        thread: &mut Thread,
+        sctx: &mut StateCtx<'_>,
+    ) -> Result<Value, Box<Failure>> {
+        let program = self.program;
+        let state = program.state(id);
+        let task = &program.tables.tasks[state.task.expect("verified").0 as usize];
+        let resource = program.str(task.resource);
+        let name = program.str(state.name);
+        let kind = tasks::classify(resource);
+        let (timeout, heartbeat) = (sctx.timeout, sctx.heartbeat);
+        let callback = resource.ends_with(".waitForTaskToken");
+        let sync = resource.contains(".sync");
+        // Scheduled and started.
+        let prev = thread.prev;
+        let scheduled = match &kind {
+            ResourceKind::Lambda => self.emit(prev, "LambdaFunctionScheduled", || {
+                let mut d = Map::new();
+                d.insert("resource".into(), Value::String(resource.to_owned()));
+                d.insert("input".into(), history::text(effective));
+                d.insert("inputDetails".into(), history::not_truncated());
+                if let Some(t) = timeout {
+                    d.insert("timeoutInSeconds".into(), json!(t as i64));
+                }
+                Some(("lambdaFunctionScheduledEventDetails", Value::Object(d)))
+            }),
+            ResourceKind::Activity => self.emit(prev, "ActivityScheduled", || {
+                Some((
+                    "activityScheduledEventDetails",
+                    json!({"resource": resource, "input": history::text(effective), "inputDetails": history::not_truncated()}),
+                ))
+            }),
+            ResourceKind::Service { resource_type, resource: res } => self.emit(prev, "TaskScheduled", || {
+                let mut d = Map::new();
+                d.insert("resourceType".into(), Value::String(resource_type.clone()));
+                d.insert("resource".into(), Value::String(res.clone()));
+                d.insert("region".into(), Value::String("us-east-1".into()));
+                d.insert("parameters".into(), history::text(effective));
+                if let Some(t) = timeout {
+                    d.insert("timeoutInSeconds".into(), json!(t as i64));
+                }
+                if let Some(h) = heartbeat {
+                    d.insert("heartbeatInSeconds".into(), json!(h as i64));
+                }
+                Some(("taskScheduledEventDetails", Value::Object(d)))
+            }),
+        };
+        let started = match &kind {
+            ResourceKind::Lambda => self.emit(scheduled, "LambdaFunctionStarted", || None),
+            ResourceKind::Activity => {
+                self.emit(scheduled, "ActivityStarted", || Some(("activityStartedEventDetails", json!({}))))
+            }
+            ResourceKind::Service { resource_type, resource: res } => {
+                self.emit(scheduled, "TaskStarted", || {
+                    Some(("taskStartedEventDetails", json!({"resourceType": resource_type, "resource": res})))
+                })
+            }
+        };
+        let mut last = started;
+        if callback || sync {
+            if let ResourceKind::Service { resource_type, resource: res } = &kind {
+                last = self.emit(started, "TaskSubmitted", || {
+                    Some((
+                        "taskSubmittedEventDetails",
+                        json!({"resourceType": resource_type, "resource": res, "output": "{}", "outputDetails": history::not_truncated()}),
+                    ))
+                });
+            }
+        }
+        // The answer.
+        let n = {
+            let counter = self.invocations.entry(id).or_insert(0);
+            let n = *counter;
+            *counter += 1;
+            n
+        };
+        let answer = match self.options.mocks.as_ref().and_then(|m| m.answer(name, n)) {
+            Some(Ok(a)) => a.clone(),
+            Some(Err(msg)) => {
+                let f = Box::new(Failure {
+                    error: "aslc.MockExhausted".into(),
+                    cause: msg,
+                    catchable: false,
+                    event: last,
+                    no_error: false,
+                    no_cause: false,
+                    nested: false,
+                });
+                self.harness_failure = Some(f.clone());
+                return Err(f);
+            }
+            None => match tasks::run_handler(&self.options.handlers, resource, effective) {
+                Some(a) => a,
+                None => {
+                    let f = Box::new(Failure {
+                        error: "aslc.NoHandler".into(),
+                        cause: format!(
+                            "state `{name}` calls `{resource}`, which has no mock in the test case and no local handler"
+                        ),
+                        catchable: false,
+                        event: last, no_error: false, no_cause: false, nested: false });
+                    self.harness_failure = Some(f.clone());
+                    return Err(f);
+                }
+            },
+        };
+        let answer = match answer {
+            MockAnswer::Return(v) if size_exceeds(&v, PAYLOAD_LIMIT) => {
+                let who = match &kind {
+                    ResourceKind::Lambda | ResourceKind::Activity => resource.to_owned(),
+                    ResourceKind::Service { resource_type, .. } => resource_type.clone(),
+                };
+                MockAnswer::Throw {
+                    error: "States.DataLimitExceeded".into(),
+                    cause: format!(
+                        "The state/task '{who}' returned a result with a size exceeding the maximum number of bytes service limit."
+                    ),
+                }
+            }
+            other => other,
+        };
+        match answer {
+            MockAnswer::Return(result) => {
+                let done = match &kind {
+                    ResourceKind::Lambda => self.emit(last, "LambdaFunctionSucceeded", || {
+                        Some((
+                            "lambdaFunctionSucceededEventDetails",
+                            json!({"output": history::text(&result), "outputDetails": history::not_truncated()}),
+                        ))
+                    }),
+                    ResourceKind::Activity => self.emit(last, "ActivitySucceeded", || {
+                        Some((
+                            "activitySucceededEventDetails",
+                            json!({"output": history::text(&result), "outputDetails": history::not_truncated()}),
+                        ))
+                    }),
+                    ResourceKind::Service { resource_type, resource: res } => self.emit(last, "TaskSucceeded", || {
+                        Some((
+                            "taskSucceededEventDetails",
+                            json!({"resourceType": resource_type, "resource": res,
+                                   "output": history::text(&result), "outputDetails": history::not_truncated()}),
+                        ))
+                    }),
+                };
+                thread.prev = done;
+                Ok(result)
+            }
+            MockAnswer::Throw { error, cause } => {
+                let done = match &kind {
+                    ResourceKind::Lambda => self.emit(last, "LambdaFunctionFailed", || {
+                        Some((
+                            "lambdaFunctionFailedEventDetails",
+                            history::error_details(Some(&error), Some(&cause)),
+                        ))
+                    }),
+                    ResourceKind::Activity => self.emit(last, "ActivityFailed", || {
+                        Some((
+                            "activityFailedEventDetails",
+                            history::error_details(Some(&error), Some(&cause)),
+                        ))
+                    }),
+                    ResourceKind::Service { resource_type, resource: res } => {
+                        self.emit(last, "TaskFailed", || {
+                            let mut d = history::error_details(Some(&error), Some(&cause));
+                            if let Value::Object(m) = &mut d {
+                                m.insert("resourceType".into(), Value::String(resource_type.clone()));
+                                m.insert("resource".into(), Value::String(res.clone()));
+                            }
+                            Some(("taskFailedEventDetails", d))
+                        })
+                    }
+                };
+                thread.prev = done;
+                Err(Box::new(Failure {
+                    error,
+                    cause,
+                    catchable: true,
+                    event: done,
+                    no_error: false,
+                    no_cause: false,
+                    nested: false,
+                }))
+            }
+        }
+    }
+
+    fn parallel(
+        &mut self,
+        id: StateId,
+        effective: &Value,
+        thread: &mut Thread,
+    ) -> Result<Value, Box<Failure>> {
+        let program = self.program;
+        let state = program.state(id);
+        let par = &program.tables.parallels[state.parallel.expect("verified").0 as usize];
+        let started = self.emit(thread.prev, "ParallelStateStarted", || None);
+        let mut results = Vec::with_capacity(par.branches.len as usize);
+        let mut last = started;
+        for b in par.branches.iter() {
+            let scope = program.tables.branches[b.0 as usize].scope;
+            let mut branch = Thread { prev: started, vars: thread.vars.clone(), depth: thread.depth + 1 };
+            if branch.depth > MAX_DEPTH {
+                return Err(Failure::new(
+                    "States.Runtime",
+                    "Parallel and Map states nest too deeply",
+                    started,
+                ));
+            }
+            match self.run_scope(scope, effective.clone(), &mut branch) {
+                Ok(v) => {
+                    results.push(v);
+                    last = branch.prev;
+                }
+                Err(f) => return Err(Box::new(Failure { nested: true, ..*f })),
+            }
+        }
+        self.emit(last, "ParallelStateSucceeded", || None);
+        thread.prev = last;
+        Ok(Value::Array(results))
+    }
+
+    fn map(
+        &mut self,
+        id: StateId,
+        effective: &Value,
+        thread: &mut Thread,
+        sctx: &StateCtx<'_>,
+    ) -> Result<Value, Box<Failure>> {
+        let program = self.program;
+        let state = program.state(id);
+        let name = program.str(state.name);
+        let map = &program.tables.maps[state.map.expect("verified").0 as usize];
+        let entered = thread.prev;
+        let runtime = |msg: String| {
+            Failure::new(
+                "States.Runtime",
+                format!("An error occurred while executing the state '{name}' (entered at the event id #{entered}). {msg}"),
+                entered,
+            )
+        };
+        let items: Cow<'_, Value> = match map.items_path {
+            Some(p) => {
+                let env = Env { exec: self.info, state: sctx, vars: &thread.vars, context: OnceCell::new() };
+                match self.path(p, effective, &env) {
+                    Ok(v) => Cow::Owned(v.into_owned()),
+                    Err(m) => {
+                        return Err(runtime(format!(
+                            "Invalid path '{}' : {}",
+                            program.expr_text(p),
+                            m.message()
+                        )))
+                    }
+                }
+            }
+            None => Cow::Borrowed(effective),
+        };
+        let Value::Array(items) = &*items else {
+            return Err(runtime(format!(
+                "Item reader has failed. Expected the ItemsPath to point to a JSON array but got '{}'",
+                items
+            )));
+        };
+        let constant = |t: Option<TmplId>| {
+            t.and_then(|t| program.template(t).value).and_then(|c| program.constant(c).as_f64())
+        };
+        let mut max_concurrency = constant(map.max_concurrency).unwrap_or(0.0);
+        let mut started = None;
+        let mut tolerated_count = constant(map.tolerated_count);
+        let mut tolerated_pct = constant(map.tolerated_percentage);
+        {
+            let env = Env { exec: self.info, state: sctx, vars: &thread.vars, context: OnceCell::new() };
+            let fields = [
+                (map.max_concurrency_path, "MaxConcurrencyPath", "integer"),
+                (map.tolerated_count_path, "ToleratedFailureCountPath", "integer"),
+                (map.tolerated_percentage_path, "ToleratedFailurePercentagePath", "float"),
+            ];
+            // `MaxConcurrencyPath` is read before the Map starts, the tolerated-failure
+            // paths after (as AWS's histories show).
+            for (i, (path, field, kind)) in fields.into_iter().enumerate() {
+                if i >= 1 && started.is_none() {
+                    started = Some(self.emit(thread.prev, "MapStateStarted", || {
+                        Some(("mapStateStartedEventDetails", json!({"length": items.len()})))
+                    }));
+                }
+                let Some(p) = path else { continue };
+                let text = program.expr_text(p);
+                let value = match self.path(p, effective, &env) {
+                    Ok(v) => v.into_owned(),
+                    Err(m) => return Err(runtime(format!("Invalid path '{text}' : {}", m.message()))),
+                };
+                let number = match &value {
+                    Value::Number(n) if kind == "float" || n.is_i64() || n.is_u64() => n.as_f64(),
+                    Value::String(s) if kind == "float" => s.trim().parse::<f64>().ok(),
+                    Value::String(s) => s.trim().parse::<i64>().ok().map(|n| n as f64),
+                    _ => None,
+                };
+                let Some(number) = number else {
+                    let shown = match &value {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    return Err(runtime(format!(
+                        "The {field} field refers to value \"{shown}\" which is not a valid {kind}: {text}"
+                    )));
+                };
+                match i {
+                    0 => max_concurrency = number,
+                    1 => tolerated_count = Some(number),
+                    _ => tolerated_pct = Some(number),
+                }
+            }
+        }
+        let started = match started {
+            Some(s) => s,
+            None => self.emit(thread.prev, "MapStateStarted", || {
+                Some(("mapStateStartedEventDetails", json!({"length": items.len()})))
+            }),
+        };
+        if tolerated_count.is_some_and(|c| c < 0.0) {
+            return Err(runtime("ToleratedFailureCount cannot be negative.".into()));
+        }
+        if tolerated_pct.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
+            return Err(runtime("ToleratedFailurePercentage must be between 0 and 100.".into()));
+        }
+        let mut run_started = started;
+        if map.distributed {
+            run_started =
+                self.emit(started, "MapRunStarted", || Some(("mapRunStartedEventDetails", json!({}))));
+        }
+        // A result nobody reads (`"ResultPath": null`, no `ResultSelector`, no `Assign`)
+        // is not kept: a Map over many items then runs in memory bounded by one iteration.
+        let keep_results = !(state.result_path_mode == PathMode::Null
+            && state.result_selector.is_none()
+            && state.assign.is_none());
+        let mut results = Vec::with_capacity(if keep_results { items.len() } else { 0 });
+        let mut last = started;
+        let mut failures = 0usize;
+        for (index, item) in items.iter().enumerate() {
+            let input = match map.item_selector {
+                Some(t) => {
+                    let item_ctx = StateCtx {
+                        name: sctx.name,
+                        entered_millis: sctx.entered_millis,
+                        retry_count: sctx.retry_count,
+                        task_token: None,
+                        map_item: Some((index, item)),
+                        timeout: None,
+                        heartbeat: None,
+                    };
+                    let env = Env {
+                        exec: self.info,
+                        state: &item_ctx,
+                        vars: &thread.vars,
+                        context: OnceCell::new(),
+                    };
+                    self.template(t, effective, &env, entered, name)?
+                }
+                None => item.clone(),
+            };
+            let iter_prev = if map.distributed {
+                run_started
+            } else {
+                let after = if max_concurrency == 1.0 { last } else { started };
+                self.emit(after, "MapIterationStarted", || {
+                    Some(("mapIterationStartedEventDetails", json!({"name": name, "index": index})))
+                })
+            };
+            let mut iteration =
+                Thread { prev: iter_prev, vars: thread.vars.clone(), depth: thread.depth + 1 };
+            if iteration.depth > MAX_DEPTH {
+                return Err(Failure::new(
+                    "States.Runtime",
+                    "Parallel and Map states nest too deeply",
+                    started,
+                ));
+            }
+            if map.distributed {
+                self.rec.muted += 1;
+            }
+            let outcome = self.run_scope(map.processor, input, &mut iteration);
+            if map.distributed {
+                self.rec.muted -= 1;
+            }
+            match outcome {
+                Ok(v) => {
+                    if keep_results {
+                        results.push(v);
+                    }
+                    if map.distributed {
+                        continue;
+                    }
+                    last = self.emit(iteration.prev, "MapIterationSucceeded", || {
+                        Some(("mapIterationSucceededEventDetails", json!({"name": name, "index": index})))
+                    });
+                }
+                Err(f) => {
+                    if self.harness_failure.is_some() {
+                        return Err(f);
+                    }
+                    if map.distributed {
+                        failures += 1;
+                        let pct_ok =
+                            tolerated_pct.is_some_and(|p| failures as f64 * 100.0 / items.len() as f64 <= p);
+                        let count_ok = tolerated_count.is_some_and(|c| failures as f64 <= c);
+                        if pct_ok || count_ok {
+                            results.push(f.error_output());
+                            continue;
+                        }
+                        let run_failed = self.emit(run_started, "MapRunFailed", || {
+                            Some((
+                                "mapRunFailedEventDetails",
+                                history::error_details(
+                                    Some("States.ExceedToleratedFailureThreshold"),
+                                    Some("The specified tolerated failure threshold was exceeded"),
+                                ),
+                            ))
+                        });
+                        let failed = self.emit(run_failed, "MapStateFailed", || None);
+                        thread.prev = failed;
+                        return Err(Box::new(Failure {
+                            error: "States.ExceedToleratedFailureThreshold".into(),
+                            cause: "The specified tolerated failure threshold was exceeded".into(),
+                            catchable: true,
+                            event: failed,
+                            no_error: false,
+                            no_cause: false,
+                            nested: false,
+                        }));
+                    }
+                    self.emit(f.event, "MapIterationFailed", || {
+                        Some(("mapIterationFailedEventDetails", json!({"name": name, "index": index})))
+                    });
+                    return Err(Box::new(Failure { nested: true, ..*f }));
+                }
+            }
+        }
+        if map.distributed {
+            let run_done = self.emit(run_started, "MapRunSucceeded", || None);
+            self.emit(run_done, "MapStateSucceeded", || None);
+            thread.prev = run_started;
+        } else {
+            self.emit(last, "MapStateSucceeded", || None);
+            thread.prev = last;
+        }
+        Ok(Value::Array(results))
+    }
+
+    /// A JSONata-mode state: every expression goes through the query engine.
+    fn step_jsonata(
+        &mut self,
+        id: StateId,
+        raw: Value,
+        thread: &mut Thread,
+        entered: u64,
+        sctx: &mut StateCtx<'_>,
+    ) -> Result<Step, Box<Failure>> {
+        let program = self.program;
+        let state = program.state(id);
+        let name = program.str(state.name);
+        let context = self.info.context(sctx);
+        let states = |extra: Option<(&str, &Value)>| {
+            let mut m = Map::new();
+            m.insert("input".into(), raw.clone());
+            m.insert("context".into(), context.clone());
+            if let Some((k, v)) = extra {
+                m.insert(k.into(), v.clone());
+            }
+            Value::Object(m)
+        };
+        let eval = |vm: &mut Vm<'_>, t: TmplId, states: Value, vars: &Vars, field: &str| {
+            vm.jsonata_template(t, states, vars, entered, name, field)
+        };
+        match state.kind {
+            StateKind::Pass | StateKind::Succeed | StateKind::Wait => {
+                if state.kind == StateKind::Wait {
+                    let wait = &program.tables.waits[state.wait.expect("verified").0 as usize];
+                    let secs = match wait.seconds {
+                        Some(t) => Some(eval(self, t, states(None), &thread.vars, "Seconds")?),
+                        None => None,
+                    };
+                    if let Some(s) = secs.as_ref().and_then(Value::as_f64) {
+                        let until = self.rec.now_millis + (s * 1000.0) as i64;
+                        self.sleep_until(until);
+                    }
+                }
+                let result = match state.output {
+                    Some(t) => eval(self, t, states(None), &thread.vars, "Output")?,
+                    None => raw.clone(),
+                };
+                let assigned = match state.assign {
+                    Some(t) => match eval(self, t, states(None), &thread.vars, "Assign")? {
+                        Value::Object(m) => Some(m),
+                        _ => None,
+                    },
+                    None => None,
+                };
+                self.apply_assign(assigned.as_ref(), thread);
+                self.exited(id, &result, assigned.as_ref(), thread);
+                if state.kind == StateKind::Succeed {
+                    return Ok(Step::End(result));
+                }
+                self.next_or_end(state, result)
+            }
+            StateKind::Fail => {
+                let fail = &program.tables.fails[state.fail.expect("verified").0 as usize];
+                let error = match fail.error {
+                    Some(t) => {
+                        eval(self, t, states(None), &thread.vars, "Error")?.as_str().map(str::to_owned)
+                    }
+                    None => None,
+                };
+                let cause = match fail.cause {
+                    Some(t) => {
+                        eval(self, t, states(None), &thread.vars, "Cause")?.as_str().map(str::to_owned)
+                    }
+                    None => None,
+                };
+                Err(Box::new(Failure {
+                    error: error.unwrap_or_default(),
+                    cause: cause.unwrap_or_default(),
+                    catchable: true,
+                    event: entered,
+                    no_error: false,
+                    no_cause: false,
+                    nested: false,
+                }))
+            }
+            StateKind::Choice => {
+                let choice = &program.tables.choices[state.choice.expect("verified").0 as usize];
+                for rule_id in choice.rules.iter() {
+                    let rule = &program.tables.rules[rule_id.0 as usize];
+                    let cond = &program.tables.conditions[rule.condition.0 as usize];
+                    let Some(t) = cond.expr else { continue };
+                    if eval(self, t, states(None), &thread.vars, "Condition")? == Value::Bool(true) {
+                        let output = match rule.output.or(state.output) {
+                            Some(t) => eval(self, t, states(None), &thread.vars, "Output")?,
+                            None => raw.clone(),
+                        };
+                        let assigned = match rule.assign {
+                            Some(t) => match eval(self, t, states(None), &thread.vars, "Assign")? {
+                                Value::Object(m) => Some(m),
+                                _ => None,
+                            },
+                            None => None,
+                        };
+                        self.apply_assign(assigned.as_ref(), thread);
+                        self.exited(id, &output, assigned.as_ref(), thread);
+                        return Ok(Step::Next(rule.next, output));
+                    }
+                }
+                match choice.default {
+                    Some(d) => {
+                        let output = match state.output {
+                            Some(t) => eval(self, t, states(None), &thread.vars, "Output")?,
+                            None => raw.clone(),
+                        };
+                        self.exited(id, &output, None, thread);
+                        Ok(Step::Next(d, output))
+                    }
+                    None => Err(Failure::new(
+                        "States.NoChoiceMatched",
+                        format!("No Matches! at state '{name}'"),
+                        entered,
+                    )),
+                }
+            }
+            StateKind::Task | StateKind::Parallel | StateKind::Map => {
+                let args = match state.arguments {
+                    Some(t) => eval(self, t, states(None), &thread.vars, "Arguments")?,
+                    None => raw.clone(),
+                };
+                match self.with_retry(id, &args, thread, entered, sctx) {
+                    Ok(result) => {
+                        let output = match state.output {
+                            Some(t) => {
+                                eval(self, t, states(Some(("result", &result))), &thread.vars, "Output")?
+                            }
+                            None => result.clone(),
+                        };
+                        let assigned = match state.assign {
+                            Some(t) => {
+                                match eval(
+                                    self,
+                                    t,
+                                    states(Some(("result", &result))),
+                                    &thread.vars,
+                                    "Assign",
+                                )? {
+                                    Value::Object(m) => Some(m),
+                                    _ => None,
+                                }
+                            }
+                            None => None,
+                        };
+                        self.apply_assign(assigned.as_ref(), thread);
+                        self.exited(id, &output, assigned.as_ref(), thread);
+                        self.next_or_end(state, output)
+                    }
+                    Err(f) => {
+                        if !f.catchable || self.harness_failure.is_some() {
+                            return Err(f);
+                        }
+                        let Some(c) = state.catch.iter().find(|c| {
+                            let rec = &program.tables.catchers[c.0 as usize];
+                            self.error_matches(rec.errors, &f.error)
+                        }) else {
+                            return Err(f);
+                        };
+                        let catcher = &program.tables.catchers[c.0 as usize];
+                        let error_output = f.error_output();
+                        thread.prev = f.event;
+                        let output = match catcher.output {
+                            Some(t) => eval(
+                                self,
+                                t,
+                                states(Some(("errorOutput", &error_output))),
+                                &thread.vars,
+                                "Output",
+                            )?,
+                            None => error_output.clone(),
+                        };
+                        let assigned = match catcher.assign {
+                            Some(t) => match eval(
+                                self,
+                                t,
+                                states(Some(("errorOutput", &error_output))),
+                                &thread.vars,
+                                "Assign",
+                            )? {
+                                Value::Object(m) => Some(m),
+                                _ => None,
+                            },
+                            None => None,
+                        };
+                        self.apply_assign(assigned.as_ref(), thread);
+                        self.exited(id, &output, assigned.as_ref(), thread);
+                        Ok(Step::Next(catcher.next, output))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Evaluates a JSONata-mode template: literals as they are, `{% %}` strings through
+    /// the query engine.
+    fn jsonata_template(
+        &mut self,
+        t: TmplId,
+        states: Value,
+        vars: &Vars,
+        entered: u64,
+        name: &str,
+        field: &str,
+    ) -> Result<Value, Box<Failure>> {
+        let program = self.program;
+        let rec = program.template(t);
+        match rec.kind {
+            TmplKind::Const => Ok(program.constant(rec.value.expect("verified")).clone()),
+            TmplKind::Object => {
+                let mut out = Map::new();
+                for m in rec.members.iter() {
+                    let member = &program.tables.members[m.0 as usize];
+                    let k = program.str(member.key);
+                    let at = format!("{field}/{k}");
+                    let v = self.jsonata_template(member.value, states.clone(), vars, entered, name, &at)?;
+                    out.insert(k.to_owned(), v);
+                }
+                Ok(Value::Object(out))
+            }
+            TmplKind::Array => {
+                let mut out = Vec::new();
+                for (i, it) in rec.items.iter().enumerate() {
+                    let item = &program.tables.items[it.0 as usize];
+                    let at = format!("{field}[{i}]");
+                    out.push(self.jsonata_template(item.value, states.clone(), vars, entered, name, &at)?);
+                }
+                Ok(Value::Array(out))
+            }
+            TmplKind::Expr => {
+                let expr = rec.expr.expect("verified");
+                let text = program.expr_text(expr);
+                let Compiled::Jsonata(e) = program.expr(expr) else {
+                    return Err(Failure::new(
+                        "States.QueryEvaluationError",
+                        "a JSONPath expression in a JSONata state",
+                        entered,
+                    ));
+                };
+                let bindings = Bindings { variables: vars, states };
+                let fail = |vm: &mut Vm<'_>, cause: String| {
+                    let prev = vm.evaluation_prev;
+                    let event = vm.emit(prev, "EvaluationFailed", || {
+                        Some((
+                            "evaluationFailedEventDetails",
+                            json!({"state": name, "error": "States.QueryEvaluationError", "cause": cause, "location": field}),
+                        ))
+                    });
+                    Failure::new("States.QueryEvaluationError", cause, event)
+                };
+                match self.options.engine.evaluate(e, None, &bindings) {
+                    Ok(Some(v)) => Ok(v),
+                    Ok(None) => Err(fail(
+                        self,
+                        format!(
+                            "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONata expression '{}' specified for the field '{field}' returned nothing (undefined).",
+                            jsonata_body(text)
+                        ),
+                    )),
+                    Err(msg) => Err(fail(
+                        self,
+                        format!(
+                            "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONata expression '{}' specified for the field '{field}' threw an error during evaluation. {msg}",
+                            jsonata_body(text)
+                        ),
+                    )),
+                }
+            }
+        }
+    }
+}
+
+fn jsonata_body(text: &str) -> &str {
+    let t = text.trim();
+    t.strip_prefix("{%").and_then(|t| t.strip_suffix("%}")).map(str::trim).unwrap_or(t)
+}
+
+fn seconds_until(secs: f64, entered_millis: i64) -> Result<i64, String> {
+    if secs >= 2_147_483_648.0 {
+        return Err("Wait state delay is too long.".into());
+    }
+    Ok(entered_millis + (secs * 1000.0) as i64)
+}
+
+fn entered_type(kind: StateKind) -> &'static str {
+    match kind {
+        StateKind::Pass => "PassStateEntered",
+        StateKind::Task => "TaskStateEntered",
+        StateKind::Choice => "ChoiceStateEntered",
+        StateKind::Wait => "WaitStateEntered",
+        StateKind::Succeed => "SucceedStateEntered",
+        StateKind::Fail => "FailStateEntered",
+        StateKind::Parallel => "ParallelStateEntered",
+        StateKind::Map => "MapStateEntered",
+    }
+}
+
+fn exited_type(kind: StateKind) -> &'static str {
+    match kind {
+        StateKind::Pass => "PassStateExited",
+        StateKind::Task => "TaskStateExited",
+        StateKind::Choice => "ChoiceStateExited",
+        StateKind::Wait => "WaitStateExited",
+        StateKind::Succeed => "SucceedStateExited",
+        StateKind::Fail => "FailStateExited",
+        StateKind::Parallel => "ParallelStateExited",
+        StateKind::Map => "MapStateExited",
+    }
+}
