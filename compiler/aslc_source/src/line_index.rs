@@ -14,6 +14,9 @@ pub struct LineCol {
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     line_starts: Vec<u32>,
+    /// Per line, whether it is all ASCII: then a column is a byte difference, which keeps
+    /// positions cheap on minified definitions that are one long line.
+    ascii: Vec<bool>,
 }
 
 impl LineIndex {
@@ -24,7 +27,15 @@ impl LineIndex {
         line_starts.extend(
             memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
         );
-        LineIndex { line_starts }
+        let bytes = text.as_bytes();
+        let ascii = (0..line_starts.len())
+            .map(|line| {
+                let start = line_starts[line] as usize;
+                let end = line_starts.get(line + 1).map_or(bytes.len(), |&n| n as usize);
+                bytes.get(start..end).is_some_and(<[u8]>::is_ascii)
+            })
+            .collect();
+        LineIndex { line_starts, ascii }
     }
 
     /// Number of lines (an empty text has one).
@@ -51,6 +62,9 @@ impl LineIndex {
         let offset = offset.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
         let line = self.line_of(offset);
         let start = self.line_starts[line] as usize;
+        if self.ascii.get(line).copied().unwrap_or(false) {
+            return LineCol { line: line as u32 + 1, column: offset - start as u32 + 1 };
+        }
         let mut end = offset as usize;
         while end > start && !text.is_char_boundary(end) {
             end -= 1;
@@ -64,6 +78,9 @@ impl LineIndex {
         let offset = offset.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
         let line = self.line_of(offset);
         let start = self.line_starts[line] as usize;
+        if self.ascii.get(line).copied().unwrap_or(false) {
+            return LineCol { line: line as u32 + 1, column: offset - start as u32 + 1 };
+        }
         let mut end = offset as usize;
         while end > start && !text.is_char_boundary(end) {
             end -= 1;
@@ -102,6 +119,20 @@ mod tests {
         // `x` follows a two-byte character.
         assert_eq!(index.line_col(text, 5), LineCol { line: 2, column: 2 });
         assert_eq!(index.line_col(text, 7), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn ascii_and_other_lines_agree_with_counting() {
+        let text = "{\"a\": 1}\n  \"\u{e9}t\u{e9}\": \"\u{1F600}x\"\nplain";
+        let index = LineIndex::new(text);
+        for (offset, _) in text.char_indices() {
+            let line = index.line_of(offset as u32);
+            let start = index.line_start(line).unwrap() as usize;
+            let chars = text[start..offset].chars().count() as u32;
+            let units: u32 = text[start..offset].chars().map(|c| c.len_utf16() as u32).sum();
+            assert_eq!(index.line_col(text, offset as u32).column, chars + 1, "offset {offset}");
+            assert_eq!(index.line_col_utf16(text, offset as u32).column, units + 1, "offset {offset}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Checking the JSON definitions of the real-world corpus (`../shared/corpus/real`) with
 //! and without the lints.
-//! The lints should cost at most half again the time of checking alone.
+//! The lints should cost at most half again the time of checking alone. A generated chain of
+//! 8,000 states, each adding a field, keeps the shape analysis honest about its growth.
 
 use std::path::{Path, PathBuf};
 
@@ -64,6 +65,31 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.finish();
+
+    // A long chain in which every state adds a field: the shape analysis must stay linear.
+    let chain = long_chain(8_000);
+    let mut group = c.benchmark_group("long-chain-8000");
+    group.sample_size(10);
+    group.bench_function("check+lint", |b| {
+        b.iter(|| {
+            let checked = aslc_ir::check(&chain, FileId(0), &options);
+            checked.definition.as_ref().map_or(0, |def| lint(def, &config).len())
+        })
+    });
+    group.finish();
+}
+
+/// `n` Pass states in a row, each writing its own `ResultPath` and reading the previous one.
+fn long_chain(n: usize) -> Node {
+    let mut states = Vec::with_capacity(n);
+    for i in 0..n {
+        let next = if i + 1 < n { format!(r#""Next": "S{}""#, i + 1) } else { r#""End": true"#.to_owned() };
+        let read =
+            if i > 0 { format!(r#""Parameters": {{ "prev.$": "$.f{}" }},"#, i - 1) } else { String::new() };
+        states.push(format!(r#""S{i}": {{ "Type": "Pass", {read} "ResultPath": "$.f{i}", {next} }}"#));
+    }
+    let text = format!(r#"{{ "StartAt": "S0", "States": {{ {} }} }}"#, states.join(",\n"));
+    aslc_syntax::json::parse(&text, FileId(0)).node.expect("the generated chain is JSON")
 }
 
 criterion_group!(benches, bench);

@@ -21,7 +21,7 @@ use crate::cfg::{Cfg, CfgNode, Edge};
 pub(crate) const MAX_SHAPE_DEPTH: usize = 8;
 
 /// Objects with more members than this are treated as open.
-const MAX_FIELDS: usize = 256;
+const MAX_FIELDS: usize = 64;
 
 /// What is known of a JSON value.
 #[derive(Clone, PartialEq, Debug)]
@@ -46,9 +46,16 @@ impl Shape {
         let mut fields = fields;
         fields.sort_by(|a, b| a.0.cmp(&b.0));
         fields.dedup_by(|a, b| a.0 == b.0);
-        let open = fields.len() > MAX_FIELDS;
-        if open {
+        Shape::object(fields, false)
+    }
+
+    /// An object with `fields` (sorted by name), opened and forgotten when there are more
+    /// than [`MAX_FIELDS`]: that bound keeps every step of the analysis linear in the
+    /// definition, however many fields a long chain of states accumulates.
+    fn object(mut fields: Vec<(Box<str>, Shape)>, open: bool) -> Shape {
+        if fields.len() > MAX_FIELDS {
             fields.clear();
+            return Shape::Object { fields, open: true };
         }
         Shape::Object { fields, open }
     }
@@ -90,15 +97,32 @@ impl Shape {
     fn join(&self, other: &Shape) -> Shape {
         match (self, other) {
             (Shape::Object { fields: a, open: oa }, Shape::Object { fields: b, open: ob }) => {
-                let mut fields: Vec<(Box<str>, Shape)> = a.clone();
-                for (name, shape) in b {
-                    match fields.iter_mut().find(|(n, _)| n == name) {
-                        Some((_, existing)) => *existing = existing.join(shape),
-                        None => fields.push((name.clone(), shape.clone())),
+                // Both lists are sorted by name: merge them in one pass.
+                let mut fields: Vec<(Box<str>, Shape)> = Vec::with_capacity(a.len().max(b.len()));
+                let (mut i, mut j) = (0, 0);
+                while i < a.len() || j < b.len() {
+                    let order = match (a.get(i), b.get(j)) {
+                        (Some(x), Some(y)) => x.0.cmp(&y.0),
+                        (Some(_), None) => std::cmp::Ordering::Less,
+                        _ => std::cmp::Ordering::Greater,
+                    };
+                    match order {
+                        std::cmp::Ordering::Less => {
+                            fields.push(a[i].clone());
+                            i += 1;
+                        }
+                        std::cmp::Ordering::Greater => {
+                            fields.push(b[j].clone());
+                            j += 1;
+                        }
+                        std::cmp::Ordering::Equal => {
+                            fields.push((a[i].0.clone(), a[i].1.join(&b[j].1)));
+                            i += 1;
+                            j += 1;
+                        }
                     }
                 }
-                fields.sort_by(|x, y| x.0.cmp(&y.0));
-                Shape::Object { fields, open: *oa || *ob }
+                Shape::object(fields, *oa || *ob)
             }
             (Shape::Array, Shape::Array) => Shape::Array,
             (Shape::Scalar, Shape::Scalar) => Shape::Scalar,
@@ -140,16 +164,15 @@ impl Shape {
         match self {
             Shape::Object { fields, open } => {
                 let mut fields = fields.clone();
-                match fields.iter_mut().find(|(n, _)| &**n == *first) {
-                    Some((_, existing)) => *existing = existing.set(rest, value, depth + 1),
-                    None => {
+                match fields.binary_search_by(|(n, _)| (**n).cmp(*first)) {
+                    Ok(i) => fields[i].1 = fields[i].1.set(rest, value, depth + 1),
+                    Err(i) => {
                         let inner =
                             Shape::Object { fields: Vec::new(), open: true }.set(rest, value, depth + 1);
-                        fields.push(((*first).into(), inner));
-                        fields.sort_by(|x, y| x.0.cmp(&y.0));
+                        fields.insert(i, ((*first).into(), inner));
                     }
                 }
-                Shape::Object { fields, open: *open }
+                Shape::object(fields, *open)
             }
             // Unknown input: the member is known, everything else is not.
             _ => Shape::Object {
@@ -388,6 +411,30 @@ mod tests {
             "H": { "Type": "Succeed" } } }"#;
         assert_eq!(absent(text, "H", "$.order"), Some(0));
         assert_eq!(absent(text, "H", "$.Cause"), None);
+    }
+
+    #[test]
+    fn objects_with_too_many_fields_are_forgotten() {
+        // `S0` replaces the unknown execution input by `{}`; every later state adds a field.
+        let mut states = vec![r#""S0": { "Type": "Pass", "Result": {}, "Next": "S1" }"#.to_owned()];
+        states.extend((1..MAX_FIELDS + 10).map(|i| {
+            format!(
+                r#""S{i}": {{ "Type": "Pass", "Result": 1, "ResultPath": "$.f{i}", "Next": "S{}" }}"#,
+                i + 1
+            )
+        }));
+        let text = format!(
+            r#"{{ "StartAt": "S0", "States": {{ {}, "S{}": {{ "Type": "Succeed" }} }} }}"#,
+            states.join(","),
+            MAX_FIELDS + 10
+        );
+        // Early on the object is still closed and known field by field.
+        assert_eq!(absent(&text, "S3", "$.f1"), None);
+        assert_eq!(absent(&text, "S3", "$.f7"), Some(0));
+        // Past the bound nothing is claimed absent any more.
+        let last = format!("S{}", MAX_FIELDS + 10);
+        assert_eq!(absent(&text, &last, "$.f1"), None);
+        assert_eq!(absent(&text, &last, "$.nowhere"), None);
     }
 
     #[test]
