@@ -2,6 +2,7 @@
 
 use aslc_ir::ir::{Condition, StateKind, Template};
 use aslc_source::Diagnostic;
+use rustc_hash::FxHashMap;
 
 use crate::cfg::always_true;
 use crate::registry::declare_lint;
@@ -42,17 +43,25 @@ declare_lint! {
 pub(crate) fn check(ctx: &LintCtx<'_>, acc: &mut Vec<Diagnostic>) {
     for (_, state) in ctx.def.iter_states() {
         let StateKind::Choice(choice) = &state.kind else { continue };
+        // One pass: the first earlier rule that always holds, and the first earlier rule
+        // with each condition (by its key), so that a Choice with thousands of rules costs
+        // thousands of steps, not millions.
+        let mut first_always: Option<usize> = None;
+        let mut first_with: FxHashMap<String, usize> = FxHashMap::default();
         for (i, rule) in choice.choices.iter().enumerate() {
-            let earlier = &choice.choices[..i];
-            let (why, other) = if let Some(j) = earlier.iter().position(|e| always_true(&e.condition, 0)) {
-                ("always holds", j)
-            } else if let Some(j) =
-                earlier.iter().position(|e| same_condition(&e.condition, &rule.condition, 0))
-            {
-                ("tests the same condition", j)
-            } else {
-                continue;
+            let key = condition_key(&rule.condition);
+            let shadow = match (first_always, &key) {
+                (Some(j), _) => Some(("always holds", j)),
+                (None, Some(key)) => first_with.get(key).map(|&j| ("tests the same condition", j)),
+                (None, None) => None,
             };
+            if first_always.is_none() && always_true(&rule.condition, 0) {
+                first_always = Some(i);
+            }
+            if let Some(key) = key {
+                first_with.entry(key).or_insert(i);
+            }
+            let Some((why, other)) = shadow else { continue };
             acc.push(
                 ctx.diagnostic(
                     &RULE,
@@ -66,6 +75,55 @@ pub(crate) fn check(ctx: &LintCtx<'_>, acc: &mut Vec<Diagnostic>) {
                 .at(format!("{}/Choices[{i}]", state.pointer)),
             );
         }
+    }
+}
+
+/// A key that two conditions share exactly when [`same_condition`] holds for them; `None`
+/// for a condition that is never the same as another.
+fn condition_key(condition: &Condition) -> Option<String> {
+    let mut key = String::new();
+    write_key(condition, 0, &mut key).then_some(key)
+}
+
+fn write_key(condition: &Condition, depth: usize, key: &mut String) -> bool {
+    // Each part is written with its length first, so no two different conditions share a key.
+    fn part(key: &mut String, tag: char, text: &str) {
+        key.push(tag);
+        key.push_str(&text.len().to_string());
+        key.push(':');
+        key.push_str(text);
+    }
+    if depth > 64 {
+        return false;
+    }
+    match condition {
+        Condition::Compare { variable: Some(variable), op, operand, .. } => {
+            part(key, 'c', op.as_str());
+            part(key, 'v', variable.text.trim());
+            part(key, 'o', &operand.to_json());
+            true
+        }
+        Condition::And(_, rules) | Condition::Or(_, rules) => {
+            key.push(if matches!(condition, Condition::And(..)) { '&' } else { '|' });
+            key.push_str(&rules.len().to_string());
+            key.push('(');
+            let ok = rules.iter().all(|rule| write_key(rule, depth + 1, key));
+            key.push(')');
+            ok
+        }
+        Condition::Not(_, rule) => {
+            key.push('!');
+            write_key(rule, depth + 1, key)
+        }
+        Condition::Jsonata(Template::Jsonata(expr)) => {
+            part(key, 'j', expr.text.trim());
+            true
+        }
+        Condition::Jsonata(Template::Literal(node)) => {
+            part(key, 'l', &node.to_json());
+            true
+        }
+        _ => false,
     }
 }
 
@@ -94,5 +152,43 @@ pub(crate) fn same_condition(a: &Condition, b: &Condition, depth: usize) -> bool
             _ => false,
         },
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::definition;
+
+    #[test]
+    fn keys_agree_with_the_pairwise_comparison() {
+        let rules = [
+            r#"{ "Variable": "$.a", "NumericEquals": 1, "Next": "E" }"#,
+            r#"{ "Variable": " $.a ", "NumericEquals": 1, "Next": "E" }"#,
+            r#"{ "Variable": "$.a", "NumericEquals": 2, "Next": "E" }"#,
+            r#"{ "Variable": "$.a", "NumericGreaterThan": 1, "Next": "E" }"#,
+            r#"{ "Variable": "$.b", "StringEquals": "1", "Next": "E" }"#,
+            r#"{ "Variable": "$.b", "StringEquals": "1:", "Next": "E" }"#,
+            r#"{ "And": [ { "Variable": "$.a", "NumericEquals": 1 }, { "Variable": "$.b", "IsNull": true } ], "Next": "E" }"#,
+            r#"{ "And": [ { "Variable": "$.a", "NumericEquals": 1 }, { "Variable": "$.b", "IsNull": true } ], "Next": "E" }"#,
+            r#"{ "Or": [ { "Variable": "$.a", "NumericEquals": 1 }, { "Variable": "$.b", "IsNull": true } ], "Next": "E" }"#,
+            r#"{ "Not": { "Variable": "$.a", "NumericEquals": 1 }, "Next": "E" }"#,
+            r#"{ "Not": { "Variable": "$.a", "NumericEquals": 1 }, "Next": "E" }"#,
+            r#"{ "Or": [ { "Variable": "$.a", "NumericEquals": 1 } ], "Next": "E" }"#,
+        ];
+        let text = format!(
+            r#"{{ "StartAt": "C", "States": {{ "C": {{ "Type": "Choice", "Choices": [ {} ], "Default": "E" }}, "E": {{ "Type": "Succeed" }} }} }}"#,
+            rules.join(",")
+        );
+        let def = definition(&text);
+        let StateKind::Choice(choice) = &def.iter_states().next().unwrap().1.kind else { panic!("a Choice") };
+        for a in &choice.choices {
+            for b in &choice.choices {
+                let same = same_condition(&a.condition, &b.condition, 0);
+                let keys =
+                    condition_key(&a.condition).is_some_and(|k| Some(k) == condition_key(&b.condition));
+                assert_eq!(same, keys, "{:?} / {:?}", a.range, b.range);
+            }
+        }
     }
 }
