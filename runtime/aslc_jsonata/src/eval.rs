@@ -890,7 +890,8 @@ impl<'o> Evaluator<'o> {
         }
         let rhs = self.eval(&binary.rhs, input, env)?;
         let token = op.as_str();
-        let fail = |code: &'static str| Error::new(code).at(expr).token(token);
+        // Operator errors sit on the operator: the first token after the left operand.
+        let fail = |code: &'static str| Error::new(code).with_position(binary.lhs.range.end()).token(token);
         Ok(match op {
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod => {
                 let l = match &lhs {
