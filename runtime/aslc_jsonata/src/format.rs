@@ -681,6 +681,15 @@ fn from_letters(text: &str, a: char) -> f64 {
 
 /// Formats an integer with an analysed picture.
 pub(crate) fn format_integer_with(value: f64, format: &IntegerFormat) -> Result<String> {
+    // Roman numerals and words of huge numbers would be unbounded text.
+    let bounded = match format.primary {
+        Primary::Roman => value.abs() < 1e9,
+        Primary::Words | Primary::Letters => value.abs() < 1e21,
+        _ => true,
+    };
+    if !value.is_finite() || !bounded {
+        return Err(Error::new("D1001").value(crate::value::Value::Number(value)));
+    }
     let negative = value < 0.0;
     let value = value.abs();
     let mut out = match format.primary {

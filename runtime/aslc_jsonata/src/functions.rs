@@ -345,6 +345,9 @@ fn trim(text: &str) -> String {
     out.strip_suffix(' ').unwrap_or(out).to_owned()
 }
 
+/// The widest `$pad` result: JavaScript strings end long before (and the reference fails).
+const MAX_PAD: f64 = 1e8;
+
 fn pad(text: &str, width: f64, fill: Option<&str>) -> String {
     let fill = match fill {
         Some(f) if !f.is_empty() => f,
@@ -698,6 +701,9 @@ pub(crate) fn call(
         Native::Trim => str_arg(&args, 0).map(|s| Value::string(&trim(s))),
         Native::Pad => match str_arg(&args, 0) {
             None => None,
+            Some(_) if num_arg(&args, 1).is_some_and(|w| !(w.abs() < MAX_PAD)) => {
+                return Err(Error::new("D1001").value(Value::Number(num_arg(&args, 1).unwrap_or(f64::NAN))))
+            }
             Some(text) => string(pad(text, num_arg(&args, 1).unwrap_or(0.0), str_arg(&args, 2))),
         },
         Native::Match => match str_arg(&args, 0) {

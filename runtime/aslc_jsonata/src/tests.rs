@@ -143,3 +143,25 @@ fn bindings_and_clock() {
     let seeded = Bindings::new().seed(1);
     assert_eq!(run("$random()", None, &seeded), run("$random()", None, &Bindings::new().seed(1)));
 }
+
+#[test]
+fn hostile_input_fails_cleanly() {
+    for expr in [
+        "$formatInteger(1e300, 'w')",
+        "$formatInteger(0/0, 'I')",
+        "$formatInteger(1e20, 'I')",
+        "$fromMillis(1e300)",
+        "$toMillis('99999999999999999', '[Y]')",
+        "$pad('x', 1e15)",
+        "$formatNumber(1e300, '#,##0.00e0')",
+        "$formatBase(1e300, 36)",
+        "$substring('abc', -1e300, 1e300)",
+        "[1..1e7] ~> $count()",
+        "$fromMillis(0, '[Y,1000000000]')",
+        "$replace('aaa', /a*?/, 'b')",
+        "$split('abc', /(?=b)/)",
+    ] {
+        // Any outcome but a panic or a hang.
+        let _ = run(expr, None, &Bindings::new());
+    }
+}
