@@ -53,7 +53,7 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 /// `Date.UTC(year, month0, day, h, m, s, ms)` with JavaScript's month overflow.
 fn date_utc(year: f64, month0: f64, day: f64, h: f64, m: f64, s: f64, ms: f64) -> f64 {
     // Beyond JavaScript's date range (±275 760 years) there is no date: NaN, as `Date.UTC`.
-    if !(year.abs() < 300_000.0) || !month0.is_finite() {
+    if year.is_nan() || year.abs() >= 300_000.0 || !month0.is_finite() {
         return f64::NAN;
     }
     let year = year + (month0 / 12.0).floor();
@@ -353,7 +353,7 @@ fn apply_case(text: &str, names: Names) -> String {
 /// `$fromMillis(millis, picture, timezone)`.
 pub fn from_millis(millis: f64, picture: Option<&str>, timezone: Option<&str>) -> Result<String> {
     // JavaScript dates span ±8.64e15 ms; beyond, the reference fails on an invalid date.
-    if !(millis.abs() <= 8.64e15) {
+    if millis.is_nan() || millis.abs() > 8.64e15 {
         return Err(Error::new("D1001").value(Value::Number(millis)));
     }
     let (mut offset_hours, mut offset_minutes) = (0i64, 0i64);

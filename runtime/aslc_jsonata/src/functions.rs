@@ -117,19 +117,25 @@ natives! {
 impl Native {
     /// The built-in called `name` under `options`.
     pub fn lookup(name: &str, options: &Options) -> Option<Native> {
-        let found = Native::ALL.iter().copied().find(|n| {
-            n.name() == name
-                && match n {
-                    Native::Random => !options.step_functions,
-                    Native::RandomSeeded
-                    | Native::Partition
-                    | Native::Range
-                    | Native::Hash
-                    | Native::Uuid
-                    | Native::Parse => options.step_functions,
-                    Native::Eval => options.eval,
-                    _ => true,
-                }
+        static BY_NAME: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, Vec<Native>>> =
+            std::sync::OnceLock::new();
+        let by_name = BY_NAME.get_or_init(|| {
+            let mut map: rustc_hash::FxHashMap<&'static str, Vec<Native>> = rustc_hash::FxHashMap::default();
+            for native in Native::ALL {
+                map.entry(native.name()).or_default().push(*native);
+            }
+            map
+        });
+        let found = by_name.get(name)?.iter().copied().find(|n| match n {
+            Native::Random => !options.step_functions,
+            Native::RandomSeeded
+            | Native::Partition
+            | Native::Range
+            | Native::Hash
+            | Native::Uuid
+            | Native::Parse => options.step_functions,
+            Native::Eval => options.eval,
+            _ => true,
         });
         found
     }
@@ -701,7 +707,7 @@ pub(crate) fn call(
         Native::Trim => str_arg(&args, 0).map(|s| Value::string(&trim(s))),
         Native::Pad => match str_arg(&args, 0) {
             None => None,
-            Some(_) if num_arg(&args, 1).is_some_and(|w| !(w.abs() < MAX_PAD)) => {
+            Some(_) if num_arg(&args, 1).is_some_and(|w| w.is_nan() || w.abs() >= MAX_PAD) => {
                 return Err(Error::new("D1001").value(Value::Number(num_arg(&args, 1).unwrap_or(f64::NAN))))
             }
             Some(text) => string(pad(text, num_arg(&args, 1).unwrap_or(0.0), str_arg(&args, 2))),

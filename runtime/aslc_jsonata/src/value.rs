@@ -173,6 +173,10 @@ pub fn js_number(n: f64) -> String {
     if n == 0.0 {
         return "0".into();
     }
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        // Exact: an integer this small converts to i64 without loss.
+        return (n as i64).to_string();
+    }
     let sci = format!("{:e}", n.abs());
     let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exponent: i32 = exponent.parse().unwrap_or(0);
@@ -215,7 +219,8 @@ pub fn js_number(n: f64) -> String {
 
 /// `Number(n.toPrecision(15))`: JSONata's rounding of numbers it turns into strings.
 pub fn to_precision_15(n: f64) -> f64 {
-    if !n.is_finite() || n == 0.0 {
+    // Integers below 1e15 have at most 15 digits already.
+    if !n.is_finite() || n == 0.0 || (n.fract() == 0.0 && n.abs() < 1e15) {
         return n;
     }
     format!("{n:.14e}").parse().unwrap_or(n)
