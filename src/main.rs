@@ -36,6 +36,8 @@ enum Command {
     Fmt(cmd::dsl::FmtArgs),
     /// List every rule: code, default level and summary.
     Rules(cmd::rules::RulesArgs),
+    /// Evaluate a JSONata expression (`--batch`: the JSONata test suite's line protocol).
+    Jsonata(cmd::jsonata::JsonataArgs),
     /// Print the documentation of a rule.
     Explain(cmd::explain::ExplainArgs),
     /// Run a state machine on the local VM.
@@ -71,6 +73,7 @@ fn main() -> ExitCode {
         Command::Decompile(args) => cmd::dsl::decompile(args),
         Command::Fmt(args) => cmd::dsl::fmt(args),
         Command::Explain(args) => cmd::explain::run(args),
+        Command::Jsonata(args) => cmd::jsonata::run(args),
         Command::GenerateDocs(args) => cmd::explain::generate_docs(args),
         Command::Run(args) => cmd::run::run(args),
         Command::Build(args) => cmd::run::build(args),

@@ -3,5 +3,6 @@
 pub mod check;
 pub mod dsl;
 pub mod explain;
+pub mod jsonata;
 pub mod rules;
 pub mod run;

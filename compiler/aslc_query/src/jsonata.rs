@@ -28,7 +28,7 @@ pub use ast::Expr;
 pub use builtins::{builtin, Builtin, Origin, BUILTINS};
 pub use check::{check_jsonata, variable_references, JsonataContext};
 pub use error::{ErrorCode, JsonataError};
-pub use signature::{ParamType, Signature, SignatureParam};
+pub use signature::{parse_signature, ParamType, Signature, SignatureParam};
 pub use template::{jsonata_template, template_lookalike, Template};
 
 /// How deep an expression may nest (operands of operators, arguments, blocks, paths). Deeper

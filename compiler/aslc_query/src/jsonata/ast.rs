@@ -57,11 +57,11 @@ pub enum ExprKind {
     /// The `?` argument of a partial application.
     Placeholder,
     /// A function definition `function($x) { … }` / `λ($x) { … }`.
-    Lambda(Box<Lambda>),
+    Lambda(std::sync::Arc<Lambda>),
     /// `condition ? then : else`.
     Condition(Box<Condition>),
     /// `| pattern | update, delete |`.
-    Transform(Box<Transform>),
+    Transform(std::sync::Arc<Transform>),
     /// `(a; b; c)`.
     Block(Box<Block>),
     /// `$name := value`.

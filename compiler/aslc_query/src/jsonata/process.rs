@@ -637,6 +637,7 @@ impl Processor {
                         self.slots[slot].label = self.slots[existing].label;
                     }
                     node.ancestor = Some(slot);
+                    node.tuple = true;
                 }
             }
             PKind::Parent(_) => self.slots[slot].level += 1,
@@ -875,19 +876,23 @@ impl Processor {
                 procedure: self.lower_box(procedure),
                 args: self.lower_all(args),
             })),
-            PKind::Lambda { params, signature, body } => {
-                ExprKind::Lambda(Box::new(Lambda { params, signature, body: self.lower_box(body) }))
-            }
+            PKind::Lambda { params, signature, body } => ExprKind::Lambda(std::sync::Arc::new(Lambda {
+                params,
+                signature,
+                body: self.lower_box(body),
+            })),
             PKind::Condition { condition, then, otherwise } => ExprKind::Condition(Box::new(Condition {
                 condition: self.lower_box(condition),
                 then: self.lower_box(then),
                 otherwise: otherwise.map(|o| self.lower_box(o)),
             })),
-            PKind::Transform { pattern, update, delete } => ExprKind::Transform(Box::new(Transform {
-                pattern: self.lower_box(pattern),
-                update: self.lower_box(update),
-                delete: delete.map(|d| self.lower_box(d)),
-            })),
+            PKind::Transform { pattern, update, delete } => {
+                ExprKind::Transform(std::sync::Arc::new(Transform {
+                    pattern: self.lower_box(pattern),
+                    update: self.lower_box(update),
+                    delete: delete.map(|d| self.lower_box(d)),
+                }))
+            }
             PKind::Block(exprs) => {
                 ExprKind::Block(Box::new(Block { exprs: self.lower_all(exprs), cons_array: false }))
             }

@@ -80,8 +80,8 @@ impl ParamType {
     }
 }
 
-/// Parses `text` (which starts with `<`) found at `range`.
-pub(super) fn parse_signature(text: &str, range: TextRange) -> Result<Signature, JsonataError> {
+/// Parses the signature `text` (which starts with `<`) found at `range`.
+pub fn parse_signature(text: &str, range: TextRange) -> Result<Signature, JsonataError> {
     let chars: Vec<char> = text.chars().collect();
     let mut params: Vec<SignatureParam> = Vec::new();
     let mut position = 1;

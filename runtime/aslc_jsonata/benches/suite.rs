@@ -1,0 +1,134 @@
+//! Criterion benchmarks over the JSONata reference suite (`../shared/jsonata-suite/`):
+//! parsing every expression, evaluating every case that has a result against its input
+//! (the cases with a time or depth guard are left out), and the three cases that map
+//! 200 000 items on their own.
+
+use std::path::{Path, PathBuf};
+
+use aslc_jsonata::{evaluate, Bindings};
+use aslc_query::jsonata::{parse_jsonata, Expr};
+use criterion::{criterion_group, criterion_main, Criterion};
+use serde_json::Value;
+
+struct Case {
+    id: String,
+    text: String,
+    input: Option<Value>,
+    bindings: Bindings,
+}
+
+fn suite_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/jsonata-suite")
+}
+
+fn load(dir: &Path) -> Vec<Case> {
+    let mut out = Vec::new();
+    let Ok(groups) = std::fs::read_dir(dir.join("groups")) else { return out };
+    let mut groups: Vec<PathBuf> = groups.flatten().map(|e| e.path()).collect();
+    groups.sort();
+    for group in groups {
+        let group_name = group.file_name().and_then(|n| n.to_str()).unwrap_or("").to_owned();
+        let Ok(files) = std::fs::read_dir(&group) else { continue };
+        let mut files: Vec<PathBuf> = files
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        for file in files {
+            let stem = file.file_stem().and_then(|n| n.to_str()).unwrap_or("").to_owned();
+            let Ok(text) = std::fs::read_to_string(&file) else { continue };
+            let Ok(json) = serde_json::from_str::<Value>(&text) else { continue };
+            let items = match json {
+                Value::Array(items) => items,
+                one => vec![one],
+            };
+            for (i, case) in items.into_iter().enumerate() {
+                if case.get("result").is_none() && case.get("undefinedResult").is_none() {
+                    continue;
+                }
+                let expr = match (case.get("expr"), case.get("expr-file")) {
+                    (Some(Value::String(e)), _) => e.clone(),
+                    (_, Some(Value::String(f))) => std::fs::read_to_string(group.join(f)).unwrap_or_default(),
+                    _ => continue,
+                };
+                let input = match case.get("data") {
+                    Some(data) => Some(data.clone()),
+                    None => match case.get("dataset") {
+                        Some(Value::String(name)) => {
+                            std::fs::read_to_string(dir.join(format!("datasets/{name}.json")))
+                                .ok()
+                                .and_then(|t| serde_json::from_str(&t).ok())
+                        }
+                        _ => None,
+                    },
+                };
+                let mut bindings = Bindings::new().now_millis(1_700_000_000_000.0).seed(1);
+                if let Some(Value::Object(vars)) = case.get("bindings") {
+                    for (name, value) in vars {
+                        bindings.insert(name.clone(), value.clone());
+                    }
+                }
+                let guarded = case.get("timelimit").is_some() || case.get("depth").is_some();
+                let id = format!("{group_name}/{stem}[{i}]");
+                if !guarded || id.starts_with("flattening/large") {
+                    out.push(Case { id, text: expr, input, bindings });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The case that maps 200 000 items, measured on its own.
+fn is_large(case: &Case) -> bool {
+    case.id.starts_with("flattening/large")
+}
+
+type Parsed<'c> = (Expr, &'c Case);
+
+fn benches(c: &mut Criterion) {
+    let dir = suite_dir();
+    let cases = load(&dir);
+    if cases.is_empty() {
+        eprintln!("JSONata suite benchmarks skipped: ../shared/jsonata-suite is not next to the checkout");
+        return;
+    }
+    let parsed: Vec<Parsed> =
+        cases.iter().filter_map(|case| parse_jsonata(&case.text).ok().map(|expr| (expr, case))).collect();
+    let (large, regular): (Vec<&Parsed>, Vec<&Parsed>) = parsed.iter().partition(|(_, c)| is_large(c));
+    eprintln!("{} cases evaluated per iteration, {} large ones apart", regular.len(), large.len());
+    let mut slowest: Vec<(std::time::Duration, &str)> = regular
+        .iter()
+        .map(|(expr, case)| {
+            let start = std::time::Instant::now();
+            let _ = evaluate(expr, case.input.as_ref(), &case.bindings);
+            (start.elapsed(), case.id.as_str())
+        })
+        .collect();
+    slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
+    eprintln!("slowest cases: {:?}", &slowest[..slowest.len().min(8)]);
+
+    c.bench_function("parse every suite expression", |b| {
+        b.iter(|| cases.iter().filter(|case| parse_jsonata(&case.text).is_ok()).count())
+    });
+    c.bench_function("evaluate every suite case", |b| {
+        b.iter(|| {
+            regular
+                .iter()
+                .filter(|(expr, case)| evaluate(expr, case.input.as_ref(), &case.bindings).is_ok())
+                .count()
+        })
+    });
+    let mut group = c.benchmark_group("large");
+    group.sample_size(10);
+    for (expr, case) in large {
+        group.bench_function(&case.id, |b| {
+            b.iter(|| evaluate(expr, case.input.as_ref(), &case.bindings).is_ok())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(suite, benches);
+criterion_main!(suite);

@@ -1,0 +1,213 @@
+//! The JSONata 2.0.6 evaluator, with the functions AWS Step Functions adds.
+//!
+//! [`evaluate`] runs an expression parsed by [`aslc_query::jsonata::parse_jsonata`] against
+//! an optional input document, with variables and options from [`Bindings`]. The semantics
+//! are the reference implementation's (jsonata-js 2.0.6): sequences and their flattening,
+//! paths with predicates, wildcards, descendants, `@`/`#`/`%` tuple bindings, order-by,
+//! group-by, `~>` chains, lambdas and closures with tail calls, partial application, function
+//! signatures, regular expressions, transforms and the whole function library, with the
+//! reference's error codes (`T2001`, `D3030`, …). Evaluation depth and time are bounded
+//! (`U1001`), so no expression can overflow the stack or run forever when a limit is set.
+//!
+//! ```
+//! use aslc_jsonata::{evaluate, Bindings};
+//! use aslc_query::jsonata::parse_jsonata;
+//!
+//! let expr = parse_jsonata("$sum(items.price) * $rate").unwrap();
+//! let input = serde_json::json!({"items": [{"price": 2}, {"price": 3}]});
+//! let bindings = Bindings::new().with("rate", serde_json::json!(10));
+//! assert_eq!(evaluate(&expr, Some(&input), &bindings).unwrap(), Some(serde_json::json!(50)));
+//! ```
+//!
+//! A Step Functions workflow evaluates with [`Bindings::step_functions`]: `$partition`,
+//! `$range`, `$hash`, `$random(seed)`, `$uuid` and `$parse` are defined and `$eval` is not.
+
+#![warn(missing_docs)]
+
+mod datetime;
+mod error;
+mod eval;
+mod format;
+mod function;
+mod functions;
+mod hash;
+mod regexp;
+mod signature;
+#[cfg(test)]
+mod tests;
+mod value;
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use aslc_query::jsonata::Expr;
+
+use crate::eval::Evaluator;
+use crate::function::Frame;
+use crate::value::{Array, Value};
+
+/// How deep evaluation may nest by default (entries into the evaluator, about three per
+/// level of a recursive JSONata function) before `U1001` is raised.
+pub const DEFAULT_MAX_DEPTH: usize = 10_000;
+
+/// Evaluation options.
+#[derive(Clone, Debug)]
+pub(crate) struct Options {
+    pub step_functions: bool,
+    pub eval: bool,
+    pub max_depth: usize,
+    pub time_limit: Option<Duration>,
+    pub seed: Option<u64>,
+    pub now_millis: Option<f64>,
+}
+
+/// The variables an expression sees (names without `$`) and the evaluation options.
+#[derive(Clone, Debug)]
+pub struct Bindings {
+    vars: Vec<(String, serde_json::Value)>,
+    options: Options,
+}
+
+impl Default for Bindings {
+    fn default() -> Bindings {
+        Bindings::new()
+    }
+}
+
+impl Bindings {
+    /// No variables; plain JSONata 2.0.6 (with `$eval`, without the Step Functions functions).
+    pub fn new() -> Bindings {
+        Bindings {
+            vars: Vec::new(),
+            options: Options {
+                step_functions: false,
+                eval: true,
+                max_depth: DEFAULT_MAX_DEPTH,
+                time_limit: None,
+                seed: None,
+                now_millis: None,
+            },
+        }
+    }
+
+    /// No variables; JSONata as a Step Functions workflow runs it: the Step Functions
+    /// functions are defined, `$eval` is not.
+    pub fn step_functions() -> Bindings {
+        let mut bindings = Bindings::new();
+        bindings.options.step_functions = true;
+        bindings.options.eval = false;
+        bindings
+    }
+
+    /// Binds `$name` to `value`.
+    pub fn with(mut self, name: impl Into<String>, value: serde_json::Value) -> Bindings {
+        self.insert(name, value);
+        self
+    }
+
+    /// Binds `$name` to `value`, replacing an earlier binding of the name.
+    pub fn insert(&mut self, name: impl Into<String>, value: serde_json::Value) {
+        let name = name.into();
+        match self.vars.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.vars.push((name, value)),
+        }
+    }
+
+    /// Limits the nesting of evaluation (`U1001` beyond it).
+    pub fn max_depth(mut self, depth: usize) -> Bindings {
+        self.options.max_depth = depth;
+        self
+    }
+
+    /// Limits the evaluation time (`U1001` beyond it).
+    pub fn time_limit(mut self, limit: Duration) -> Bindings {
+        self.options.time_limit = Some(limit);
+        self
+    }
+
+    /// Seeds the generator behind `$random()`, `$shuffle` and `$uuid`, for repeatable runs.
+    pub fn seed(mut self, seed: u64) -> Bindings {
+        self.options.seed = Some(seed);
+        self
+    }
+
+    /// Fixes the time `$now()` and `$millis()` report (milliseconds since the epoch).
+    pub fn now_millis(mut self, millis: f64) -> Bindings {
+        self.options.now_millis = Some(millis);
+        self
+    }
+}
+
+/// An evaluation error: the reference implementation's code and message.
+#[derive(Clone, PartialEq, Debug)]
+pub struct EvalError {
+    /// The JSONata error code, e.g. `T2001`.
+    pub code: &'static str,
+    /// The reference's message.
+    pub message: String,
+    /// The byte offset in the expression the error is attached to, when known.
+    pub position: Option<u32>,
+    /// The operator or function name the error is attached to, when known.
+    pub token: Option<String>,
+    /// The offending value, when the error names one.
+    pub value: Option<Box<serde_json::Value>>,
+}
+
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+impl From<error::Error> for EvalError {
+    fn from(err: error::Error) -> EvalError {
+        let message = err.render();
+        EvalError {
+            code: err.code,
+            message,
+            position: err.position,
+            token: err.token.clone(),
+            value: err.value.as_ref().and_then(|v| v.to_json().ok()).map(Box::new),
+        }
+    }
+}
+
+/// Evaluates `expr` against `input` (`None`: no input) with `bindings`. `Ok(None)` is
+/// JSONata's *undefined*.
+pub fn evaluate(
+    expr: &Expr,
+    input: Option<&serde_json::Value>,
+    bindings: &Bindings,
+) -> Result<Option<serde_json::Value>, EvalError> {
+    let mut evaluator = Evaluator::new(&bindings.options);
+    let env = Frame::root();
+    for (name, value) in &bindings.vars {
+        env.bind(name, Some(Value::from_json(value)));
+    }
+    let input = input.map(Value::from_json);
+    env.bind("$", input.clone());
+    let input = match input {
+        Some(Value::Array(array)) => {
+            let mut wrapper = Array::sequence(vec![Value::Array(array)]);
+            wrapper.outer_wrapper = true;
+            Some(Value::Array(Rc::new(wrapper)))
+        }
+        other => other,
+    };
+    let env = Frame::child(&env);
+    let result = evaluator.eval(expr, input.as_ref(), &env)?;
+    match result {
+        None => Ok(None),
+        Some(value) => {
+            value.to_json().map(Some).map_err(|n| error::Error::new("D1001").value(Value::Number(n)).into())
+        }
+    }
+}
+
+/// `functions::round` for the picture modules.
+pub(crate) fn functions_round(value: f64, precision: f64) -> f64 {
+    functions::round(value, Some(precision))
+}

@@ -1,0 +1,410 @@
+//! The evaluator's values: JSON plus functions, with JSONata's sequence flags.
+//!
+//! Arrays and objects sit behind `Rc`, so passing a value along a path or into a function
+//! never copies it. An [`Array`] carries the flags the reference implementation hangs on its
+//! arrays: whether it is a *sequence* (flattened and unwrapped when it has one item), whether a
+//! singleton must stay an array (`[]`), whether it came from an array constructor, and whether
+//! it wraps a top-level input array. Conversion from and to `serde_json::Value` happens only at
+//! the API boundary.
+
+use std::cmp::Ordering;
+use std::fmt::Write as _;
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+use rustc_hash::FxBuildHasher;
+
+use crate::function::Function;
+
+/// An object's members, in insertion order.
+pub type Map = IndexMap<Rc<str>, Value, FxBuildHasher>;
+
+/// A JSONata value. *Undefined* is `Option::None` wherever it can occur.
+#[derive(Clone, Debug)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(Rc<str>),
+    Array(Rc<Array>),
+    Object(Rc<Map>),
+    Function(Rc<Function>),
+}
+
+/// An array with JSONata's flags.
+#[derive(Clone, Debug, Default)]
+pub struct Array {
+    pub items: Vec<Value>,
+    /// A sequence: the result of a path or a function, flattened into enclosing sequences and
+    /// unwrapped when it holds one item.
+    pub sequence: bool,
+    /// A singleton sequence that must stay an array (`[]` in a path).
+    pub keep_singleton: bool,
+    /// Built by an array constructor: never flattened by a path step.
+    pub cons: bool,
+    /// The sequence wrapping a top-level input array.
+    pub outer_wrapper: bool,
+}
+
+impl Array {
+    pub fn plain(items: Vec<Value>) -> Array {
+        Array { items, ..Array::default() }
+    }
+
+    pub fn sequence(items: Vec<Value>) -> Array {
+        Array { items, sequence: true, ..Array::default() }
+    }
+}
+
+impl Value {
+    pub fn string(text: &str) -> Value {
+        Value::String(Rc::from(text))
+    }
+
+    pub fn array(items: Vec<Value>) -> Value {
+        Value::Array(Rc::new(Array::plain(items)))
+    }
+
+    pub fn sequence(items: Vec<Value>) -> Value {
+        Value::Array(Rc::new(Array::sequence(items)))
+    }
+
+    pub fn object(map: Map) -> Value {
+        Value::Object(Rc::new(map))
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The items of an array, or the value alone.
+    pub fn members(&self) -> &[Value] {
+        match self {
+            Value::Array(array) => &array.items,
+            other => std::slice::from_ref(other),
+        }
+    }
+
+    /// JSONata's type name (`$type`).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+            Value::Function(_) => "function",
+        }
+    }
+
+    /// Reads a JSON value.
+    pub fn from_json(json: &serde_json::Value) -> Value {
+        match json {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
+            serde_json::Value::String(s) => Value::string(s),
+            serde_json::Value::Array(items) => Value::array(items.iter().map(Value::from_json).collect()),
+            serde_json::Value::Object(members) => {
+                let mut map = Map::with_capacity_and_hasher(members.len(), FxBuildHasher);
+                for (key, value) in members {
+                    map.insert(Rc::from(key.as_str()), Value::from_json(value));
+                }
+                Value::object(map)
+            }
+        }
+    }
+
+    /// The value as JSON: functions become `""` as in `JSON.stringify` with JSONata's
+    /// replacer; a non-finite number is an error (`D1001`).
+    pub fn to_json(&self) -> Result<serde_json::Value, f64> {
+        Ok(match self {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Number(n) => json_number(*n).ok_or(*n)?,
+            Value::String(s) => serde_json::Value::String(s.to_string()),
+            Value::Array(array) => {
+                serde_json::Value::Array(array.items.iter().map(Value::to_json).collect::<Result<_, _>>()?)
+            }
+            Value::Object(map) => {
+                let mut members = serde_json::Map::with_capacity(map.len());
+                for (key, value) in map.iter() {
+                    members.insert(key.to_string(), value.to_json()?);
+                }
+                serde_json::Value::Object(members)
+            }
+            Value::Function(_) => serde_json::Value::String(String::new()),
+        })
+    }
+}
+
+/// A finite number as JSON, integral values as integers.
+pub fn json_number(n: f64) -> Option<serde_json::Value> {
+    if !n.is_finite() {
+        return None;
+    }
+    if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 {
+        // Exact: the magnitude is below 2^53.
+        return Some(serde_json::Value::from(n as i64));
+    }
+    serde_json::Number::from_f64(n).map(serde_json::Value::Number)
+}
+
+/// JavaScript's `Number.prototype.toString()`: shortest round-trip digits, plain notation
+/// from 1e-7 up to 1e21, exponent notation outside.
+pub fn js_number(n: f64) -> String {
+    if n.is_nan() {
+        return "NaN".into();
+    }
+    if n.is_infinite() {
+        return if n > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+    }
+    if n == 0.0 {
+        return "0".into();
+    }
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        // Exact: an integer this small converts to i64 without loss.
+        return (n as i64).to_string();
+    }
+    let sci = format!("{:e}", n.abs());
+    let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let mut out = String::new();
+    if n < 0.0 {
+        out.push('-');
+    }
+    let k = digits.len() as i32;
+    if (-6..21).contains(&exponent) {
+        if exponent >= k - 1 {
+            out.push_str(&digits);
+            for _ in 0..(exponent - (k - 1)) {
+                out.push('0');
+            }
+        } else if exponent >= 0 {
+            let split = (exponent + 1) as usize;
+            out.push_str(&digits[..split]);
+            out.push('.');
+            out.push_str(&digits[split..]);
+        } else {
+            out.push_str("0.");
+            for _ in 0..(-exponent - 1) {
+                out.push('0');
+            }
+            out.push_str(&digits);
+        }
+    } else {
+        out.push_str(&digits[..1]);
+        if k > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        out.push('e');
+        out.push(if exponent < 0 { '-' } else { '+' });
+        let _ = write!(out, "{}", exponent.abs());
+    }
+    out
+}
+
+/// `Number(n.toPrecision(15))`: JSONata's rounding of numbers it turns into strings.
+pub fn to_precision_15(n: f64) -> f64 {
+    // Integers below 1e15 have at most 15 digits already.
+    if !n.is_finite() || n == 0.0 || (n.fract() == 0.0 && n.abs() < 1e15) {
+        return n;
+    }
+    format!("{n:.14e}").parse().unwrap_or(n)
+}
+
+/// JSON text of a value as `$string` writes it: numbers rounded to 15 significant digits,
+/// functions as `""`, optionally indented by two spaces.
+pub fn stringify(value: &Value, pretty: bool) -> String {
+    let mut out = String::new();
+    write_json(value, pretty, 0, &mut out);
+    out
+}
+
+/// The first non-finite number inside a value, which `JSON.stringify` with JSONata's
+/// replacer refuses (`D1001`).
+pub fn non_finite(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(n) if !n.is_finite() => Some(*n),
+        Value::Array(array) => array.items.iter().find_map(non_finite),
+        Value::Object(map) => map.values().find_map(non_finite),
+        _ => None,
+    }
+}
+
+fn write_json(value: &Value, pretty: bool, level: usize, out: &mut String) {
+    let newline = |out: &mut String, level: usize| {
+        if pretty {
+            out.push('\n');
+            for _ in 0..level {
+                out.push_str("  ");
+            }
+        }
+    };
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => {
+            if n.is_finite() {
+                out.push_str(&js_number(to_precision_15(*n)));
+            } else {
+                out.push_str("null");
+            }
+        }
+        Value::String(s) => write_json_string(s, out),
+        Value::Function(_) => out.push_str("\"\""),
+        Value::Array(array) => {
+            if array.items.is_empty() {
+                out.push_str("[]");
+                return;
+            }
+            out.push('[');
+            for (i, item) in array.items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, level + 1);
+                write_json(item, pretty, level + 1, out);
+            }
+            newline(out, level);
+            out.push(']');
+        }
+        Value::Object(map) => {
+            if map.is_empty() {
+                out.push_str("{}");
+                return;
+            }
+            out.push('{');
+            for (i, (key, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, level + 1);
+                write_json_string(key, out);
+                out.push(':');
+                if pretty {
+                    out.push(' ');
+                }
+                write_json(item, pretty, level + 1, out);
+            }
+            newline(out, level);
+            out.push('}');
+        }
+    }
+}
+
+/// A JSON string literal as `JSON.stringify` writes it.
+pub fn write_json_string(text: &str, out: &mut String) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// JSONata's deep equality (`=`): numbers by value, containers member by member, functions
+/// by identity.
+pub fn deep_equal(lhs: &Value, rhs: &Value) -> bool {
+    match (lhs, rhs) {
+        (Value::Null, Value::Null) => true,
+        (Value::Bool(a), Value::Bool(b)) => a == b,
+        (Value::Number(a), Value::Number(b)) => a == b,
+        (Value::String(a), Value::String(b)) => a == b,
+        (Value::Array(a), Value::Array(b)) => {
+            a.items.len() == b.items.len() && a.items.iter().zip(&b.items).all(|(x, y)| deep_equal(x, y))
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len() && a.iter().all(|(key, x)| b.get(key).is_some_and(|y| deep_equal(x, y)))
+        }
+        (Value::Function(a), Value::Function(b)) => Rc::ptr_eq(a, b),
+        _ => false,
+    }
+}
+
+/// JavaScript's `===`: primitives by value, containers by identity.
+pub fn strict_equal(lhs: &Value, rhs: &Value) -> bool {
+    match (lhs, rhs) {
+        (Value::Array(a), Value::Array(b)) => Rc::ptr_eq(a, b),
+        (Value::Object(a), Value::Object(b)) => Rc::ptr_eq(a, b),
+        _ => deep_equal(lhs, rhs),
+    }
+}
+
+/// Compares strings as JavaScript does: by UTF-16 code units.
+pub fn compare_strings(a: &str, b: &str) -> Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        return a.cmp(b);
+    }
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+/// The length of a string in UTF-16 code units, as JavaScript counts.
+pub fn utf16_len(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().map(char::len_utf16).sum()
+    }
+}
+
+/// JavaScript's truthiness (used where the reference tests a raw result with `if`).
+pub fn js_truthy(value: Option<&Value>) -> bool {
+    match value {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Number(n)) => *n != 0.0 && !n.is_nan(),
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(_) => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_print_as_in_javascript() {
+        let cases = [
+            (1.0, "1"),
+            (-2.5, "-2.5"),
+            (1e20, "100000000000000000000"),
+            (1e21, "1e+21"),
+            (1.5e-7, "1.5e-7"),
+            (1e-7, "1e-7"),
+            (0.000001, "0.000001"),
+            (123.456, "123.456"),
+            (5890840712243076.0, "5890840712243076"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+        ];
+        for (n, text) in cases {
+            assert_eq!(js_number(n), text);
+        }
+        assert_eq!(js_number(to_precision_15(5890840712243076.0)), "5890840712243080");
+        assert_eq!(js_number(to_precision_15(0.1 + 0.2)), "0.3");
+    }
+}
