@@ -68,6 +68,9 @@ pub(crate) enum Tail {
 /// The evaluation state of one top-level evaluation.
 pub(crate) struct Evaluator<'o> {
     pub options: &'o Options,
+    /// The caller's variables, read into values on first use and then bound in `root`.
+    globals: &'o [(String, serde_json::Value)],
+    root: Env,
     depth: usize,
     ticks: u32,
     started: Instant,
@@ -81,7 +84,7 @@ fn label_name(label: ast::Label) -> Rc<str> {
 }
 
 impl<'o> Evaluator<'o> {
-    pub fn new(options: &'o Options) -> Evaluator<'o> {
+    pub fn new(options: &'o Options, globals: &'o [(String, serde_json::Value)], root: Env) -> Evaluator<'o> {
         let now_millis = options.now_millis.unwrap_or_else(|| {
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -95,7 +98,16 @@ impl<'o> Evaluator<'o> {
                 .unwrap_or(0x9e37_79b9_7f4a_7c15);
             nanos ^ 0x2545_f491_4f6c_dd1d
         });
-        Evaluator { options, depth: 0, ticks: 0, started: Instant::now(), now_millis, rng: rng | 1 }
+        Evaluator {
+            options,
+            globals,
+            root,
+            depth: 0,
+            ticks: 0,
+            started: Instant::now(),
+            now_millis,
+            rng: rng | 1,
+        }
     }
 
     /// A number in `[0, 1)` from the evaluation's generator (xorshift64*).
@@ -252,11 +264,23 @@ impl<'o> Evaluator<'o> {
                 other => other.cloned(),
             };
         }
-        match env.lookup(name) {
+        match self.lookup_var(name, env) {
             Some(value) => value,
             None => functions::Native::lookup(name, self.options)
                 .map(|native| Value::Function(Rc::new(Function::Native(native)))),
         }
+    }
+
+    /// A variable bound in `env`, or else one of the caller's variables (read into a value
+    /// once per evaluation): `None` when unbound.
+    pub fn lookup_var(&self, name: &str, env: &Env) -> Option<Option<Value>> {
+        if let Some(value) = env.lookup(name) {
+            return Some(value);
+        }
+        let (_, json) = self.globals.iter().find(|(n, _)| n == name)?;
+        let value = Value::from_json(json);
+        self.root.bind(name, Some(value.clone()));
+        Some(Some(value))
     }
 
     fn eval_decorated(
@@ -1007,7 +1031,8 @@ impl<'o> Evaluator<'o> {
         if procedure.is_none() {
             if let ExprKind::Path(path) = &call.procedure.kind {
                 if let ExprKind::Name(first) = &path.steps[0].expr.kind {
-                    if env.lookup(first).is_some() || functions::Native::lookup(first, self.options).is_some()
+                    if self.lookup_var(first, env).is_some()
+                        || functions::Native::lookup(first, self.options).is_some()
                     {
                         return Err(Error::new("T1005").at(expr).token(first));
                     }
@@ -1208,7 +1233,9 @@ impl<'o> Evaluator<'o> {
     ) -> Result<()> {
         if let ExprKind::Path(path) = &call.procedure.kind {
             if let ExprKind::Name(first) = &path.steps[0].expr.kind {
-                if env.lookup(first).is_some() || functions::Native::lookup(first, self.options).is_some() {
+                if self.lookup_var(first, env).is_some()
+                    || functions::Native::lookup(first, self.options).is_some()
+                {
                     return Err(Error::new(code).at(expr).token(first));
                 }
             }
@@ -1235,7 +1262,8 @@ impl<'o> Evaluator<'o> {
         let Some(Value::Function(function)) = &procedure else {
             if let ExprKind::Path(path) = &call.procedure.kind {
                 if let ExprKind::Name(first) = &path.steps[0].expr.kind {
-                    if env.lookup(first).is_some() || functions::Native::lookup(first, self.options).is_some()
+                    if self.lookup_var(first, env).is_some()
+                        || functions::Native::lookup(first, self.options).is_some()
                     {
                         return Err(Error::new("T1007").at(expr).token(first));
                     }
@@ -1333,7 +1361,7 @@ impl<'o> Evaluator<'o> {
     ) -> Result<Option<Value>> {
         let Some(arg) = arg else { return Ok(None) };
         let at = Expr { kind: ExprKind::Null, range: transform.pattern.range };
-        let clone = match env.lookup("clone") {
+        let clone = match self.lookup_var("clone", env) {
             Some(value) => value,
             None => Some(Value::Function(Rc::new(Function::Native(functions::Native::Clone)))),
         };

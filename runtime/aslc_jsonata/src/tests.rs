@@ -165,3 +165,12 @@ fn hostile_input_fails_cleanly() {
         let _ = run(expr, None, &Bindings::new());
     }
 }
+
+#[test]
+fn caller_variables_are_shadowed_by_local_ones() {
+    let bindings = Bindings::new().with("x", json!(5)).with("unused", json!({"big": [1, 2, 3]}));
+    assert_eq!(run("($x := 1; $x)", None, &bindings), Ok(Some(json!(1))));
+    assert_eq!(run("$x + ($x := 1; $x) + $x", None, &bindings), Ok(Some(json!(11))));
+    assert_eq!(run("(function() { $x * 2 })()", None, &bindings), Ok(Some(json!(10))));
+    assert_eq!(run("x()", None, &bindings), Err("T1005"));
+}
