@@ -148,6 +148,7 @@ fn show(value: &Value) -> String {
     match value {
         Value::Number(n) if n.is_finite() => js_number(*n),
         Value::Number(_) => "null".to_owned(),
+        other if crate::value::nests_deeper_than(other, crate::value::MAX_NESTING) => "…".to_owned(),
         other => stringify(other, false),
     }
 }

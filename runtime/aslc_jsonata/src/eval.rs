@@ -1372,13 +1372,13 @@ impl<'o> Evaluator<'o> {
         let Some(result) = result else { return Ok(None) };
         let matches = self.eval(&transform.pattern, Some(&result), env)?;
         let Some(matches) = matches else { return Ok(Some(result)) };
-        let mut edits: Vec<(*const Map, Map, Vec<Rc<str>>)> = Vec::new();
+        let mut edits: Vec<(*const crate::value::Object, Map, Vec<Rc<str>>)> = Vec::new();
         for matched in matches.members() {
             let update = self.eval(&transform.update, Some(matched), env)?;
             let mut updates = Map::default();
             match update {
                 None => {}
-                Some(Value::Object(map)) => updates = (*map).clone(),
+                Some(Value::Object(map)) => updates = map.0.clone(),
                 Some(other) => return Err(Error::new("T2011").at(&transform.update).value(other)),
             }
             let mut deletions = Vec::new();
@@ -1405,7 +1405,11 @@ impl<'o> Evaluator<'o> {
 
 /// Rebuilds a cloned tree with the updates and deletions of a transform applied to the
 /// objects they matched (found by identity: the clone shares no object with anything else).
-fn rebuild(value: &Value, edits: &[(*const Map, Map, Vec<Rc<str>>)]) -> Value {
+fn rebuild(value: &Value, edits: &[(*const crate::value::Object, Map, Vec<Rc<str>>)]) -> Value {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || rebuild_inner(value, edits))
+}
+
+fn rebuild_inner(value: &Value, edits: &[(*const crate::value::Object, Map, Vec<Rc<str>>)]) -> Value {
     match value {
         Value::Object(map) => {
             let ptr = Rc::as_ptr(map);
@@ -1427,7 +1431,12 @@ fn rebuild(value: &Value, edits: &[(*const Map, Map, Vec<Rc<str>>)]) -> Value {
         }
         Value::Array(array) => {
             let items = array.items.iter().map(|item| rebuild(item, edits)).collect();
-            Value::Array(Rc::new(Array { items, ..(**array).clone() }))
+            let mut rebuilt = Array::plain(items);
+            rebuilt.sequence = array.sequence;
+            rebuilt.keep_singleton = array.keep_singleton;
+            rebuilt.cons = array.cons;
+            rebuilt.outer_wrapper = array.outer_wrapper;
+            Value::Array(Rc::new(rebuilt))
         }
         other => other.clone(),
     }

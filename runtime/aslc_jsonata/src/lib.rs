@@ -200,6 +200,9 @@ pub fn evaluate(
     let result = evaluator.eval(expr, input.as_ref(), &env)?;
     match result {
         None => Ok(None),
+        Some(value) if value::nests_deeper_than(&value, value::MAX_NESTING) => {
+            Err(functions::too_deep().into())
+        }
         Some(value) => {
             value.to_json().map(Some).map_err(|n| error::Error::new("D1001").value(Value::Number(n)).into())
         }

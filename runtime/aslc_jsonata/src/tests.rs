@@ -156,10 +156,13 @@ fn hostile_input_fails_cleanly() {
         "$formatNumber(1e300, '#,##0.00e0')",
         "$formatBase(1e300, 36)",
         "$substring('abc', -1e300, 1e300)",
-        "[1..1e7] ~> $count()",
+        "[1..1e6] ~> $count()",
         "$fromMillis(0, '[Y,1000000000]')",
         "$replace('aaa', /a*?/, 'b')",
         "$split('abc', /(?=b)/)",
+        "$reduce([1..30000], function($acc, $x) { {'a': $acc} }, {})",
+        "$string($reduce([1..30000], function($acc, $x) { {'a': $acc} }, {}))",
+        "($x := $reduce([1..30000], function($acc, $x) { {'a': $acc} }, {}); [$x = $x, $clone($x) ~> $type()])",
     ] {
         // Any outcome but a panic or a hang.
         let _ = run(expr, None, &Bindings::new());
