@@ -219,7 +219,8 @@ impl<'o> Evaluator<'o> {
                 lambda: lambda.clone(),
                 input: input.cloned(),
                 env: env.clone(),
-                params: None,
+                // The names once per closure rather than once per call.
+                params: Some(lambda.params.iter().map(|p| Rc::from(&*p.name)).collect()),
             }))),
             ExprKind::Condition(cond) => {
                 let test = self.eval(&cond.condition, input, env)?;
