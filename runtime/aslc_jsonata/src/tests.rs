@@ -99,6 +99,7 @@ fn strings_regexes_and_transforms() {
     check("$string({'a': [1, 2.5]})", json!(null), Some(json!("{\"a\":[1,2.5]}")));
     check("$ ~> |a|{'c': 3}, ['b']|", json!({"a": {"b": 1, "d": 2}}), Some(json!({"a": {"d": 2, "c": 3}})));
     check_error("$match('aaa', /x*/)", json!(null), "D1004");
+    check_error("$match('ab', /(?<=a)b/)", json!(null), "S0303");
 }
 
 #[test]
