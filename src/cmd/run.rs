@@ -259,7 +259,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<u8> {
         } else {
             WorkflowType::Standard
         },
-        history: args.history || matches!(args.format, Format::Text),
+        history: args.history,
+        trace: matches!(args.format, Format::Text),
         real_clock: args.real_clock,
         state_machine_name: name.clone(),
         ..RunOptions::default()
@@ -313,18 +314,20 @@ pub fn run(args: RunArgs) -> anyhow::Result<u8> {
         }
         Format::Text => {
             let start = options.start_millis;
-            for e in &outcome.events {
-                let ty = e["type"].as_str().unwrap_or("");
-                if !args.history && !ty.ends_with("StateEntered") {
-                    continue;
+            for entry in &outcome.trace {
+                let indent = "  ".repeat(entry.depth as usize);
+                let _ = writeln!(
+                    out,
+                    "{:>12} {indent}{} ({})",
+                    format_offset(entry.millis - start),
+                    entry.state,
+                    entry.kind
+                );
+            }
+            if args.history {
+                for e in &outcome.events {
+                    let _ = writeln!(out, "{e}");
                 }
-                let t = e["timestamp"].as_f64().unwrap_or(0.0) * 1000.0 - start as f64;
-                let label = e
-                    .get("stateEnteredEventDetails")
-                    .and_then(|d| d["name"].as_str())
-                    .map(|n| format!("{n} ({})", ty.trim_end_matches("StateEntered")))
-                    .unwrap_or_else(|| ty.to_owned());
-                let _ = writeln!(out, "{:>12} {label}", format_offset(t as i64));
             }
             let _ = writeln!(out, "{} after {} transitions", outcome.status.as_str(), outcome.transitions);
             match outcome.status {

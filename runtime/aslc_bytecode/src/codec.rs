@@ -217,6 +217,15 @@ impl Field for f64 {
     fn read(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         Ok(f64::from_bits(r.u64()?))
     }
+    /// Every float of the format is a duration, a rate or a count: finite and not
+    /// negative. (A NaN also breaks equality of decoded programs; found by fuzzing.)
+    fn verify(&self, _program: &Program) -> Result<(), String> {
+        if self.is_finite() && *self >= 0.0 {
+            Ok(())
+        } else {
+            Err(format!("{self} is not a finite, non-negative number"))
+        }
+    }
     fn show(&self, _: &Program, out: &mut String) {
         let _ = write!(out, "{self}");
     }

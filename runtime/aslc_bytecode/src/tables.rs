@@ -375,7 +375,7 @@ macro_rules! records {
                 Ok(())
             }
 
-            /// Writes one line per record: its index and each field.
+            /// Writes one line per record: its index and each field that is present.
             pub fn disasm(&self, program: &Program, out: &mut String) {
                 $(
                     if !self.$table.is_empty() {
@@ -383,8 +383,12 @@ macro_rules! records {
                         for (i, rec) in self.$table.iter().enumerate() {
                             let _ = write!(out, "  {i:>4}");
                             $(
-                                let _ = write!(out, " {}=", stringify!($field));
-                                rec.$field.show(program, out);
+                                // Absent options and empty lists are left out of the line.
+                                let mut shown = String::new();
+                                rec.$field.show(program, &mut shown);
+                                if shown != "-" && shown != "[]" {
+                                    let _ = write!(out, " {}={shown}", stringify!($field));
+                                }
                             )*
                             program.annotate_record(stringify!($table), i, out);
                             out.push('\n');

@@ -135,3 +135,15 @@ fn out_of_range_index_is_reported() {
     let err = Program::load(p.strings.clone(), p.consts.clone(), tables).unwrap_err();
     assert!(err.contains("states[0].next"), "{err}");
 }
+
+#[test]
+fn non_finite_numbers_are_reported() {
+    // Found by fuzzing: a NaN `BackoffRate` loaded, and NaN != NaN broke the round trip.
+    let p = program(LOOP);
+    for bad in [f64::NAN, f64::INFINITY, -1.0] {
+        let mut tables = p.tables.clone();
+        tables.retriers[0].backoff = bad;
+        let err = Program::load(p.strings.clone(), p.consts.clone(), tables).unwrap_err();
+        assert!(err.contains("retriers[0].backoff"), "{err}");
+    }
+}

@@ -148,6 +148,7 @@ fn show(value: &Value) -> String {
     match value {
         Value::Number(n) if n.is_finite() => js_number(*n),
         Value::Number(_) => "null".to_owned(),
+        other if crate::value::nests_deeper_than(other, crate::value::MAX_NESTING) => "…".to_owned(),
         other => stringify(other, false),
     }
 }
@@ -220,6 +221,9 @@ fn template(code: &str) -> &'static str {
         "D3139" => "The $single() function expected exactly 1 matching result.  Instead it matched 0.",
         "D3140" => "Malformed URL passed to ${{{functionName}}}(): {{value}}",
         "D3141" | "D3137" => "{{{value}}}",
+        // Not a reference code: JavaScript accepts a few constructs (look-around,
+        // back-references) that the `regex` crate does not.
+        "S0303" => "The regular expression is invalid or uses a construct this implementation does not support (look-around, back-references)",
         "U1001" => "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive.",
         _ => "Evaluation error",
     }

@@ -193,12 +193,23 @@ fn string_of(value: &Value, pretty: bool) -> Result<String> {
                 Value::Array(array) if array.outer_wrapper && !array.items.is_empty() => &array.items[0],
                 other => other,
             };
+            if crate::value::nests_deeper_than(other, crate::value::MAX_NESTING) {
+                return Err(too_deep());
+            }
             if let Some(n) = crate::value::non_finite(other) {
                 return Err(Error::new("D1001").value(Value::Number(n)));
             }
             stringify(other, pretty)
         }
     })
+}
+
+/// A value too deep to serialise.
+pub(crate) fn too_deep() -> Error {
+    Error::new("U1001").with_message(format!(
+        "The value nests more than {} arrays and objects deep",
+        crate::value::MAX_NESTING
+    ))
 }
 
 fn chars_of(text: &str) -> Vec<char> {
@@ -489,6 +500,10 @@ fn hof_args(function: &Value, first: Value, second: Value, third: &Value) -> Vec
 }
 
 fn deep_clone(value: &Value) -> Value {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || deep_clone_inner(value))
+}
+
+fn deep_clone_inner(value: &Value) -> Value {
     match value {
         Value::Number(n) => Value::Number(to_precision_15(*n)),
         Value::Function(_) => Value::string(""),

@@ -182,11 +182,10 @@ pub fn evaluate(
     input: Option<&serde_json::Value>,
     bindings: &Bindings,
 ) -> Result<Option<serde_json::Value>, EvalError> {
-    let mut evaluator = Evaluator::new(&bindings.options);
     let env = Frame::root();
-    for (name, value) in &bindings.vars {
-        env.bind(name, Some(Value::from_json(value)));
-    }
+    // Variables are read into values when the expression first uses them: a workflow binds
+    // every variable in scope, an expression reads a few.
+    let mut evaluator = Evaluator::new(&bindings.options, &bindings.vars, env.clone());
     let input = input.map(Value::from_json);
     env.bind("$", input.clone());
     let input = match input {
@@ -201,6 +200,9 @@ pub fn evaluate(
     let result = evaluator.eval(expr, input.as_ref(), &env)?;
     match result {
         None => Ok(None),
+        Some(value) if value::nests_deeper_than(&value, value::MAX_NESTING) => {
+            Err(functions::too_deep().into())
+        }
         Some(value) => {
             value.to_json().map(Some).map_err(|n| error::Error::new("D1001").value(Value::Number(n)).into())
         }

@@ -27,8 +27,67 @@ pub enum Value {
     Number(f64),
     String(Rc<str>),
     Array(Rc<Array>),
-    Object(Rc<Map>),
+    Object(Rc<Object>),
     Function(Rc<Function>),
+}
+
+/// An object's members; dropped without recursion (see [`Array`]).
+#[derive(Clone, Debug, Default)]
+pub struct Object(pub Map);
+
+impl std::ops::Deref for Object {
+    type Target = Map;
+
+    fn deref(&self) -> &Map {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Object {
+    fn deref_mut(&mut self) -> &mut Map {
+        &mut self.0
+    }
+}
+
+/// Moves the children of containers that are about to be freed onto a list, so dropping a
+/// structure nested a hundred thousand levels deep (which a `$reduce` can build) takes no
+/// stack.
+fn drop_iteratively(mut pending: Vec<Value>) {
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::Array(rc) => {
+                if let Ok(mut array) = Rc::try_unwrap(rc) {
+                    pending.append(&mut array.items);
+                }
+            }
+            Value::Object(rc) => {
+                if let Ok(mut object) = Rc::try_unwrap(rc) {
+                    pending.extend(std::mem::take(&mut object.0).into_values());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn holds_container(values: &[Value]) -> bool {
+    values.iter().any(|v| matches!(v, Value::Array(_) | Value::Object(_)))
+}
+
+impl Drop for Object {
+    fn drop(&mut self) {
+        if self.0.values().any(|v| matches!(v, Value::Array(_) | Value::Object(_))) {
+            drop_iteratively(std::mem::take(&mut self.0).into_values().collect());
+        }
+    }
+}
+
+impl Drop for Array {
+    fn drop(&mut self) {
+        if holds_container(&self.items) {
+            drop_iteratively(std::mem::take(&mut self.items));
+        }
+    }
 }
 
 /// An array with JSONata's flags.
@@ -70,7 +129,7 @@ impl Value {
     }
 
     pub fn object(map: Map) -> Value {
-        Value::Object(Rc::new(map))
+        Value::Object(Rc::new(Object(map)))
     }
 
     pub fn as_str(&self) -> Option<&str> {
@@ -129,14 +188,18 @@ impl Value {
     /// The value as JSON: functions become `""` as in `JSON.stringify` with JSONata's
     /// replacer; a non-finite number is an error (`D1001`).
     pub fn to_json(&self) -> Result<serde_json::Value, f64> {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.to_json_inner())
+    }
+
+    fn to_json_inner(&self) -> Result<serde_json::Value, f64> {
         Ok(match self {
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(*b),
             Value::Number(n) => json_number(*n).ok_or(*n)?,
             Value::String(s) => serde_json::Value::String(s.to_string()),
-            Value::Array(array) => {
-                serde_json::Value::Array(array.items.iter().map(Value::to_json).collect::<Result<_, _>>()?)
-            }
+            Value::Array(array) => serde_json::Value::Array(
+                array.items.iter().map(Value::to_json_inner).collect::<Result<_, _>>()?,
+            ),
             Value::Object(map) => {
                 let mut members = serde_json::Map::with_capacity(map.len());
                 for (key, value) in map.iter() {
@@ -234,9 +297,34 @@ pub fn stringify(value: &Value, pretty: bool) -> String {
     out
 }
 
+/// How deep a result may nest to be turned into JSON or text: deeper structures (which only
+/// a loop building them can make) would exhaust the stack of whoever serialises them.
+pub const MAX_NESTING: usize = 1000;
+
+/// Whether `value` nests more than `limit` arrays and objects deep (without recursion).
+pub fn nests_deeper_than(value: &Value, limit: usize) -> bool {
+    let mut stack: Vec<(&Value, usize)> = vec![(value, 0)];
+    while let Some((value, depth)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match value {
+            Value::Array(array) => Box::new(array.items.iter()),
+            Value::Object(map) => Box::new(map.values()),
+            _ => continue,
+        };
+        if depth >= limit {
+            return true;
+        }
+        stack.extend(children.map(|child| (child, depth + 1)));
+    }
+    false
+}
+
 /// The first non-finite number inside a value, which `JSON.stringify` with JSONata's
 /// replacer refuses (`D1001`).
 pub fn non_finite(value: &Value) -> Option<f64> {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || non_finite_inner(value))
+}
+
+fn non_finite_inner(value: &Value) -> Option<f64> {
     match value {
         Value::Number(n) if !n.is_finite() => Some(*n),
         Value::Array(array) => array.items.iter().find_map(non_finite),
@@ -246,6 +334,10 @@ pub fn non_finite(value: &Value) -> Option<f64> {
 }
 
 fn write_json(value: &Value, pretty: bool, level: usize, out: &mut String) {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || write_json_inner(value, pretty, level, out));
+}
+
+fn write_json_inner(value: &Value, pretty: bool, level: usize, out: &mut String) {
     let newline = |out: &mut String, level: usize| {
         if pretty {
             out.push('\n');
@@ -330,6 +422,10 @@ pub fn write_json_string(text: &str, out: &mut String) {
 /// JSONata's deep equality (`=`): numbers by value, containers member by member, functions
 /// by identity.
 pub fn deep_equal(lhs: &Value, rhs: &Value) -> bool {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || deep_equal_inner(lhs, rhs))
+}
+
+fn deep_equal_inner(lhs: &Value, rhs: &Value) -> bool {
     match (lhs, rhs) {
         (Value::Null, Value::Null) => true,
         (Value::Bool(a), Value::Bool(b)) => a == b,

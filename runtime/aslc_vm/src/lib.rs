@@ -67,6 +67,9 @@ pub struct RunOptions {
     pub workflow_type: WorkflowType,
     /// Record the history events.
     pub history: bool,
+    /// Record the states entered, with their time ([`Outcome::trace`]): the path taken,
+    /// at a fraction of the cost of the full history.
+    pub trace: bool,
     /// Sleep for real during Wait states and retry delays.
     pub real_clock: bool,
     /// The state machine's name (context object, ARNs).
@@ -95,6 +98,7 @@ impl Default for RunOptions {
         RunOptions {
             workflow_type: WorkflowType::Standard,
             history: false,
+            trace: false,
             real_clock: false,
             state_machine_name: "StateMachine".into(),
             execution_name: "execution".into(),
@@ -125,6 +129,21 @@ pub struct Outcome {
     pub transitions: u64,
     /// The history events, when recorded.
     pub events: Vec<Value>,
+    /// The states entered (with [`RunOptions::trace`]).
+    pub trace: Vec<TraceEntry>,
+}
+
+/// A state entered, for [`Outcome::trace`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceEntry {
+    /// When, in epoch milliseconds of the execution's clock.
+    pub millis: i64,
+    /// The state's name.
+    pub state: String,
+    /// The state's type (`Pass`, `Task`, …).
+    pub kind: &'static str,
+    /// Nesting depth: 0 at the top level, +1 inside each Parallel branch or Map iteration.
+    pub depth: u32,
 }
 
 /// Runs `program` on `input`.

@@ -21,7 +21,7 @@ use crate::jsonpath::{self, Roots};
 use crate::mocks::MockAnswer;
 use crate::query::Bindings;
 use crate::tasks::{self, ResourceKind};
-use crate::{Outcome, RunOptions, Status, WorkflowType};
+use crate::{Outcome, RunOptions, Status, TraceEntry, WorkflowType};
 
 /// The payload limit (runtime-limits.md `R-LIM-PAYLOAD`).
 pub const PAYLOAD_LIMIT: usize = 262_144;
@@ -189,6 +189,8 @@ pub(crate) struct Vm<'p> {
     timeout_millis: Option<i64>,
     /// `previousEventId` of an `EvaluationFailed` event in the current JSONata state.
     evaluation_prev: u64,
+    /// The states entered, when traced.
+    trace: Vec<TraceEntry>,
 }
 
 enum Step {
@@ -255,9 +257,15 @@ impl<'p> Vm<'p> {
             harness_failure: None,
             token_counter: 0,
             evaluation_prev: 0,
-            timeout_millis: options
-                .timeout_millis
-                .or_else(|| program.machine().timeout.map(|s| (s * 1000.0) as i64)),
+            trace: Vec::new(),
+            // The machine's own `TimeoutSeconds`, within the service ceiling: one year for
+            // Standard, five minutes for Express (runtime-limits.md `R-LIM-DURATION`).
+            timeout_millis: options.timeout_millis.or_else(|| {
+                let ceiling: i64 =
+                    if options.workflow_type == WorkflowType::Express { 300_000 } else { 31_536_000_000 };
+                let own = program.machine().timeout.map(|s| (s * 1000.0) as i64);
+                Some(own.map_or(ceiling, |own| own.min(ceiling)))
+            }),
         }
     }
 
@@ -322,6 +330,7 @@ impl<'p> Vm<'p> {
                     cause: None,
                     transitions: self.transitions,
                     events: self.rec.into_events(),
+                    trace: self.trace,
                 }
             }
             Err(f) => {
@@ -343,6 +352,7 @@ impl<'p> Vm<'p> {
                     cause,
                     transitions: self.transitions,
                     events: self.rec.into_events(),
+                    trace: self.trace,
                 }
             }
         }
@@ -423,6 +433,14 @@ impl<'p> Vm<'p> {
             ))
         });
         thread.prev = entered;
+        if self.options.trace && self.rec.muted == 0 {
+            self.trace.push(TraceEntry {
+                millis: entered_millis,
+                state: name.to_owned(),
+                kind: kind.name(),
+                depth: thread.depth,
+            });
+        }
         let mut sctx = StateCtx {
             name,
             entered_millis,
@@ -1542,7 +1560,12 @@ impl<'p> Vm<'p> {
             run_started =
                 self.emit(started, "MapRunStarted", || Some(("mapRunStartedEventDetails", json!({}))));
         }
-        let mut results = Vec::with_capacity(items.len());
+        // A result nobody reads (`"ResultPath": null`, no `ResultSelector`, no `Assign`)
+        // is not kept: a Map over many items then runs in memory bounded by one iteration.
+        let keep_results = !(state.result_path_mode == PathMode::Null
+            && state.result_selector.is_none()
+            && state.assign.is_none());
+        let mut results = Vec::with_capacity(if keep_results { items.len() } else { 0 });
         let mut last = started;
         let mut failures = 0usize;
         for (index, item) in items.iter().enumerate() {
@@ -1593,7 +1616,9 @@ impl<'p> Vm<'p> {
             }
             match outcome {
                 Ok(v) => {
-                    results.push(v);
+                    if keep_results {
+                        results.push(v);
+                    }
                     if map.distributed {
                         continue;
                     }

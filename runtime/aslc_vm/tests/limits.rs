@@ -128,3 +128,30 @@ fn map_over_100000_items() {
     assert_eq!(out.output, Some(json!("yes")));
     assert_eq!(out.transitions, 2 + 100_000);
 }
+
+#[test]
+fn executions_time_out_on_the_virtual_clock() {
+    let definition = json!({
+        "TimeoutSeconds": 60,
+        "StartAt": "Sleep",
+        "States": {
+            "Sleep": {"Type": "Wait", "Seconds": 3600, "Next": "After"},
+            "After": {"Type": "Pass", "End": true}
+        }
+    });
+    let out = run(&program(&definition), json!({}), &RunOptions { history: true, ..RunOptions::default() });
+    assert_eq!(out.status, Status::TimedOut);
+    assert_eq!(out.events.last().map(|e| e["type"].clone()), Some(json!("ExecutionTimedOut")));
+    // Express executions end after five minutes whatever the definition says.
+    let definition = json!({
+        "StartAt": "Sleep",
+        "States": {
+            "Sleep": {"Type": "Wait", "Seconds": 301, "Next": "After"},
+            "After": {"Type": "Pass", "End": true}
+        }
+    });
+    let options = RunOptions { workflow_type: WorkflowType::Express, ..RunOptions::default() };
+    assert_eq!(run(&program(&definition), json!({}), &options).status, Status::TimedOut);
+    let standard = run(&program(&definition), json!({}), &RunOptions::default());
+    assert_eq!(standard.status, Status::Succeeded);
+}
