@@ -41,6 +41,10 @@ pub struct RunArgs {
     /// Sleep for real in Wait states and retry delays instead of using the virtual clock.
     #[arg(long)]
     real_clock: bool,
+    /// Stop the run after this many state transitions (a loop without a Wait never ends on
+    /// the virtual clock in an Express workflow).
+    #[arg(long, value_name = "N")]
+    max_transitions: Option<u64>,
     /// In a template, the state machine to run (its logical id); default: the only one.
     #[arg(long)]
     state_machine: Option<String>,
@@ -262,6 +266,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<u8> {
         history: args.history,
         trace: matches!(args.format, Format::Text),
         real_clock: args.real_clock,
+        max_transitions: args.max_transitions,
         state_machine_name: name.clone(),
         ..RunOptions::default()
     };

@@ -35,6 +35,10 @@ pub const MAGIC: &[u8; 4] = b"ASLB";
 /// The format version this build writes and reads. Bump it whenever `tables.rs` changes.
 pub const FORMAT_VERSION: u16 = 1;
 
+/// How deep templates and choice conditions may nest: far beyond what the JSON reader lets
+/// a definition express, and far from the stack limit of the VM's recursive evaluation.
+pub const MAX_NESTING: u32 = 512;
+
 /// An expression of [`Program::exprs`], parsed.
 #[derive(Clone, Debug)]
 pub enum Compiled {
@@ -219,6 +223,22 @@ impl Program {
                 }
             }
         }
+        // Children come before parents, so one pass gives every node's depth; the VM
+        // evaluates templates and conditions recursively, so depth is bounded here.
+        let mut depth = vec![0u32; self.tables.templates.len()];
+        for (i, t) in self.tables.templates.iter().enumerate() {
+            let children = t
+                .members
+                .iter()
+                .map(|m| self.tables.members[m.0 as usize].value)
+                .chain(t.items.iter().map(|it| self.tables.items[it.0 as usize].value));
+            let below =
+                children.filter(|c| (c.0 as usize) < i).map(|c| depth[c.0 as usize]).max().unwrap_or(0);
+            depth[i] = below + 1;
+            if depth[i] > MAX_NESTING {
+                return Err(format!("templates[{i}]: nested deeper than {MAX_NESTING}"));
+            }
+        }
         for (i, t) in self.tables.templates.iter().enumerate() {
             let ok = match t.kind {
                 TmplKind::Const => t.value.is_some(),
@@ -234,6 +254,21 @@ impl Program {
                 || !t.items.iter().all(|it| below(self.tables.items[it.0 as usize].value))
             {
                 return Err(format!("templates[{i}]: a child does not precede its parent"));
+            }
+        }
+        let mut depth = vec![0u32; self.tables.conditions.len()];
+        for (i, c) in self.tables.conditions.iter().enumerate() {
+            let below = c
+                .children
+                .iter()
+                .map(|k| self.tables.cond_children[k.0 as usize].condition)
+                .filter(|c| (c.0 as usize) < i)
+                .map(|c| depth[c.0 as usize])
+                .max()
+                .unwrap_or(0);
+            depth[i] = below + 1;
+            if depth[i] > MAX_NESTING {
+                return Err(format!("conditions[{i}]: nested deeper than {MAX_NESTING}"));
             }
         }
         for (i, c) in self.tables.conditions.iter().enumerate() {

@@ -147,3 +147,27 @@ fn non_finite_numbers_are_reported() {
         assert!(err.contains("retriers[0].backoff"), "{err}");
     }
 }
+
+#[test]
+fn deep_nesting_is_reported() {
+    // A crafted file can chain templates far deeper than any definition; the verifier
+    // refuses it before the VM's recursive evaluation could exhaust the stack.
+    use aslc_bytecode::{ItemId, ItemRec, List, TmplId, TmplKind, TmplRec};
+    let p = program(LOOP);
+    let mut tables = p.tables.clone();
+    let base = tables.templates.len() as u32;
+    for k in 0..1000u32 {
+        let child = TmplId(if k == 0 { 0 } else { base + k - 1 });
+        tables.items.push(ItemRec { value: child });
+        let item = ItemId(tables.items.len() as u32 - 1);
+        tables.templates.push(TmplRec {
+            kind: TmplKind::Array,
+            value: None,
+            expr: None,
+            members: List::empty(),
+            items: List::new(item.0, 1),
+        });
+    }
+    let err = Program::load(p.strings.clone(), p.consts.clone(), tables).unwrap_err();
+    assert!(err.contains("nested deeper than"), "{err}");
+}

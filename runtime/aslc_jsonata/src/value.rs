@@ -128,7 +128,11 @@ impl Value {
         Value::Array(Rc::new(Array::sequence(items)))
     }
 
+    /// An object, its members in JavaScript's order: integer-like keys first, ascending,
+    /// then the others as inserted (what `Object.keys`, `JSON.stringify` and so `$keys`,
+    /// `$each`, `*` and `$string` see in the reference).
     pub fn object(map: Map) -> Value {
+        let map = if map.keys().any(|k| is_array_index(k)) { js_order(map) } else { map };
         Value::Object(Rc::new(Object(map)))
     }
 
@@ -210,6 +214,23 @@ impl Value {
             Value::Function(_) => serde_json::Value::String(String::new()),
         })
     }
+}
+
+/// Whether JavaScript treats `key` as an array index (`"0"`, `"42"`, not `"01"`).
+fn is_array_index(key: &str) -> bool {
+    let bytes = key.as_bytes();
+    !bytes.is_empty()
+        && bytes.len() <= 10
+        && bytes.iter().all(u8::is_ascii_digit)
+        && (bytes[0] != b'0' || bytes.len() == 1)
+        && key.parse::<u64>().is_ok_and(|n| n < u64::from(u32::MAX))
+}
+
+fn js_order(map: Map) -> Map {
+    type Members = Vec<(Rc<str>, Value)>;
+    let (mut indexes, others): (Members, Members) = map.into_iter().partition(|(key, _)| is_array_index(key));
+    indexes.sort_by_key(|(key, _)| key.parse::<u64>().unwrap_or(0));
+    indexes.into_iter().chain(others).collect()
 }
 
 /// A finite number as JSON, integral values as integers.
@@ -502,5 +523,16 @@ mod tests {
         }
         assert_eq!(js_number(to_precision_15(5890840712243076.0)), "5890840712243080");
         assert_eq!(js_number(to_precision_15(0.1 + 0.2)), "0.3");
+    }
+
+    #[test]
+    fn objects_keep_javascript_key_order() {
+        let mut map = Map::default();
+        for key in ["b", "10", "a", "2", "01"] {
+            map.insert(Rc::from(key), Value::Null);
+        }
+        let Value::Object(object) = Value::object(map) else { unreachable!("an object was built") };
+        let keys: Vec<&str> = object.keys().map(|k| &**k).collect();
+        assert_eq!(keys, ["2", "10", "b", "a", "01"]);
     }
 }

@@ -208,8 +208,8 @@ pub fn eval(call: &Call, data: &Value, roots: &dyn Roots, rng: &mut Rng) -> Resu
             };
             Ok(Value::from(lo + (draw.next_u64() % span) as i64))
         }
-        Function::MathAdd => match (args.first().and_then(number), args.get(1).and_then(number)) {
-            (Some(a), Some(b)) => Ok(Value::from(java_round(a).wrapping_add(java_round(b)))),
+        Function::MathAdd => match (args.first().and_then(rounded), args.get(1).and_then(rounded)) {
+            (Some(a), Some(b)) => Ok(Value::from(a.wrapping_add(b))),
             _ => fail("States.MathAdd needs two numbers"),
         },
         Function::StringSplit => match (args.first(), args.get(1)) {
@@ -235,6 +235,14 @@ fn number(v: &Value) -> Option<f64> {
 fn integer(v: &Value) -> Option<i64> {
     let f = number(v)?;
     (f.fract() == 0.0 && f.abs() < 9.2e18).then_some(f as i64)
+}
+
+/// A number rounded as `States.MathAdd` rounds its arguments; integers need no rounding.
+fn rounded(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(java_round)),
+        _ => None,
+    }
 }
 
 /// Java's `Math.round`: half rounds toward positive infinity.

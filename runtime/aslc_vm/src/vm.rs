@@ -940,7 +940,7 @@ impl<'p> Vm<'p> {
                                 entered,
                             ),
                             IntrinsicError::Failed(msg) => Failure::new(
-                                "States.Runtime",
+                                "States.IntrinsicFailure",
                                 format!(
                                     "An error occurred while executing the state '{name}' (entered at the event id #{entered}). {msg}"
                                 ),

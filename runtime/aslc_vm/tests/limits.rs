@@ -1,5 +1,6 @@
 //! AWS's execution limits on the VM (runtime-limits.md §2): the 25,000-event history of
-//! Standard workflows, the 256 KiB payload limit, and a Map over 100,000 items.
+//! Standard workflows, the 256 KiB payload limit, execution timeouts, a Map over 100,000
+//! items; and the error names of run-time failures the recordings do not settle.
 
 use aslc_bytecode::Program;
 use aslc_vm::{run, RunOptions, Status, WorkflowType};
@@ -154,4 +155,17 @@ fn executions_time_out_on_the_virtual_clock() {
     assert_eq!(run(&program(&definition), json!({}), &options).status, Status::TimedOut);
     let standard = run(&program(&definition), json!({}), &RunOptions::default());
     assert_eq!(standard.status, Status::Succeeded);
+}
+
+#[test]
+fn failing_intrinsics_raise_a_catchable_intrinsic_failure() {
+    // intrinsics.md §4: no AWS recording names the error; the spec's `States.IntrinsicFailure`.
+    let definition = json!({
+        "StartAt": "Get",
+        "States": {
+            "Get": {"Type": "Pass", "Parameters": {"x.$": "States.ArrayGetItem($.a, 5)"}, "End": true}
+        }
+    });
+    let out = run(&program(&definition), json!({"a": [1]}), &RunOptions::default());
+    assert_eq!(out.error.as_deref(), Some("States.IntrinsicFailure"));
 }
