@@ -1171,7 +1171,8 @@ pub(crate) fn call(
                 }
                 current += step;
             }
-            Some(Value::array(out))
+            // A sequence, as AWS's `$range` returns: one number comes out as that number.
+            Some(Value::sequence(out))
         }
         Native::Hash => match str_arg(&args, 0) {
             None => None,

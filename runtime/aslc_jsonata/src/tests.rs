@@ -122,6 +122,7 @@ fn step_functions_additions() {
     check_sfn("$partition([1, 2, 3, 4, 5], 2)", json!([[1, 2], [3, 4], [5]]));
     check_sfn("$range(0, 10, 5)", json!([0, 5, 10]));
     check_sfn("$range(3, 1, -1)", json!([3, 2, 1]));
+    check_sfn("$range(1, 9, 9)", json!(1));
     check_sfn(
         "$hash('hello', 'SHA-256')",
         json!("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"),

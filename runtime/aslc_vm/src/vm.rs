@@ -1767,6 +1767,22 @@ impl<'p> Vm<'p> {
                         let until = self.rec.now_millis + (s * 1000.0) as i64;
                         self.sleep_until(until);
                     }
+                    if let Some(t) = wait.timestamp {
+                        let value = eval(self, t, states(None), &thread.vars, "Timestamp")?;
+                        let text = match &value {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        match timestamp::parse_timestamp(&text) {
+                            Ok(ts) => self.sleep_until(ts.unix_millis()),
+                            Err(_) => {
+                                let cause = format!(
+                                    "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {text}"
+                                );
+                                return Err(self.evaluation_failed(name, cause, Some("Timestamp")));
+                            }
+                        }
+                    }
                 }
                 let result = match state.output {
                     Some(t) => eval(self, t, states(None), &thread.vars, "Output")?,
@@ -1801,12 +1817,12 @@ impl<'p> Vm<'p> {
                     None => None,
                 };
                 Err(Box::new(Failure {
+                    no_error: error.is_none(),
+                    no_cause: cause.is_none(),
                     error: error.unwrap_or_default(),
                     cause: cause.unwrap_or_default(),
                     catchable: true,
                     event: entered,
-                    no_error: false,
-                    no_cause: false,
                     nested: false,
                 }))
             }
@@ -1839,7 +1855,15 @@ impl<'p> Vm<'p> {
                             Some(t) => eval(self, t, states(None), &thread.vars, "Output")?,
                             None => raw.clone(),
                         };
-                        self.exited(id, &output, None, thread);
+                        let assigned = match state.assign {
+                            Some(t) => match eval(self, t, states(None), &thread.vars, "Assign")? {
+                                Value::Object(m) => Some(m),
+                                _ => None,
+                            },
+                            None => None,
+                        };
+                        self.apply_assign(assigned.as_ref(), thread);
+                        self.exited(id, &output, assigned.as_ref(), thread);
                         Ok(Step::Next(d, output))
                     }
                     None => Err(Failure::new(
