@@ -70,6 +70,8 @@ pub(crate) struct Evaluator<'o> {
     pub options: &'o Options,
     /// The caller's variables, read into values on first use and then bound in `root`.
     globals: &'o [(String, serde_json::Value)],
+    /// Further caller variables, looked up by name after `globals`.
+    more: Option<&'o dyn crate::Variables>,
     root: Env,
     depth: usize,
     ticks: u32,
@@ -84,7 +86,12 @@ fn label_name(label: ast::Label) -> Rc<str> {
 }
 
 impl<'o> Evaluator<'o> {
-    pub fn new(options: &'o Options, globals: &'o [(String, serde_json::Value)], root: Env) -> Evaluator<'o> {
+    pub fn new(
+        options: &'o Options,
+        globals: &'o [(String, serde_json::Value)],
+        more: Option<&'o dyn crate::Variables>,
+        root: Env,
+    ) -> Evaluator<'o> {
         let now_millis = options.now_millis.unwrap_or_else(|| {
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -101,6 +108,7 @@ impl<'o> Evaluator<'o> {
         Evaluator {
             options,
             globals,
+            more,
             root,
             depth: 0,
             ticks: 0,
@@ -278,7 +286,10 @@ impl<'o> Evaluator<'o> {
         if let Some(value) = env.lookup(name) {
             return Some(value);
         }
-        let (_, json) = self.globals.iter().find(|(n, _)| n == name)?;
+        let json = match self.globals.iter().find(|(n, _)| n == name) {
+            Some((_, json)) => json,
+            None => self.more?.variable(name)?,
+        };
         let value = Value::from_json(json);
         self.root.bind(name, Some(value.clone()));
         Some(Some(value))

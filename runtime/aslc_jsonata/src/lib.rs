@@ -175,6 +175,13 @@ impl From<error::Error> for EvalError {
     }
 }
 
+/// Variables the caller keeps in its own store, looked up by name (without `$`) when an
+/// expression first reads them: nothing is copied for the variables an expression ignores.
+pub trait Variables {
+    /// The value of `$name`, when bound.
+    fn variable(&self, name: &str) -> Option<&serde_json::Value>;
+}
+
 /// Evaluates `expr` against `input` (`None`: no input) with `bindings`. `Ok(None)` is
 /// JSONata's *undefined*.
 pub fn evaluate(
@@ -182,10 +189,21 @@ pub fn evaluate(
     input: Option<&serde_json::Value>,
     bindings: &Bindings,
 ) -> Result<Option<serde_json::Value>, EvalError> {
+    evaluate_with(expr, input, bindings, None)
+}
+
+/// [`evaluate`] with further variables: a name not bound in `bindings` is looked up in
+/// `more`.
+pub fn evaluate_with(
+    expr: &Expr,
+    input: Option<&serde_json::Value>,
+    bindings: &Bindings,
+    more: Option<&dyn Variables>,
+) -> Result<Option<serde_json::Value>, EvalError> {
     let env = Frame::root();
     // Variables are read into values when the expression first uses them: a workflow binds
     // every variable in scope, an expression reads a few.
-    let mut evaluator = Evaluator::new(&bindings.options, &bindings.vars, env.clone());
+    let mut evaluator = Evaluator::new(&bindings.options, &bindings.vars, more, env.clone());
     let input = input.map(Value::from_json);
     env.bind("$", input.clone());
     let input = match input {

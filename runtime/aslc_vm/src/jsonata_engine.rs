@@ -1,9 +1,10 @@
 //! The JSONata engine of the VM: [`Jsonata`] evaluates expressions with the
 //! `aslc_jsonata` evaluator, as a Step Functions workflow runs them.
 //!
-//! Each evaluation binds `$states` and the workflow variables in scope. The evaluator
-//! reads a variable into its own value representation only when the expression uses it,
-//! so binding every variable in scope costs a copy of the JSON, never a conversion.
+//! Each evaluation sees `$states` and the workflow variables in scope where the VM keeps
+//! them: the evaluator looks a variable up when the expression first reads it and converts
+//! only that one, so the variables in scope are neither copied nor converted per
+//! evaluation.
 
 use serde_json::Value;
 
@@ -12,25 +13,24 @@ use crate::query::{Bindings, QueryEngine};
 /// The JSONata engine: JSONata 2.0.6 with the Step Functions functions (`$partition`,
 /// `$range`, `$hash`, `$random`, `$uuid`, `$parse`) and without `$eval`.
 pub struct Jsonata {
-    seed: Option<u64>,
-    now_millis: Option<f64>,
+    options: aslc_jsonata::Bindings,
 }
 
 impl Jsonata {
     /// An engine whose `$random()`, `$uuid()` and `$now()` are those of the host.
     pub fn new() -> Jsonata {
-        Jsonata { seed: None, now_millis: None }
+        Jsonata { options: aslc_jsonata::Bindings::step_functions() }
     }
 
     /// Seeds `$random()`, `$shuffle` and `$uuid()`, for repeatable executions.
     pub fn seed(mut self, seed: u64) -> Jsonata {
-        self.seed = Some(seed);
+        self.options = self.options.seed(seed);
         self
     }
 
     /// Fixes the time `$now()` and `$millis()` report (milliseconds since the epoch).
     pub fn now_millis(mut self, millis: f64) -> Jsonata {
-        self.now_millis = Some(millis);
+        self.options = self.options.now_millis(millis);
         self
     }
 }
@@ -41,6 +41,18 @@ impl Default for Jsonata {
     }
 }
 
+/// `$states` and the workflow variables, as the evaluator looks them up.
+struct Scope<'a, 'b>(&'a Bindings<'b>);
+
+impl aslc_jsonata::Variables for Scope<'_, '_> {
+    fn variable(&self, name: &str) -> Option<&Value> {
+        if name == "states" {
+            return Some(&self.0.states);
+        }
+        self.0.variables.get(name)
+    }
+}
+
 impl QueryEngine for Jsonata {
     fn evaluate(
         &self,
@@ -48,18 +60,8 @@ impl QueryEngine for Jsonata {
         input: Option<&Value>,
         bindings: &Bindings<'_>,
     ) -> Result<Option<Value>, String> {
-        let mut b = aslc_jsonata::Bindings::step_functions();
-        if let Some(seed) = self.seed {
-            b = b.seed(seed);
-        }
-        if let Some(millis) = self.now_millis {
-            b = b.now_millis(millis);
-        }
-        for (name, value) in bindings.variables {
-            b.insert(name.as_ref(), value.clone());
-        }
-        b.insert("states", bindings.states.clone());
-        aslc_jsonata::evaluate(expr, input, &b).map_err(|err| err.to_string())
+        aslc_jsonata::evaluate_with(expr, input, &self.options, Some(&Scope(bindings)))
+            .map_err(|err| err.to_string())
     }
 }
 
