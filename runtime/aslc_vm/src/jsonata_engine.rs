@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use crate::query::{Bindings, QueryEngine};
+use crate::query::{Bindings, QueryEngine, QueryError};
 
 /// The JSONata engine: JSONata 2.0.6 with the Step Functions functions (`$partition`,
 /// `$range`, `$hash`, `$random`, `$uuid`, `$parse`) and without `$eval`.
@@ -59,9 +59,13 @@ impl QueryEngine for Jsonata {
         expr: &aslc_query::jsonata::Expr,
         input: Option<&Value>,
         bindings: &Bindings<'_>,
-    ) -> Result<Option<Value>, String> {
-        aslc_jsonata::evaluate_with(expr, input, &self.options, Some(&Scope(bindings)))
-            .map_err(|err| err.to_string())
+    ) -> Result<Option<Value>, QueryError> {
+        match aslc_jsonata::evaluate_with(expr, input, &self.options, Some(&Scope(bindings))) {
+            Ok(aslc_jsonata::Evaluation::Undefined) => Ok(None),
+            Ok(aslc_jsonata::Evaluation::Value(value)) => Ok(Some(value)),
+            Ok(aslc_jsonata::Evaluation::Function) => Err(QueryError::Unsupported),
+            Err(err) => Err(QueryError::Threw(err.to_string())),
+        }
     }
 }
 
@@ -72,8 +76,9 @@ mod tests {
 
     use super::*;
 
-    fn eval(text: &str, vars: &[(&str, Value)]) -> Result<Option<Value>, String> {
-        let expr = aslc_query::jsonata::parse_jsonata(text).map_err(|e| format!("{e:?}"))?;
+    fn eval(text: &str, vars: &[(&str, Value)]) -> Result<Option<Value>, QueryError> {
+        let expr =
+            aslc_query::jsonata::parse_jsonata(text).map_err(|e| QueryError::Threw(format!("{e:?}")))?;
         let variables: FxHashMap<Box<str>, Value> =
             vars.iter().map(|(n, v)| (Box::from(*n), v.clone())).collect();
         let bindings = Bindings { variables: &variables, states: json!({"input": {"a": 2}}) };
@@ -92,6 +97,14 @@ mod tests {
 
     #[test]
     fn eval_is_not_defined() {
-        assert_eq!(eval("$eval('1')", &[]), Err("T1006: Attempted to invoke a non-function".to_owned()));
+        assert_eq!(
+            eval("$eval('1')", &[]),
+            Err(QueryError::Threw("T1006: Attempted to invoke a non-function".to_owned()))
+        );
+    }
+
+    #[test]
+    fn a_function_is_unsupported() {
+        assert_eq!(eval("function($x){$x}", &[]), Err(QueryError::Unsupported));
     }
 }

@@ -19,7 +19,7 @@ use crate::history::{self, Recorder, STANDARD_HISTORY_LIMIT};
 use crate::intrinsics::{self, IntrinsicError, Rng};
 use crate::jsonpath::{self, Roots};
 use crate::mocks::MockAnswer;
-use crate::query::Bindings;
+use crate::query::{Bindings, QueryError};
 use crate::tasks::{self, ResourceKind};
 use crate::{Outcome, RunOptions, Status, TraceEntry, WorkflowType};
 
@@ -2029,7 +2029,14 @@ impl<'p> Vm<'p> {
                             jsonata_body(text)
                         ),
                     )),
-                    Err(msg) => Err(fail(
+                    Err(QueryError::Unsupported) => Err(fail(
+                        self,
+                        format!(
+                            "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONata expression '{}' specified for the field '{field}' returned an unsupported result type.",
+                            jsonata_body(text)
+                        ),
+                    )),
+                    Err(QueryError::Threw(msg)) => Err(fail(
                         self,
                         format!(
                             "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONata expression '{}' specified for the field '{field}' threw an error during evaluation. {msg}",
