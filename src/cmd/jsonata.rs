@@ -77,8 +77,17 @@ pub fn run(args: JsonataArgs) -> anyhow::Result<u8> {
         Err(failure) => {
             let mut sources = SourceFiles::new();
             let file = sources.add("<expression>", text.clone());
-            let end = failure.position.map_or(0, |p| p.min(text.len() as u32));
-            let diagnostic = Diagnostic::error(failure.code, file, TextRange::new(end, end), failure.message);
+            // Positions may sit just before the token they mean: skip spaces to reach it, then
+            // mark the token's first character.
+            let mut start = failure.position.map_or(0, |p| (p as usize).min(text.len()));
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let skipped = text[start..].len() - text[start..].trim_start().len();
+            start += skipped;
+            let end = text[start..].chars().next().map_or(start, |c| start + c.len_utf8());
+            let range = TextRange::from_usize(start, end);
+            let diagnostic = Diagnostic::error(failure.code, file, range, failure.message);
             let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
                 && std::env::var_os("NO_COLOR").is_none();
             eprint!("{}", aslc_render::render_diagnostic(&diagnostic, &sources, color));

@@ -52,6 +52,10 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 
 /// `Date.UTC(year, month0, day, h, m, s, ms)` with JavaScript's month overflow.
 fn date_utc(year: f64, month0: f64, day: f64, h: f64, m: f64, s: f64, ms: f64) -> f64 {
+    // Beyond JavaScript's date range (±275 760 years) there is no date: NaN, as `Date.UTC`.
+    if year.is_nan() || year.abs() >= 300_000.0 || !month0.is_finite() {
+        return f64::NAN;
+    }
     let year = year + (month0 / 12.0).floor();
     let month0 = month0.rem_euclid(12.0);
     let days = days_from_civil(year as i64, month0 as i64 + 1, 1) as f64 + day - 1.0;
@@ -262,7 +266,8 @@ fn analyse_picture(picture: &str) -> Result<Vec<Part>> {
                             None | Some("*") => None,
                             Some(w) => {
                                 let digits: String = w.chars().take_while(char::is_ascii_digit).collect();
-                                digits.parse().ok()
+                                // Widths beyond any real date component are capped.
+                                digits.parse::<usize>().ok().map(|w| w.min(64))
                             }
                         }
                     };
@@ -347,6 +352,10 @@ fn apply_case(text: &str, names: Names) -> String {
 
 /// `$fromMillis(millis, picture, timezone)`.
 pub fn from_millis(millis: f64, picture: Option<&str>, timezone: Option<&str>) -> Result<String> {
+    // JavaScript dates span ±8.64e15 ms; beyond, the reference fails on an invalid date.
+    if millis.is_nan() || millis.abs() > 8.64e15 {
+        return Err(Error::new("D1001").value(Value::Number(millis)));
+    }
     let (mut offset_hours, mut offset_minutes) = (0i64, 0i64);
     if let Some(tz) = timezone {
         // `parseInt`, `Math.floor(offset / 100)` and `offset % 100`, as the reference.

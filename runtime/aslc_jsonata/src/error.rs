@@ -98,31 +98,57 @@ impl Error {
         self
     }
 
-    /// The reference's message for the error.
+    /// The reference's message for the error: `{{{field}}}` inserts the field as it is,
+    /// `{{field}}` as JSON (`JSON.stringify`), as the reference fills its templates.
     pub fn render(&self) -> String {
         if let Some(message) = &self.message {
             return message.clone();
         }
-        let token = self.token.clone().unwrap_or_default();
-        let value = self.value.as_ref().map(show).unwrap_or_else(|| "undefined".into());
-        let value2 = self.value2.as_ref().map(show).unwrap_or_else(|| "undefined".into());
-        let index = self.index.map(|i| i.to_string()).unwrap_or_default();
         let template = template(self.code);
-        template
-            .replace("{{token}}", &token)
-            .replace("{{value}}", &value)
-            .replace("{{value2}}", &value2)
-            .replace("{{index}}", &index)
-            .replace("{{type}}", self.type_name.unwrap_or("undefined"))
-            .replace("{{functionName}}", self.function_name.as_deref().unwrap_or(""))
+        let mut out = String::with_capacity(template.len() + 16);
+        let mut rest = template;
+        while let Some(open) = rest.find("{{") {
+            out.push_str(&rest[..open]);
+            let raw = rest[open..].starts_with("{{{");
+            let (start, close) = if raw { (open + 3, "}}}") } else { (open + 2, "}}") };
+            let Some(len) = rest[start..].find(close) else {
+                out.push_str(&rest[open..]);
+                rest = "";
+                break;
+            };
+            let field = &rest[start..start + len];
+            out.push_str(&self.field(field, raw));
+            rest = &rest[start + len + close.len()..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn field(&self, name: &str, raw: bool) -> String {
+        let text = |s: &str| if raw { s.to_owned() } else { stringify(&Value::string(s), false) };
+        let value = |v: &Option<Value>| match v {
+            None => "undefined".to_owned(),
+            Some(Value::String(s)) if raw => s.to_string(),
+            Some(v) => show(v),
+        };
+        match name {
+            "token" => self.token.as_deref().map_or_else(|| "undefined".to_owned(), text),
+            "value" => value(&self.value),
+            "value2" => value(&self.value2),
+            "index" => self.index.map_or_else(|| "undefined".to_owned(), |i| i.to_string()),
+            "type" => self.type_name.map_or_else(|| "undefined".to_owned(), text),
+            "functionName" => self.function_name.as_deref().map_or_else(|| "undefined".to_owned(), text),
+            _ => "undefined".to_owned(),
+        }
     }
 }
 
-/// A value as the reference's message templates show it.
+/// A value as `JSON.stringify` shows it in a message.
 fn show(value: &Value) -> String {
     match value {
-        Value::String(s) => s.to_string(),
-        Value::Number(n) => js_number(*n),
+        Value::Number(n) if n.is_finite() => js_number(*n),
+        Value::Number(_) => "null".to_owned(),
+        other if crate::value::nests_deeper_than(other, crate::value::MAX_NESTING) => "…".to_owned(),
         other => stringify(other, false),
     }
 }
@@ -136,9 +162,9 @@ fn template(code: &str) -> &'static str {
         "D1002" => "Cannot negate a non-numeric value: {{value}}",
         "T1003" => "Key in object structure must evaluate to a string; got: {{value}}",
         "D1004" => "Regular expression matches zero length string",
-        "T1005" => "Attempted to invoke a non-function. Did you mean ${{token}}?",
+        "T1005" => "Attempted to invoke a non-function. Did you mean ${{{token}}}?",
         "T1006" => "Attempted to invoke a non-function",
-        "T1007" => "Attempted to partially apply a non-function. Did you mean ${{token}}?",
+        "T1007" => "Attempted to partially apply a non-function. Did you mean ${{{token}}}?",
         "T1008" => "Attempted to partially apply a non-function",
         "D1009" => "Multiple key definitions evaluate to same key: {{value}}",
         "T1010" => "The matcher function argument passed to function {{token}} does not return the correct object structure",
@@ -193,9 +219,11 @@ fn template(code: &str) -> &'static str {
         "D3136" => "The date/time picture string is missing specifiers required to parse the timestamp",
         "D3138" => "The $single() function expected exactly 1 matching result.  Instead it matched more.",
         "D3139" => "The $single() function expected exactly 1 matching result.  Instead it matched 0.",
-        "D3140" => "Malformed URL passed to ${{functionName}}(): {{value}}",
-        "D3141" => "{{value}}",
-        "D3137" => "{{value}}",
+        "D3140" => "Malformed URL passed to ${{{functionName}}}(): {{value}}",
+        "D3141" | "D3137" => "{{{value}}}",
+        // Not a reference code: JavaScript accepts a few constructs (look-around,
+        // back-references) that the `regex` crate does not.
+        "S0303" => "The regular expression is invalid or uses a construct this implementation does not support (look-around, back-references)",
         "U1001" => "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive.",
         _ => "Evaluation error",
     }

@@ -68,6 +68,11 @@ pub(crate) enum Tail {
 /// The evaluation state of one top-level evaluation.
 pub(crate) struct Evaluator<'o> {
     pub options: &'o Options,
+    /// The caller's variables, read into values on first use and then bound in `root`.
+    globals: &'o [(String, serde_json::Value)],
+    /// Further caller variables, looked up by name after `globals`.
+    more: Option<&'o dyn crate::Variables>,
+    root: Env,
     depth: usize,
     ticks: u32,
     started: Instant,
@@ -81,7 +86,12 @@ fn label_name(label: ast::Label) -> Rc<str> {
 }
 
 impl<'o> Evaluator<'o> {
-    pub fn new(options: &'o Options) -> Evaluator<'o> {
+    pub fn new(
+        options: &'o Options,
+        globals: &'o [(String, serde_json::Value)],
+        more: Option<&'o dyn crate::Variables>,
+        root: Env,
+    ) -> Evaluator<'o> {
         let now_millis = options.now_millis.unwrap_or_else(|| {
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -95,7 +105,17 @@ impl<'o> Evaluator<'o> {
                 .unwrap_or(0x9e37_79b9_7f4a_7c15);
             nanos ^ 0x2545_f491_4f6c_dd1d
         });
-        Evaluator { options, depth: 0, ticks: 0, started: Instant::now(), now_millis, rng: rng | 1 }
+        Evaluator {
+            options,
+            globals,
+            more,
+            root,
+            depth: 0,
+            ticks: 0,
+            started: Instant::now(),
+            now_millis,
+            rng: rng | 1,
+        }
     }
 
     /// A number in `[0, 1)` from the evaluation's generator (xorshift64*).
@@ -207,7 +227,8 @@ impl<'o> Evaluator<'o> {
                 lambda: lambda.clone(),
                 input: input.cloned(),
                 env: env.clone(),
-                params: None,
+                // The names once per closure rather than once per call.
+                params: Some(lambda.params.iter().map(|p| Rc::from(&*p.name)).collect()),
             }))),
             ExprKind::Condition(cond) => {
                 let test = self.eval(&cond.condition, input, env)?;
@@ -252,11 +273,26 @@ impl<'o> Evaluator<'o> {
                 other => other.cloned(),
             };
         }
-        match env.lookup(name) {
+        match self.lookup_var(name, env) {
             Some(value) => value,
             None => functions::Native::lookup(name, self.options)
                 .map(|native| Value::Function(Rc::new(Function::Native(native)))),
         }
+    }
+
+    /// A variable bound in `env`, or else one of the caller's variables (read into a value
+    /// once per evaluation): `None` when unbound.
+    pub fn lookup_var(&self, name: &str, env: &Env) -> Option<Option<Value>> {
+        if let Some(value) = env.lookup(name) {
+            return Some(value);
+        }
+        let json = match self.globals.iter().find(|(n, _)| n == name) {
+            Some((_, json)) => json,
+            None => self.more?.variable(name)?,
+        };
+        let value = Value::from_json(json);
+        self.root.bind(name, Some(value.clone()));
+        Some(Some(value))
     }
 
     fn eval_decorated(
@@ -890,7 +926,8 @@ impl<'o> Evaluator<'o> {
         }
         let rhs = self.eval(&binary.rhs, input, env)?;
         let token = op.as_str();
-        let fail = |code: &'static str| Error::new(code).at(expr).token(token);
+        // Operator errors sit on the operator: the first token after the left operand.
+        let fail = |code: &'static str| Error::new(code).with_position(binary.lhs.range.end()).token(token);
         Ok(match op {
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod => {
                 let l = match &lhs {
@@ -1006,7 +1043,8 @@ impl<'o> Evaluator<'o> {
         if procedure.is_none() {
             if let ExprKind::Path(path) = &call.procedure.kind {
                 if let ExprKind::Name(first) = &path.steps[0].expr.kind {
-                    if env.lookup(first).is_some() || functions::Native::lookup(first, self.options).is_some()
+                    if self.lookup_var(first, env).is_some()
+                        || functions::Native::lookup(first, self.options).is_some()
                     {
                         return Err(Error::new("T1005").at(expr).token(first));
                     }
@@ -1207,7 +1245,9 @@ impl<'o> Evaluator<'o> {
     ) -> Result<()> {
         if let ExprKind::Path(path) = &call.procedure.kind {
             if let ExprKind::Name(first) = &path.steps[0].expr.kind {
-                if env.lookup(first).is_some() || functions::Native::lookup(first, self.options).is_some() {
+                if self.lookup_var(first, env).is_some()
+                    || functions::Native::lookup(first, self.options).is_some()
+                {
                     return Err(Error::new(code).at(expr).token(first));
                 }
             }
@@ -1234,7 +1274,8 @@ impl<'o> Evaluator<'o> {
         let Some(Value::Function(function)) = &procedure else {
             if let ExprKind::Path(path) = &call.procedure.kind {
                 if let ExprKind::Name(first) = &path.steps[0].expr.kind {
-                    if env.lookup(first).is_some() || functions::Native::lookup(first, self.options).is_some()
+                    if self.lookup_var(first, env).is_some()
+                        || functions::Native::lookup(first, self.options).is_some()
                     {
                         return Err(Error::new("T1007").at(expr).token(first));
                     }
@@ -1332,7 +1373,7 @@ impl<'o> Evaluator<'o> {
     ) -> Result<Option<Value>> {
         let Some(arg) = arg else { return Ok(None) };
         let at = Expr { kind: ExprKind::Null, range: transform.pattern.range };
-        let clone = match env.lookup("clone") {
+        let clone = match self.lookup_var("clone", env) {
             Some(value) => value,
             None => Some(Value::Function(Rc::new(Function::Native(functions::Native::Clone)))),
         };
@@ -1343,13 +1384,13 @@ impl<'o> Evaluator<'o> {
         let Some(result) = result else { return Ok(None) };
         let matches = self.eval(&transform.pattern, Some(&result), env)?;
         let Some(matches) = matches else { return Ok(Some(result)) };
-        let mut edits: Vec<(*const Map, Map, Vec<Rc<str>>)> = Vec::new();
+        let mut edits: Vec<(*const crate::value::Object, Map, Vec<Rc<str>>)> = Vec::new();
         for matched in matches.members() {
             let update = self.eval(&transform.update, Some(matched), env)?;
             let mut updates = Map::default();
             match update {
                 None => {}
-                Some(Value::Object(map)) => updates = (*map).clone(),
+                Some(Value::Object(map)) => updates = map.0.clone(),
                 Some(other) => return Err(Error::new("T2011").at(&transform.update).value(other)),
             }
             let mut deletions = Vec::new();
@@ -1376,7 +1417,11 @@ impl<'o> Evaluator<'o> {
 
 /// Rebuilds a cloned tree with the updates and deletions of a transform applied to the
 /// objects they matched (found by identity: the clone shares no object with anything else).
-fn rebuild(value: &Value, edits: &[(*const Map, Map, Vec<Rc<str>>)]) -> Value {
+fn rebuild(value: &Value, edits: &[(*const crate::value::Object, Map, Vec<Rc<str>>)]) -> Value {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || rebuild_inner(value, edits))
+}
+
+fn rebuild_inner(value: &Value, edits: &[(*const crate::value::Object, Map, Vec<Rc<str>>)]) -> Value {
     match value {
         Value::Object(map) => {
             let ptr = Rc::as_ptr(map);
@@ -1398,7 +1443,12 @@ fn rebuild(value: &Value, edits: &[(*const Map, Map, Vec<Rc<str>>)]) -> Value {
         }
         Value::Array(array) => {
             let items = array.items.iter().map(|item| rebuild(item, edits)).collect();
-            Value::Array(Rc::new(Array { items, ..(**array).clone() }))
+            let mut rebuilt = Array::plain(items);
+            rebuilt.sequence = array.sequence;
+            rebuilt.keep_singleton = array.keep_singleton;
+            rebuilt.cons = array.cons;
+            rebuilt.outer_wrapper = array.outer_wrapper;
+            Value::Array(Rc::new(rebuilt))
         }
         other => other.clone(),
     }

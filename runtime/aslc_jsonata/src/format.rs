@@ -681,6 +681,12 @@ fn from_letters(text: &str, a: char) -> f64 {
 
 /// Formats an integer with an analysed picture.
 pub(crate) fn format_integer_with(value: f64, format: &IntegerFormat) -> Result<String> {
+    // Roman numerals of huge numbers would be unbounded text (words and letters grow with
+    // the logarithm).
+    let bounded = format.primary != Primary::Roman || value.abs() < 1e9;
+    if !value.is_finite() || !bounded {
+        return Err(Error::new("D1001").value(crate::value::Value::Number(value)));
+    }
     let negative = value < 0.0;
     let value = value.abs();
     let mut out = match format.primary {

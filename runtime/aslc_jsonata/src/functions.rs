@@ -117,19 +117,25 @@ natives! {
 impl Native {
     /// The built-in called `name` under `options`.
     pub fn lookup(name: &str, options: &Options) -> Option<Native> {
-        let found = Native::ALL.iter().copied().find(|n| {
-            n.name() == name
-                && match n {
-                    Native::Random => !options.step_functions,
-                    Native::RandomSeeded
-                    | Native::Partition
-                    | Native::Range
-                    | Native::Hash
-                    | Native::Uuid
-                    | Native::Parse => options.step_functions,
-                    Native::Eval => options.eval,
-                    _ => true,
-                }
+        static BY_NAME: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, Vec<Native>>> =
+            std::sync::OnceLock::new();
+        let by_name = BY_NAME.get_or_init(|| {
+            let mut map: rustc_hash::FxHashMap<&'static str, Vec<Native>> = rustc_hash::FxHashMap::default();
+            for native in Native::ALL {
+                map.entry(native.name()).or_default().push(*native);
+            }
+            map
+        });
+        let found = by_name.get(name)?.iter().copied().find(|n| match n {
+            Native::Random => !options.step_functions,
+            Native::RandomSeeded
+            | Native::Partition
+            | Native::Range
+            | Native::Hash
+            | Native::Uuid
+            | Native::Parse => options.step_functions,
+            Native::Eval => options.eval,
+            _ => true,
         });
         found
     }
@@ -187,12 +193,23 @@ fn string_of(value: &Value, pretty: bool) -> Result<String> {
                 Value::Array(array) if array.outer_wrapper && !array.items.is_empty() => &array.items[0],
                 other => other,
             };
+            if crate::value::nests_deeper_than(other, crate::value::MAX_NESTING) {
+                return Err(too_deep());
+            }
             if let Some(n) = crate::value::non_finite(other) {
                 return Err(Error::new("D1001").value(Value::Number(n)));
             }
             stringify(other, pretty)
         }
     })
+}
+
+/// A value too deep to serialise.
+pub(crate) fn too_deep() -> Error {
+    Error::new("U1001").with_message(format!(
+        "The value nests more than {} arrays and objects deep",
+        crate::value::MAX_NESTING
+    ))
 }
 
 fn chars_of(text: &str) -> Vec<char> {
@@ -345,6 +362,9 @@ fn trim(text: &str) -> String {
     out.strip_suffix(' ').unwrap_or(out).to_owned()
 }
 
+/// The widest `$pad` result: JavaScript strings end long before (and the reference fails).
+const MAX_PAD: f64 = 1e8;
+
 fn pad(text: &str, width: f64, fill: Option<&str>) -> String {
     let fill = match fill {
         Some(f) if !f.is_empty() => f,
@@ -480,6 +500,10 @@ fn hof_args(function: &Value, first: Value, second: Value, third: &Value) -> Vec
 }
 
 fn deep_clone(value: &Value) -> Value {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || deep_clone_inner(value))
+}
+
+fn deep_clone_inner(value: &Value) -> Value {
     match value {
         Value::Number(n) => Value::Number(to_precision_15(*n)),
         Value::Function(_) => Value::string(""),
@@ -698,6 +722,9 @@ pub(crate) fn call(
         Native::Trim => str_arg(&args, 0).map(|s| Value::string(&trim(s))),
         Native::Pad => match str_arg(&args, 0) {
             None => None,
+            Some(_) if num_arg(&args, 1).is_some_and(|w| w.is_nan() || w.abs() >= MAX_PAD) => {
+                return Err(Error::new("D1001").value(Value::Number(num_arg(&args, 1).unwrap_or(f64::NAN))))
+            }
             Some(text) => string(pad(text, num_arg(&args, 1).unwrap_or(0.0), str_arg(&args, 2))),
         },
         Native::Match => match str_arg(&args, 0) {
@@ -1144,7 +1171,8 @@ pub(crate) fn call(
                 }
                 current += step;
             }
-            Some(Value::array(out))
+            // A sequence, as AWS's `$range` returns: one number comes out as that number.
+            Some(Value::sequence(out))
         }
         Native::Hash => match str_arg(&args, 0) {
             None => None,

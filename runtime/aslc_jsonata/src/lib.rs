@@ -175,18 +175,50 @@ impl From<error::Error> for EvalError {
     }
 }
 
+/// Variables the caller keeps in its own store, looked up by name (without `$`) when an
+/// expression first reads them: nothing is copied for the variables an expression ignores.
+pub trait Variables {
+    /// The value of `$name`, when bound.
+    fn variable(&self, name: &str) -> Option<&serde_json::Value>;
+}
+
 /// Evaluates `expr` against `input` (`None`: no input) with `bindings`. `Ok(None)` is
-/// JSONata's *undefined*.
+/// JSONata's *undefined*; a function result comes out as `""`.
 pub fn evaluate(
     expr: &Expr,
     input: Option<&serde_json::Value>,
     bindings: &Bindings,
 ) -> Result<Option<serde_json::Value>, EvalError> {
-    let mut evaluator = Evaluator::new(&bindings.options);
+    Ok(match evaluate_with(expr, input, bindings, None)? {
+        Evaluation::Undefined => None,
+        Evaluation::Value(value) => Some(value),
+        Evaluation::Function => Some(serde_json::Value::String(String::new())),
+    })
+}
+
+/// What an expression evaluated to, for a host that accepts JSON only.
+#[derive(Clone, PartialEq, Debug)]
+pub enum Evaluation {
+    /// JSONata's *undefined*.
+    Undefined,
+    /// A JSON value.
+    Value(serde_json::Value),
+    /// A function, which has no JSON form.
+    Function,
+}
+
+/// [`evaluate`] with further variables (a name not bound in `bindings` is looked up in
+/// `more`), telling a function result apart from JSON.
+pub fn evaluate_with(
+    expr: &Expr,
+    input: Option<&serde_json::Value>,
+    bindings: &Bindings,
+    more: Option<&dyn Variables>,
+) -> Result<Evaluation, EvalError> {
     let env = Frame::root();
-    for (name, value) in &bindings.vars {
-        env.bind(name, Some(Value::from_json(value)));
-    }
+    // Variables are read into values when the expression first uses them: a workflow binds
+    // every variable in scope, an expression reads a few.
+    let mut evaluator = Evaluator::new(&bindings.options, &bindings.vars, more, env.clone());
     let input = input.map(Value::from_json);
     env.bind("$", input.clone());
     let input = match input {
@@ -200,10 +232,15 @@ pub fn evaluate(
     let env = Frame::child(&env);
     let result = evaluator.eval(expr, input.as_ref(), &env)?;
     match result {
-        None => Ok(None),
-        Some(value) => {
-            value.to_json().map(Some).map_err(|n| error::Error::new("D1001").value(Value::Number(n)).into())
+        None => Ok(Evaluation::Undefined),
+        Some(Value::Function(_)) => Ok(Evaluation::Function),
+        Some(value) if value::nests_deeper_than(&value, value::MAX_NESTING) => {
+            Err(functions::too_deep().into())
         }
+        Some(value) => value
+            .to_json()
+            .map(Evaluation::Value)
+            .map_err(|n| error::Error::new("D1001").value(Value::Number(n)).into()),
     }
 }
 

@@ -99,6 +99,7 @@ fn strings_regexes_and_transforms() {
     check("$string({'a': [1, 2.5]})", json!(null), Some(json!("{\"a\":[1,2.5]}")));
     check("$ ~> |a|{'c': 3}, ['b']|", json!({"a": {"b": 1, "d": 2}}), Some(json!({"a": {"d": 2, "c": 3}})));
     check_error("$match('aaa', /x*/)", json!(null), "D1004");
+    check_error("$match('ab', /(?<=a)b/)", json!(null), "S0303");
 }
 
 #[test]
@@ -121,6 +122,7 @@ fn step_functions_additions() {
     check_sfn("$partition([1, 2, 3, 4, 5], 2)", json!([[1, 2], [3, 4], [5]]));
     check_sfn("$range(0, 10, 5)", json!([0, 5, 10]));
     check_sfn("$range(3, 1, -1)", json!([3, 2, 1]));
+    check_sfn("$range(1, 9, 9)", json!(1));
     check_sfn(
         "$hash('hello', 'SHA-256')",
         json!("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"),
@@ -142,4 +144,38 @@ fn bindings_and_clock() {
     assert_eq!(run("$millis()", None, &bindings), Ok(Some(json!(0))));
     let seeded = Bindings::new().seed(1);
     assert_eq!(run("$random()", None, &seeded), run("$random()", None, &Bindings::new().seed(1)));
+}
+
+#[test]
+fn hostile_input_fails_cleanly() {
+    for expr in [
+        "$formatInteger(1e300, 'w')",
+        "$formatInteger(0/0, 'I')",
+        "$formatInteger(1e20, 'I')",
+        "$fromMillis(1e300)",
+        "$toMillis('99999999999999999', '[Y]')",
+        "$pad('x', 1e15)",
+        "$formatNumber(1e300, '#,##0.00e0')",
+        "$formatBase(1e300, 36)",
+        "$substring('abc', -1e300, 1e300)",
+        "[1..1e6] ~> $count()",
+        "$fromMillis(0, '[Y,1000000000]')",
+        "$replace('aaa', /a*?/, 'b')",
+        "$split('abc', /(?=b)/)",
+        "$reduce([1..30000], function($acc, $x) { {'a': $acc} }, {})",
+        "$string($reduce([1..30000], function($acc, $x) { {'a': $acc} }, {}))",
+        "($x := $reduce([1..30000], function($acc, $x) { {'a': $acc} }, {}); [$x = $x, $clone($x) ~> $type()])",
+    ] {
+        // Any outcome but a panic or a hang.
+        let _ = run(expr, None, &Bindings::new());
+    }
+}
+
+#[test]
+fn caller_variables_are_shadowed_by_local_ones() {
+    let bindings = Bindings::new().with("x", json!(5)).with("unused", json!({"big": [1, 2, 3]}));
+    assert_eq!(run("($x := 1; $x)", None, &bindings), Ok(Some(json!(1))));
+    assert_eq!(run("$x + ($x := 1; $x) + $x", None, &bindings), Ok(Some(json!(11))));
+    assert_eq!(run("(function() { $x * 2 })()", None, &bindings), Ok(Some(json!(10))));
+    assert_eq!(run("x()", None, &bindings), Err("T1005"));
 }

@@ -27,8 +27,67 @@ pub enum Value {
     Number(f64),
     String(Rc<str>),
     Array(Rc<Array>),
-    Object(Rc<Map>),
+    Object(Rc<Object>),
     Function(Rc<Function>),
+}
+
+/// An object's members; dropped without recursion (see [`Array`]).
+#[derive(Clone, Debug, Default)]
+pub struct Object(pub Map);
+
+impl std::ops::Deref for Object {
+    type Target = Map;
+
+    fn deref(&self) -> &Map {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Object {
+    fn deref_mut(&mut self) -> &mut Map {
+        &mut self.0
+    }
+}
+
+/// Moves the children of containers that are about to be freed onto a list, so dropping a
+/// structure nested a hundred thousand levels deep (which a `$reduce` can build) takes no
+/// stack.
+fn drop_iteratively(mut pending: Vec<Value>) {
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::Array(rc) => {
+                if let Ok(mut array) = Rc::try_unwrap(rc) {
+                    pending.append(&mut array.items);
+                }
+            }
+            Value::Object(rc) => {
+                if let Ok(mut object) = Rc::try_unwrap(rc) {
+                    pending.extend(std::mem::take(&mut object.0).into_values());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn holds_container(values: &[Value]) -> bool {
+    values.iter().any(|v| matches!(v, Value::Array(_) | Value::Object(_)))
+}
+
+impl Drop for Object {
+    fn drop(&mut self) {
+        if self.0.values().any(|v| matches!(v, Value::Array(_) | Value::Object(_))) {
+            drop_iteratively(std::mem::take(&mut self.0).into_values().collect());
+        }
+    }
+}
+
+impl Drop for Array {
+    fn drop(&mut self) {
+        if holds_container(&self.items) {
+            drop_iteratively(std::mem::take(&mut self.items));
+        }
+    }
 }
 
 /// An array with JSONata's flags.
@@ -69,8 +128,12 @@ impl Value {
         Value::Array(Rc::new(Array::sequence(items)))
     }
 
+    /// An object, its members in JavaScript's order: integer-like keys first, ascending,
+    /// then the others as inserted (what `Object.keys`, `JSON.stringify` and so `$keys`,
+    /// `$each`, `*` and `$string` see in the reference).
     pub fn object(map: Map) -> Value {
-        Value::Object(Rc::new(map))
+        let map = if map.keys().any(|k| is_array_index(k)) { js_order(map) } else { map };
+        Value::Object(Rc::new(Object(map)))
     }
 
     pub fn as_str(&self) -> Option<&str> {
@@ -129,14 +192,18 @@ impl Value {
     /// The value as JSON: functions become `""` as in `JSON.stringify` with JSONata's
     /// replacer; a non-finite number is an error (`D1001`).
     pub fn to_json(&self) -> Result<serde_json::Value, f64> {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.to_json_inner())
+    }
+
+    fn to_json_inner(&self) -> Result<serde_json::Value, f64> {
         Ok(match self {
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(*b),
             Value::Number(n) => json_number(*n).ok_or(*n)?,
             Value::String(s) => serde_json::Value::String(s.to_string()),
-            Value::Array(array) => {
-                serde_json::Value::Array(array.items.iter().map(Value::to_json).collect::<Result<_, _>>()?)
-            }
+            Value::Array(array) => serde_json::Value::Array(
+                array.items.iter().map(Value::to_json_inner).collect::<Result<_, _>>()?,
+            ),
             Value::Object(map) => {
                 let mut members = serde_json::Map::with_capacity(map.len());
                 for (key, value) in map.iter() {
@@ -147,6 +214,23 @@ impl Value {
             Value::Function(_) => serde_json::Value::String(String::new()),
         })
     }
+}
+
+/// Whether JavaScript treats `key` as an array index (`"0"`, `"42"`, not `"01"`).
+fn is_array_index(key: &str) -> bool {
+    let bytes = key.as_bytes();
+    !bytes.is_empty()
+        && bytes.len() <= 10
+        && bytes.iter().all(u8::is_ascii_digit)
+        && (bytes[0] != b'0' || bytes.len() == 1)
+        && key.parse::<u64>().is_ok_and(|n| n < u64::from(u32::MAX))
+}
+
+fn js_order(map: Map) -> Map {
+    type Members = Vec<(Rc<str>, Value)>;
+    let (mut indexes, others): (Members, Members) = map.into_iter().partition(|(key, _)| is_array_index(key));
+    indexes.sort_by_key(|(key, _)| key.parse::<u64>().unwrap_or(0));
+    indexes.into_iter().chain(others).collect()
 }
 
 /// A finite number as JSON, integral values as integers.
@@ -172,6 +256,10 @@ pub fn js_number(n: f64) -> String {
     }
     if n == 0.0 {
         return "0".into();
+    }
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        // Exact: an integer this small converts to i64 without loss.
+        return (n as i64).to_string();
     }
     let sci = format!("{:e}", n.abs());
     let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
@@ -215,7 +303,8 @@ pub fn js_number(n: f64) -> String {
 
 /// `Number(n.toPrecision(15))`: JSONata's rounding of numbers it turns into strings.
 pub fn to_precision_15(n: f64) -> f64 {
-    if !n.is_finite() || n == 0.0 {
+    // Integers below 1e15 have at most 15 digits already.
+    if !n.is_finite() || n == 0.0 || (n.fract() == 0.0 && n.abs() < 1e15) {
         return n;
     }
     format!("{n:.14e}").parse().unwrap_or(n)
@@ -229,9 +318,34 @@ pub fn stringify(value: &Value, pretty: bool) -> String {
     out
 }
 
+/// How deep a result may nest to be turned into JSON or text: deeper structures (which only
+/// a loop building them can make) would exhaust the stack of whoever serialises them.
+pub const MAX_NESTING: usize = 1000;
+
+/// Whether `value` nests more than `limit` arrays and objects deep (without recursion).
+pub fn nests_deeper_than(value: &Value, limit: usize) -> bool {
+    let mut stack: Vec<(&Value, usize)> = vec![(value, 0)];
+    while let Some((value, depth)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match value {
+            Value::Array(array) => Box::new(array.items.iter()),
+            Value::Object(map) => Box::new(map.values()),
+            _ => continue,
+        };
+        if depth >= limit {
+            return true;
+        }
+        stack.extend(children.map(|child| (child, depth + 1)));
+    }
+    false
+}
+
 /// The first non-finite number inside a value, which `JSON.stringify` with JSONata's
 /// replacer refuses (`D1001`).
 pub fn non_finite(value: &Value) -> Option<f64> {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || non_finite_inner(value))
+}
+
+fn non_finite_inner(value: &Value) -> Option<f64> {
     match value {
         Value::Number(n) if !n.is_finite() => Some(*n),
         Value::Array(array) => array.items.iter().find_map(non_finite),
@@ -241,6 +355,10 @@ pub fn non_finite(value: &Value) -> Option<f64> {
 }
 
 fn write_json(value: &Value, pretty: bool, level: usize, out: &mut String) {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || write_json_inner(value, pretty, level, out));
+}
+
+fn write_json_inner(value: &Value, pretty: bool, level: usize, out: &mut String) {
     let newline = |out: &mut String, level: usize| {
         if pretty {
             out.push('\n');
@@ -325,6 +443,10 @@ pub fn write_json_string(text: &str, out: &mut String) {
 /// JSONata's deep equality (`=`): numbers by value, containers member by member, functions
 /// by identity.
 pub fn deep_equal(lhs: &Value, rhs: &Value) -> bool {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || deep_equal_inner(lhs, rhs))
+}
+
+fn deep_equal_inner(lhs: &Value, rhs: &Value) -> bool {
     match (lhs, rhs) {
         (Value::Null, Value::Null) => true,
         (Value::Bool(a), Value::Bool(b)) => a == b,
@@ -401,5 +523,16 @@ mod tests {
         }
         assert_eq!(js_number(to_precision_15(5890840712243076.0)), "5890840712243080");
         assert_eq!(js_number(to_precision_15(0.1 + 0.2)), "0.3");
+    }
+
+    #[test]
+    fn objects_keep_javascript_key_order() {
+        let mut map = Map::default();
+        for key in ["b", "10", "a", "2", "01"] {
+            map.insert(Rc::from(key), Value::Null);
+        }
+        let Value::Object(object) = Value::object(map) else { unreachable!("an object was built") };
+        let keys: Vec<&str> = object.keys().map(|k| &**k).collect();
+        assert_eq!(keys, ["2", "10", "b", "a", "01"]);
     }
 }

@@ -8,13 +8,14 @@
 //! ([`mocks`]) or by local handler commands ([`tasks`]); time is virtual unless
 //! [`RunOptions::real_clock`] is set, so a workflow that waits a year finishes at once;
 //! history events follow `GetExecutionHistory` ([`history`]). JSONata goes through the
-//! [`query::QueryEngine`] seam.
+//! [`query::QueryEngine`] seam; the default engine is [`jsonata_engine::Jsonata`].
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
 pub mod choice;
 pub mod history;
 pub mod intrinsics;
+pub mod jsonata_engine;
 pub mod jsonpath;
 pub mod mocks;
 pub mod query;
@@ -107,7 +108,7 @@ impl Default for RunOptions {
             seed: 0,
             mocks: None,
             handlers: Vec::new(),
-            engine: Box::new(query::NoJsonata),
+            engine: Box::new(jsonata_engine::Jsonata::new()),
             timeout_millis: None,
             max_transitions: None,
         }

@@ -18,16 +18,24 @@ pub struct Bindings<'a> {
     pub states: Value,
 }
 
+/// Why an expression gave no JSON value.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum QueryError {
+    /// Evaluation failed; the cause suffix AWS reports (`<code>: <message>`).
+    Threw(String),
+    /// The result has no JSON form (a function).
+    Unsupported,
+}
+
 /// Evaluates JSONata expressions.
 pub trait QueryEngine {
-    /// Evaluates `expr`. `Ok(None)` is JSONata's *undefined*; `Err` carries the cause
-    /// suffix AWS reports (`<code>: <message>`).
+    /// Evaluates `expr`. `Ok(None)` is JSONata's *undefined*.
     fn evaluate(
         &self,
         expr: &aslc_query::jsonata::Expr,
         input: Option<&Value>,
         bindings: &Bindings<'_>,
-    ) -> Result<Option<Value>, String>;
+    ) -> Result<Option<Value>, QueryError>;
 }
 
 /// The engine of a build without a JSONata evaluator.
@@ -39,7 +47,7 @@ impl QueryEngine for NoJsonata {
         _: &aslc_query::jsonata::Expr,
         _: Option<&Value>,
         _: &Bindings<'_>,
-    ) -> Result<Option<Value>, String> {
-        Err("JSONata evaluation is not available in this build".into())
+    ) -> Result<Option<Value>, QueryError> {
+        Err(QueryError::Threw("JSONata evaluation is not available in this build".into()))
     }
 }

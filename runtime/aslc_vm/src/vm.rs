@@ -19,7 +19,7 @@ use crate::history::{self, Recorder, STANDARD_HISTORY_LIMIT};
 use crate::intrinsics::{self, IntrinsicError, Rng};
 use crate::jsonpath::{self, Roots};
 use crate::mocks::MockAnswer;
-use crate::query::Bindings;
+use crate::query::{Bindings, QueryError};
 use crate::tasks::{self, ResourceKind};
 use crate::{Outcome, RunOptions, Status, TraceEntry, WorkflowType};
 
@@ -1471,7 +1471,27 @@ impl<'p> Vm<'p> {
                 entered,
             )
         };
+        let jsonata = state.language == Language::Jsonata;
         let items: Cow<'_, Value> = match map.items_path {
+            _ if jsonata => match map.items {
+                Some(t) => {
+                    let value = self
+                        .map_field(t, effective, &thread.vars, sctx, entered, "Items")
+                        .map_err(|f| self.map_failed(f))?;
+                    if !value.is_array() {
+                        let rec = program.template(t);
+                        let text = rec.expr.map(|e| jsonata_body(program.expr_text(e))).unwrap_or_default();
+                        let cause = format!(
+                            "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONata expression '{text}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {value}",
+                            js_type(&value)
+                        );
+                        let failure = self.evaluation_failed(name, cause, Some("Items"));
+                        return Err(self.map_failed(failure));
+                    }
+                    Cow::Owned(value)
+                }
+                None => Cow::Borrowed(effective),
+            },
             Some(p) => {
                 let env = Env { exec: self.info, state: sctx, vars: &thread.vars, context: OnceCell::new() };
                 match self.path(p, effective, &env) {
@@ -1488,6 +1508,13 @@ impl<'p> Vm<'p> {
             None => Cow::Borrowed(effective),
         };
         let Value::Array(items) = &*items else {
+            if jsonata {
+                let cause = format!(
+                    "An error occurred while executing the state '{name}' (entered at the event id #{entered}). Map state input must be an array but was: {items}"
+                );
+                let failure = self.evaluation_failed(name, cause, None);
+                return Err(self.map_failed(failure));
+            }
             return Err(runtime(format!(
                 "Item reader has failed. Expected the ItemsPath to point to a JSON array but got '{}'",
                 items
@@ -1500,6 +1527,27 @@ impl<'p> Vm<'p> {
         let mut started = None;
         let mut tolerated_count = constant(map.tolerated_count);
         let mut tolerated_pct = constant(map.tolerated_percentage);
+        if jsonata {
+            let fields = [
+                (map.max_concurrency, "MaxConcurrency"),
+                (map.tolerated_count, "ToleratedFailureCount"),
+                (map.tolerated_percentage, "ToleratedFailurePercentage"),
+            ];
+            for (i, (t, field)) in fields.into_iter().enumerate() {
+                let Some(t) = t.filter(|t| !matches!(program.template(*t).kind, TmplKind::Const)) else {
+                    continue;
+                };
+                let number = self
+                    .map_field(t, effective, &thread.vars, sctx, entered, field)
+                    .map_err(|f| self.map_failed(f))?
+                    .as_f64();
+                match i {
+                    0 => max_concurrency = number.unwrap_or(0.0),
+                    1 => tolerated_count = number,
+                    _ => tolerated_pct = number,
+                }
+            }
+        }
         {
             let env = Env { exec: self.info, state: sctx, vars: &thread.vars, context: OnceCell::new() };
             let fields = [
@@ -1580,13 +1628,17 @@ impl<'p> Vm<'p> {
                         timeout: None,
                         heartbeat: None,
                     };
-                    let env = Env {
-                        exec: self.info,
-                        state: &item_ctx,
-                        vars: &thread.vars,
-                        context: OnceCell::new(),
-                    };
-                    self.template(t, effective, &env, entered, name)?
+                    if jsonata {
+                        self.map_field(t, effective, &thread.vars, &item_ctx, entered, "ItemSelector")?
+                    } else {
+                        let env = Env {
+                            exec: self.info,
+                            state: &item_ctx,
+                            vars: &thread.vars,
+                            context: OnceCell::new(),
+                        };
+                        self.template(t, effective, &env, entered, name)?
+                    }
                 }
                 None => item.clone(),
             };
@@ -1715,6 +1767,22 @@ impl<'p> Vm<'p> {
                         let until = self.rec.now_millis + (s * 1000.0) as i64;
                         self.sleep_until(until);
                     }
+                    if let Some(t) = wait.timestamp {
+                        let value = eval(self, t, states(None), &thread.vars, "Timestamp")?;
+                        let text = match &value {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        match timestamp::parse_timestamp(&text) {
+                            Ok(ts) => self.sleep_until(ts.unix_millis()),
+                            Err(_) => {
+                                let cause = format!(
+                                    "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {text}"
+                                );
+                                return Err(self.evaluation_failed(name, cause, Some("Timestamp")));
+                            }
+                        }
+                    }
                 }
                 let result = match state.output {
                     Some(t) => eval(self, t, states(None), &thread.vars, "Output")?,
@@ -1749,12 +1817,12 @@ impl<'p> Vm<'p> {
                     None => None,
                 };
                 Err(Box::new(Failure {
+                    no_error: error.is_none(),
+                    no_cause: cause.is_none(),
                     error: error.unwrap_or_default(),
                     cause: cause.unwrap_or_default(),
                     catchable: true,
                     event: entered,
-                    no_error: false,
-                    no_cause: false,
                     nested: false,
                 }))
             }
@@ -1787,7 +1855,15 @@ impl<'p> Vm<'p> {
                             Some(t) => eval(self, t, states(None), &thread.vars, "Output")?,
                             None => raw.clone(),
                         };
-                        self.exited(id, &output, None, thread);
+                        let assigned = match state.assign {
+                            Some(t) => match eval(self, t, states(None), &thread.vars, "Assign")? {
+                                Value::Object(m) => Some(m),
+                                _ => None,
+                            },
+                            None => None,
+                        };
+                        self.apply_assign(assigned.as_ref(), thread);
+                        self.exited(id, &output, assigned.as_ref(), thread);
                         Ok(Step::Next(d, output))
                     }
                     None => Err(Failure::new(
@@ -1798,6 +1874,29 @@ impl<'p> Vm<'p> {
                 }
             }
             StateKind::Task | StateKind::Parallel | StateKind::Map => {
+                if let Some(task) = state.task {
+                    let task = &program.tables.tasks[task.0 as usize];
+                    if let Err(msg) = self.prepare_task(task, &raw, sctx, &thread.vars) {
+                        return Err(Failure::new(
+                            "States.Runtime",
+                            format!("An error occurred while executing the state '{name}' (entered at the event id #{entered}). {msg}"),
+                            entered,
+                        ));
+                    }
+                    let fields = [(task.timeout, "TimeoutSeconds"), (task.heartbeat, "HeartbeatSeconds")];
+                    for (i, (t, field)) in fields.into_iter().enumerate() {
+                        let Some(t) = t.filter(|t| !matches!(program.template(*t).kind, TmplKind::Const))
+                        else {
+                            continue;
+                        };
+                        let seconds = eval(self, t, states(None), &thread.vars, field)?.as_f64();
+                        if i == 0 {
+                            sctx.timeout = seconds;
+                        } else {
+                            sctx.heartbeat = seconds;
+                        }
+                    }
+                }
                 let args = match state.arguments {
                     Some(t) => eval(self, t, states(None), &thread.vars, "Arguments")?,
                     None => raw.clone(),
@@ -1920,16 +2019,7 @@ impl<'p> Vm<'p> {
                     ));
                 };
                 let bindings = Bindings { variables: vars, states };
-                let fail = |vm: &mut Vm<'_>, cause: String| {
-                    let prev = vm.evaluation_prev;
-                    let event = vm.emit(prev, "EvaluationFailed", || {
-                        Some((
-                            "evaluationFailedEventDetails",
-                            json!({"state": name, "error": "States.QueryEvaluationError", "cause": cause, "location": field}),
-                        ))
-                    });
-                    Failure::new("States.QueryEvaluationError", cause, event)
-                };
+                let fail = |vm: &mut Vm<'_>, cause: String| vm.evaluation_failed(name, cause, Some(field));
                 match self.options.engine.evaluate(e, None, &bindings) {
                     Ok(Some(v)) => Ok(v),
                     Ok(None) => Err(fail(
@@ -1939,7 +2029,14 @@ impl<'p> Vm<'p> {
                             jsonata_body(text)
                         ),
                     )),
-                    Err(msg) => Err(fail(
+                    Err(QueryError::Unsupported) => Err(fail(
+                        self,
+                        format!(
+                            "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONata expression '{}' specified for the field '{field}' returned an unsupported result type.",
+                            jsonata_body(text)
+                        ),
+                    )),
+                    Err(QueryError::Threw(msg)) => Err(fail(
                         self,
                         format!(
                             "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONata expression '{}' specified for the field '{field}' threw an error during evaluation. {msg}",
@@ -1949,6 +2046,56 @@ impl<'p> Vm<'p> {
                 }
             }
         }
+    }
+}
+
+impl Vm<'_> {
+    /// A `States.QueryEvaluationError` with its `EvaluationFailed` event; `location` is the
+    /// field whose expression failed, when one did.
+    fn evaluation_failed(&mut self, name: &str, cause: String, location: Option<&str>) -> Box<Failure> {
+        let prev = self.evaluation_prev;
+        let event = self.emit(prev, "EvaluationFailed", || {
+            let mut details = json!({"state": name, "error": "States.QueryEvaluationError", "cause": cause});
+            if let Some(location) = location {
+                details["location"] = json!(location);
+            }
+            Some(("evaluationFailedEventDetails", details))
+        });
+        Failure::new("States.QueryEvaluationError", cause, event)
+    }
+
+    /// A Map state failing before its iterations start: `MapStateFailed` follows the
+    /// failure's event.
+    fn map_failed(&mut self, mut failure: Box<Failure>) -> Box<Failure> {
+        failure.event = self.emit(failure.event, "MapStateFailed", || None);
+        failure
+    }
+
+    /// The value of a JSONata-mode Map field (`Items`, `MaxConcurrency`, …): `$states.input`
+    /// is the state's input.
+    fn map_field(
+        &mut self,
+        t: TmplId,
+        effective: &Value,
+        vars: &Vars,
+        sctx: &StateCtx<'_>,
+        entered: u64,
+        field: &str,
+    ) -> Result<Value, Box<Failure>> {
+        let states = json!({"input": effective, "context": self.info.context(sctx)});
+        self.jsonata_template(t, states, vars, entered, sctx.name, field)
+    }
+}
+
+/// JavaScript's name of a JSON value's type, as AWS's messages give it.
+fn js_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
     }
 }
 
