@@ -4,24 +4,13 @@ mod common;
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Output, Stdio};
+use std::process::Stdio;
 
 fn fixture(name: &str) -> String {
     format!("tests/fixtures/cli/{name}")
 }
 
-fn run(args: &[&str]) -> Output {
-    common::aslc()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("aslc runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use common::{run, stdout};
 
 #[test]
 fn human_output() {

@@ -9,24 +9,13 @@ fn fixture(name: &str) -> String {
     format!("tests/fixtures/run/{name}")
 }
 
-fn aslc(args: &[&str]) -> Output {
-    common::aslc()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("aslc runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use common::{run, stdout};
 
 fn order(case: &str, extra: &[&str]) -> Output {
     let (def, mock) = (fixture("order.asl.json"), fixture("order.mock.json"));
     let mut args = vec!["run", &def, "--mock-config", &mock, "--test-case", case];
     args.extend_from_slice(extra);
-    aslc(&args)
+    run(&args)
 }
 
 #[test]
@@ -56,7 +45,7 @@ fn a_failed_execution_exits_1() {
 
 #[test]
 fn a_definition_with_errors_exits_2_with_diagnostics() {
-    let output = aslc(&["run", &fixture("invalid.asl.json")]);
+    let output = run(&["run", &fixture("invalid.asl.json")]);
     assert_eq!(output.status.code(), Some(2));
     assert!(output.stdout.is_empty());
     assert!(String::from_utf8_lossy(&output.stderr).contains("Missing"));
@@ -64,7 +53,7 @@ fn a_definition_with_errors_exits_2_with_diagnostics() {
 
 #[test]
 fn unusable_input_exits_2() {
-    let output = aslc(&["run", &fixture("echo.asl.json"), "--input", "{not json"]);
+    let output = run(&["run", &fixture("echo.asl.json"), "--input", "{not json"]);
     assert_eq!(output.status.code(), Some(2));
     let output = order("NoSuchCase", &[]);
     assert_eq!(output.status.code(), Some(2));
@@ -72,7 +61,7 @@ fn unusable_input_exits_2() {
 
 #[test]
 fn a_task_without_mock_or_handler_fails_the_run() {
-    let output = aslc(&["run", &fixture("echo.asl.json"), "--format", "json"]);
+    let output = run(&["run", &fixture("echo.asl.json"), "--format", "json"]);
     assert_eq!(output.status.code(), Some(1));
     let doc: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("one JSON object");
     assert_eq!(doc["error"], "aslc.NoHandler");
@@ -81,7 +70,7 @@ fn a_task_without_mock_or_handler_fails_the_run() {
 #[test]
 fn local_handlers_answer_tasks() {
     let def = fixture("echo.asl.json");
-    let ok = aslc(&[
+    let ok = run(&[
         "run",
         &def,
         "--input",
@@ -95,7 +84,7 @@ fn local_handlers_answer_tasks() {
     let doc: serde_json::Value = serde_json::from_str(&stdout(&ok)).expect("one JSON object");
     assert_eq!(doc["output"], serde_json::json!({"x": [1, 2]}));
     let failing = r#"arn:aws:lambda:us-east-1:123456789012:function:echo=echo '{"Error": "Oops", "Cause": "no"}'; exit 1"#;
-    let failed = aslc(&["run", &def, "--format", "json", "--handler", failing]);
+    let failed = run(&["run", &def, "--format", "json", "--handler", failing]);
     assert_eq!(failed.status.code(), Some(1));
     let doc: serde_json::Value = serde_json::from_str(&stdout(&failed)).expect("one JSON object");
     assert_eq!((doc["error"].as_str(), doc["cause"].as_str()), (Some("Oops"), Some("no")));
@@ -103,7 +92,7 @@ fn local_handlers_answer_tasks() {
 
 #[test]
 fn templates_run_with_state_machine() {
-    let output = aslc(&[
+    let output = run(&[
         "run",
         &fixture("template.yaml"),
         "--state-machine",
@@ -123,14 +112,14 @@ fn build_then_disasm_and_run_the_aslb_file() {
     let scratch = common::Scratch::new("run-aslb");
     let aslb = scratch.0.join("order.aslb");
     let aslb = aslb.to_str().expect("a UTF-8 path");
-    let built = aslc(&["build", &fixture("order.asl.json"), "-o", aslb]);
+    let built = run(&["build", &fixture("order.asl.json"), "-o", aslb]);
     assert_eq!(built.status.code(), Some(0), "{}", String::from_utf8_lossy(&built.stderr));
-    let from_file = aslc(&["disasm", aslb]);
-    let from_source = aslc(&["disasm", &fixture("order.asl.json")]);
+    let from_file = run(&["disasm", aslb]);
+    let from_source = run(&["disasm", &fixture("order.asl.json")]);
     assert_eq!(stdout(&from_file), stdout(&from_source));
     insta::assert_snapshot!(stdout(&from_file));
     let mock = fixture("order.mock.json");
-    let ran = aslc(&["run", aslb, "--mock-config", &mock, "--test-case", "Paid", "--format", "json"]);
+    let ran = run(&["run", aslb, "--mock-config", &mock, "--test-case", "Paid", "--format", "json"]);
     let direct = order("Paid", &["--format", "json"]);
     assert_eq!(stdout(&ran), stdout(&direct));
 }
@@ -140,17 +129,17 @@ fn a_corrupt_aslb_file_is_a_diagnostic() {
     let scratch = common::Scratch::new("run-corrupt");
     let aslb = scratch.0.join("order.aslb");
     let aslb = aslb.to_str().expect("a UTF-8 path");
-    assert_eq!(aslc(&["build", &fixture("order.asl.json"), "-o", aslb]).status.code(), Some(0));
+    assert_eq!(run(&["build", &fixture("order.asl.json"), "-o", aslb]).status.code(), Some(0));
     let mut bytes = std::fs::read(aslb).expect("the file was written");
     let last = bytes.len() - 1;
     bytes[last] ^= 0xff;
     std::fs::write(aslb, &bytes).expect("writable");
-    let output = aslc(&["run", aslb]);
+    let output = run(&["run", aslb]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("checksum mismatch"));
     bytes.truncate(20);
     std::fs::write(aslb, &bytes).expect("writable");
-    let output = aslc(&["disasm", aslb]);
+    let output = run(&["disasm", aslb]);
     assert_eq!(output.status.code(), Some(2));
 }
 

@@ -11,6 +11,21 @@ pub fn aslc() -> Command {
     Command::new(env!("CARGO_BIN_EXE_aslc"))
 }
 
+/// Runs `aslc` with `args` from the repository root, with no standard input.
+pub fn run(args: &[&str]) -> Output {
+    aslc()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("aslc runs")
+}
+
+/// Standard output as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 /// The shared reference folder next to the checkout, if present.
 pub fn shared() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
