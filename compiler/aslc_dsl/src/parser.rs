@@ -341,7 +341,9 @@ fn skip_item<'a, E: ParseError<'a>>(
     })
 }
 
-const CLAUSE_WORDS: &[&str] = &[
+/// The words that start a clause inside a state body (also what editors highlight as
+/// keywords there).
+pub const CLAUSE_WORDS: &[&str] = &[
     "comment",
     "credentials",
     "input",

@@ -43,34 +43,9 @@ pub fn legend() -> SemanticTokensLegend {
 const DECLARATION: u32 = 1;
 const DOCUMENTATION: u32 = 2;
 
-/// Words that start a clause inside a state body.
-const CLAUSES: &[&str] = &[
-    "comment",
-    "credentials",
-    "input",
-    "args",
-    "each",
-    "batch",
-    "concurrency",
-    "tolerate_percent",
-    "tolerate_count",
-    "label",
-    "result",
-    "timeout",
-    "heartbeat",
-    "select",
-    "into",
-    "output",
-    "assign",
-    "query",
-    "branch",
-    "process",
-    "iterator",
-    "reader",
-    "writer",
-    "retry",
-    "catch",
-    "use",
+/// Words of a state body's inner lines (Wait, Fail, retry and catch details) that are
+/// keywords too, besides the clause words of [`aslc_dsl::parser::CLAUSE_WORDS`].
+const DETAIL_WORDS: &[&str] = &[
     "seconds",
     "until",
     "error",
@@ -113,7 +88,11 @@ pub fn tokens(snapshot: &Snapshot) -> Vec<SemanticToken> {
                 | Kind::State
                 | Kind::Policy => (CLASS, DECLARATION),
                 Kind::Goto | Kind::Start => (CLASS, 0),
-                _ if CLAUSES.contains(&token.text) => (KEYWORD, 0),
+                _ if aslc_dsl::parser::CLAUSE_WORDS.contains(&token.text)
+                    || DETAIL_WORDS.contains(&token.text) =>
+                {
+                    (KEYWORD, 0)
+                }
                 _ => (PROPERTY, 0),
             },
             Kind::EqEq | Kind::NotEq | Kind::Lt | Kind::LtEq | Kind::Gt | Kind::GtEq => (OPERATOR, 0),
