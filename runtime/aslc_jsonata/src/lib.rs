@@ -126,6 +126,11 @@ impl Bindings {
         self
     }
 
+    /// The evaluation time limit set with [`Bindings::time_limit`], if any.
+    pub fn current_time_limit(&self) -> Option<Duration> {
+        self.options.time_limit
+    }
+
     /// Seeds the generator behind `$random()`, `$shuffle` and `$uuid`, for repeatable runs.
     pub fn seed(mut self, seed: u64) -> Bindings {
         self.options.seed = Some(seed);

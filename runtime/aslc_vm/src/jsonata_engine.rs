@@ -6,9 +6,16 @@
 //! only that one, so the variables in scope are neither copied nor converted per
 //! evaluation.
 
+use std::time::Duration;
+
 use serde_json::Value;
 
 use crate::query::{Bindings, QueryEngine, QueryError};
+
+/// How long one expression may run before it fails with `U1001`. Depth is bounded by the
+/// evaluator itself, but a tail-recursive loop that never ends grows no depth: without a
+/// clock it would hang the execution.
+pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(10);
 
 /// The JSONata engine: JSONata 2.0.6 with the Step Functions functions (`$partition`,
 /// `$range`, `$hash`, `$random`, `$uuid`, `$parse`) and without `$eval`.
@@ -19,7 +26,13 @@ pub struct Jsonata {
 impl Jsonata {
     /// An engine whose `$random()`, `$uuid()` and `$now()` are those of the host.
     pub fn new() -> Jsonata {
-        Jsonata { options: aslc_jsonata::Bindings::step_functions() }
+        Jsonata { options: aslc_jsonata::Bindings::step_functions().time_limit(DEFAULT_TIME_LIMIT) }
+    }
+
+    /// Limits the time one expression may run ([`DEFAULT_TIME_LIMIT`] otherwise).
+    pub fn time_limit(mut self, limit: Duration) -> Jsonata {
+        self.options = self.options.time_limit(limit);
+        self
     }
 
     /// Seeds `$random()`, `$shuffle` and `$uuid()`, for repeatable executions.
@@ -101,6 +114,23 @@ mod tests {
             eval("$eval('1')", &[]),
             Err(QueryError::Threw("T1006: Attempted to invoke a non-function".to_owned()))
         );
+    }
+
+    #[test]
+    fn expressions_are_timed_by_default() {
+        assert_eq!(Jsonata::new().options.current_time_limit(), Some(DEFAULT_TIME_LIMIT));
+    }
+
+    #[test]
+    fn an_endless_loop_ends() {
+        let expr = aslc_query::jsonata::parse_jsonata("($f := function(){ $f() }; $f())").expect("parses");
+        let variables = FxHashMap::default();
+        let bindings = Bindings { variables: &variables, states: json!({}) };
+        let engine = Jsonata::new().time_limit(Duration::from_millis(50));
+        match engine.evaluate(&expr, None, &bindings) {
+            Err(QueryError::Threw(message)) => assert!(message.starts_with("U1001"), "{message}"),
+            other => panic!("expected U1001, got {other:?}"),
+        }
     }
 
     #[test]
