@@ -1755,6 +1755,31 @@ impl<'p> Vm<'p> {
         let eval = |vm: &mut Vm<'_>, t: TmplId, states: Value, vars: &Vars, field: &str| {
             vm.jsonata_template(t, states, vars, entered, name, field)
         };
+        // Leaving the state: `Output` (else `plain`, what the state passes on without one)
+        // and `Assign`, both evaluated before any variable changes, with `extra` in
+        // `$states`; then the assignment and the exit event.
+        let finish = |vm: &mut Vm<'_>,
+                      thread: &mut Thread,
+                      extra: Option<(&str, &Value)>,
+                      plain: &Value,
+                      output: Option<TmplId>,
+                      assign: Option<TmplId>|
+         -> Result<Value, Box<Failure>> {
+            let output = match output {
+                Some(t) => eval(vm, t, states(extra), &thread.vars, "Output")?,
+                None => plain.clone(),
+            };
+            let assigned = match assign {
+                Some(t) => match eval(vm, t, states(extra), &thread.vars, "Assign")? {
+                    Value::Object(m) => Some(m),
+                    _ => None,
+                },
+                None => None,
+            };
+            vm.apply_assign(assigned.as_ref(), thread);
+            vm.exited(id, &output, assigned.as_ref(), thread);
+            Ok(output)
+        };
         match state.kind {
             StateKind::Pass | StateKind::Succeed | StateKind::Wait => {
                 if state.kind == StateKind::Wait {
@@ -1784,19 +1809,7 @@ impl<'p> Vm<'p> {
                         }
                     }
                 }
-                let result = match state.output {
-                    Some(t) => eval(self, t, states(None), &thread.vars, "Output")?,
-                    None => raw.clone(),
-                };
-                let assigned = match state.assign {
-                    Some(t) => match eval(self, t, states(None), &thread.vars, "Assign")? {
-                        Value::Object(m) => Some(m),
-                        _ => None,
-                    },
-                    None => None,
-                };
-                self.apply_assign(assigned.as_ref(), thread);
-                self.exited(id, &result, assigned.as_ref(), thread);
+                let result = finish(self, thread, None, &raw, state.output, state.assign)?;
                 if state.kind == StateKind::Succeed {
                     return Ok(Step::End(result));
                 }
@@ -1833,37 +1846,14 @@ impl<'p> Vm<'p> {
                     let cond = &program.tables.conditions[rule.condition.0 as usize];
                     let Some(t) = cond.expr else { continue };
                     if eval(self, t, states(None), &thread.vars, "Condition")? == Value::Bool(true) {
-                        let output = match rule.output.or(state.output) {
-                            Some(t) => eval(self, t, states(None), &thread.vars, "Output")?,
-                            None => raw.clone(),
-                        };
-                        let assigned = match rule.assign {
-                            Some(t) => match eval(self, t, states(None), &thread.vars, "Assign")? {
-                                Value::Object(m) => Some(m),
-                                _ => None,
-                            },
-                            None => None,
-                        };
-                        self.apply_assign(assigned.as_ref(), thread);
-                        self.exited(id, &output, assigned.as_ref(), thread);
+                        let output =
+                            finish(self, thread, None, &raw, rule.output.or(state.output), rule.assign)?;
                         return Ok(Step::Next(rule.next, output));
                     }
                 }
                 match choice.default {
                     Some(d) => {
-                        let output = match state.output {
-                            Some(t) => eval(self, t, states(None), &thread.vars, "Output")?,
-                            None => raw.clone(),
-                        };
-                        let assigned = match state.assign {
-                            Some(t) => match eval(self, t, states(None), &thread.vars, "Assign")? {
-                                Value::Object(m) => Some(m),
-                                _ => None,
-                            },
-                            None => None,
-                        };
-                        self.apply_assign(assigned.as_ref(), thread);
-                        self.exited(id, &output, assigned.as_ref(), thread);
+                        let output = finish(self, thread, None, &raw, state.output, state.assign)?;
                         Ok(Step::Next(d, output))
                     }
                     None => Err(Failure::new(
@@ -1903,29 +1893,8 @@ impl<'p> Vm<'p> {
                 };
                 match self.with_retry(id, &args, thread, entered, sctx) {
                     Ok(result) => {
-                        let output = match state.output {
-                            Some(t) => {
-                                eval(self, t, states(Some(("result", &result))), &thread.vars, "Output")?
-                            }
-                            None => result.clone(),
-                        };
-                        let assigned = match state.assign {
-                            Some(t) => {
-                                match eval(
-                                    self,
-                                    t,
-                                    states(Some(("result", &result))),
-                                    &thread.vars,
-                                    "Assign",
-                                )? {
-                                    Value::Object(m) => Some(m),
-                                    _ => None,
-                                }
-                            }
-                            None => None,
-                        };
-                        self.apply_assign(assigned.as_ref(), thread);
-                        self.exited(id, &output, assigned.as_ref(), thread);
+                        let extra = Some(("result", &result));
+                        let output = finish(self, thread, extra, &result, state.output, state.assign)?;
                         self.next_or_end(state, output)
                     }
                     Err(f) => {
@@ -1941,31 +1910,9 @@ impl<'p> Vm<'p> {
                         let catcher = &program.tables.catchers[c.0 as usize];
                         let error_output = f.error_output();
                         thread.prev = f.event;
-                        let output = match catcher.output {
-                            Some(t) => eval(
-                                self,
-                                t,
-                                states(Some(("errorOutput", &error_output))),
-                                &thread.vars,
-                                "Output",
-                            )?,
-                            None => error_output.clone(),
-                        };
-                        let assigned = match catcher.assign {
-                            Some(t) => match eval(
-                                self,
-                                t,
-                                states(Some(("errorOutput", &error_output))),
-                                &thread.vars,
-                                "Assign",
-                            )? {
-                                Value::Object(m) => Some(m),
-                                _ => None,
-                            },
-                            None => None,
-                        };
-                        self.apply_assign(assigned.as_ref(), thread);
-                        self.exited(id, &output, assigned.as_ref(), thread);
+                        let extra = Some(("errorOutput", &error_output));
+                        let output =
+                            finish(self, thread, extra, &error_output, catcher.output, catcher.assign)?;
                         Ok(Step::Next(catcher.next, output))
                     }
                 }
