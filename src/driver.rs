@@ -144,31 +144,33 @@ pub fn collect(paths: &[PathBuf]) -> std::io::Result<Vec<(PathBuf, bool)>> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> std::io::Result<()> {
-    // The entry's file type comes with the directory listing: no `stat` per file.
-    let mut entries: Vec<(PathBuf, bool)> = std::fs::read_dir(dir)?
+    // The entry's file type comes with the directory listing: no `stat` per file. Entries
+    // of one directory differ only in their names, so sorting the names sorts the paths.
+    let mut entries: Vec<(std::ffi::OsString, bool)> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok())
         .map(|e| {
-            let path = e.path();
             let is_dir = match e.file_type() {
-                Ok(t) if t.is_symlink() => path.is_dir(),
+                Ok(t) if t.is_symlink() => e.path().is_dir(),
                 Ok(t) => t.is_dir(),
                 Err(_) => false,
             };
-            (path, is_dir)
+            (e.file_name(), is_dir)
         })
         .collect();
-    entries.sort();
-    for (path, is_dir) in entries {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') || name == "node_modules" || name == "target" {
+    entries.sort_unstable();
+    for (name, is_dir) in entries {
+        let text = name.to_str().unwrap_or("");
+        if text.starts_with('.') || text == "node_modules" || text == "target" {
             continue;
         }
+        let path = dir.join(&name);
         if is_dir {
             walk(&path, out)?;
         } else if syntax_of(&path).is_some() {
             // Explicit ASL names are always checked; other JSON/YAML only if they hold a
             // state machine.
-            out.push((path.clone(), is_asl_name(&path)));
+            let explicit = is_asl_name(&path);
+            out.push((path, explicit));
         }
     }
     Ok(())

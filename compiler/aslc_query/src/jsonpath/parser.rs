@@ -199,7 +199,8 @@ fn after_dot(
         }
         Some('[') => bracket(cursor, start, axis, depth),
         Some(c) if !ends_dot_name(c, mode) => {
-            let mut name = String::new();
+            // The plain run is taken as one slice; escapes, which are rare, go char by char.
+            let mut name = String::from(cursor.eat_while(|c| c != '\\' && !ends_dot_name(c, mode)));
             let mut dot_escape = false;
             while let Some(c) = cursor.peek() {
                 if c == '\\' {
