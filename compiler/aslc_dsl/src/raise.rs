@@ -1482,20 +1482,29 @@ pub fn same(a: &Node, b: &Node) -> bool {
             if x.len() != y.len() {
                 return false;
             }
-            if x.len() > 16 {
-                // Stable sorts by key keep each key's members in order.
-                let mut xs: Vec<&NodeMember> = x.iter().collect();
-                let mut ys: Vec<&NodeMember> = y.iter().collect();
-                xs.sort_by(|p, q| p.key.text.cmp(&q.key.text));
-                ys.sort_by(|p, q| p.key.text.cmp(&q.key.text));
-                return xs.iter().zip(&ys).all(|(p, q)| p.key.text == q.key.text && same(&p.value, &q.value));
+            if x.iter().zip(y).all(|(p, q)| p.key.text == q.key.text) {
+                // The same keys in the same order pair by position.
+                return x.iter().zip(y).all(|(p, q)| same(&p.value, &q.value));
             }
-            x.iter().enumerate().all(|(i, m)| {
-                let key = &m.key.text;
-                let k = x[..i].iter().filter(|p| p.key.text == *key).count();
-                let pair = y.iter().filter(|p| p.key.text == *key).nth(k);
-                pair.is_some_and(|o| same(&m.value, &o.value))
-            })
+            if x.len() <= 64 {
+                // Each member of `x`, in order, takes the first member of `y` with its key
+                // not taken yet: so the k-th of a key pairs with the k-th.
+                let mut taken = 0u64;
+                return x.iter().all(|m| {
+                    let pair =
+                        y.iter().enumerate().find(|(j, o)| taken & (1 << j) == 0 && o.key.text == m.key.text);
+                    pair.is_some_and(|(j, o)| {
+                        taken |= 1 << j;
+                        same(&m.value, &o.value)
+                    })
+                });
+            }
+            // Stable sorts by key keep each key's members in order.
+            let mut xs: Vec<&NodeMember> = x.iter().collect();
+            let mut ys: Vec<&NodeMember> = y.iter().collect();
+            xs.sort_by(|p, q| p.key.text.cmp(&q.key.text));
+            ys.sort_by(|p, q| p.key.text.cmp(&q.key.text));
+            xs.iter().zip(&ys).all(|(p, q)| p.key.text == q.key.text && same(&p.value, &q.value))
         }
         _ => false,
     }
@@ -1507,6 +1516,28 @@ pub(crate) const VERIFY_FILE: FileId = FileId(u32::MAX);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn tree(text: &str) -> Node {
+        aslc_syntax::json::parse(text, FileId(0)).node.expect("valid JSON")
+    }
+
+    /// Objects are compared as AWS reads them: member order does not matter, but the k-th
+    /// member with a key pairs with the k-th member with that key.
+    #[test]
+    fn same_pairs_members_by_key_and_occurrence() {
+        let same_text = |a: &str, b: &str| same(&tree(a), &tree(b));
+        assert!(same_text(r#"{"a": 1, "b": [2, {"c": 3}]}"#, r#"{"b": [2, {"c": 3}], "a": 1}"#));
+        assert!(same_text(r#"{"a": 1, "b": 2, "a": 3}"#, r#"{"b": 2, "a": 1, "a": 3}"#));
+        assert!(!same_text(r#"{"a": 1, "b": 2, "a": 3}"#, r#"{"a": 3, "b": 2, "a": 1}"#));
+        assert!(!same_text(r#"{"a": 1, "b": 2}"#, r#"{"a": 1, "c": 2}"#));
+        assert!(!same_text(r#"{"a": 1}"#, r#"{"a": 1, "a": 1}"#));
+        let wide = |order: &mut dyn Iterator<Item = usize>| {
+            let members: Vec<String> = order.map(|i| format!(r#""k{}": {i}"#, i % 70)).collect();
+            format!("{{{}}}", members.join(", "))
+        };
+        assert!(same_text(&wide(&mut (0..80)), &wide(&mut (0..70).rev().chain(70..80))));
+        assert!(!same_text(&wide(&mut (0..80)), &wide(&mut (0..80).rev())));
+    }
 
     /// Raising with each state verified on its own (the path taken when the whole file does
     /// not lower back) gives the same file as the one-pass raise.
