@@ -1,21 +1,11 @@
 //! Every rule aslc can report, across the crates that declare rules: spec validation
 //! (`aslc_ir`), lints (`aslc_lints`) and the workflow language (`aslc_dsl`).
 
-use std::sync::OnceLock;
-
 use aslc_ir::rules::Rule;
 
-/// Every rule, sorted by code.
+/// Every rule, sorted by code: the list the language server links diagnostics to.
 pub fn all_rules() -> &'static [&'static Rule] {
-    static RULES: OnceLock<Vec<&'static Rule>> = OnceLock::new();
-    RULES.get_or_init(|| {
-        let mut rules: Vec<&'static Rule> = aslc_ir::rules::all_rules().to_vec();
-        rules.extend(aslc_lints::all_rules());
-        rules.extend(aslc_dsl::all_rules());
-        rules.sort_by_key(|r| r.code);
-        rules.dedup_by_key(|r| r.code);
-        rules
-    })
+    aslc_lsp::rules::all_rules()
 }
 
 /// The rule with code or name `key` (case-insensitive).

@@ -23,7 +23,7 @@ pub mod document;
 mod hover;
 pub mod index;
 mod navigation;
-mod rules;
+pub mod rules;
 mod semantic;
 mod server;
 

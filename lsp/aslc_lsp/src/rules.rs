@@ -1,5 +1,6 @@
-//! Every rule the server can report (spec rules, lints, DSL rules) and where its page is:
-//! `codeDescription` links point at the page of the running version.
+//! Every rule aslc can report (spec rules, lints, DSL rules), one list for the server and the
+//! CLI, and where each rule's page is: `codeDescription` links point at the page of the
+//! running version.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
