@@ -14,6 +14,7 @@
 
 pub mod choice;
 pub mod history;
+pub mod integrations;
 pub mod intrinsics;
 pub mod jsonata_engine;
 pub mod jsonpath;

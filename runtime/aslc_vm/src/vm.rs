@@ -26,6 +26,12 @@ use crate::{Outcome, RunOptions, Status, TraceEntry, WorkflowType};
 /// The payload limit (runtime-limits.md `R-LIM-PAYLOAD`).
 pub const PAYLOAD_LIMIT: usize = 262_144;
 
+/// The account of the ARNs the VM makes up.
+pub(crate) const ACCOUNT: &str = "123456789012";
+
+/// The region of the ARNs the VM makes up and of `TaskScheduled.region`.
+pub(crate) const REGION: &str = "us-east-1";
+
 /// Bound on nested Parallel/Map depth at run time (the checker bounds definitions too).
 const MAX_DEPTH: u32 = 64;
 
@@ -1289,53 +1295,61 @@ impl<'p> Vm<'p> {
                 })
             }
         };
-        let mut last = started;
-        if callback || sync {
-            if let ResourceKind::Service { resource_type, resource: res } = &kind {
-                last = self.emit(started, "TaskSubmitted", || {
-                    Some((
-                        "taskSubmittedEventDetails",
-                        json!({"resourceType": resource_type, "resource": res, "output": "{}", "outputDetails": history::not_truncated()}),
-                    ))
-                });
-            }
-        }
-        // The answer.
+        // The answer, before `TaskSubmitted`: a mocked `.sync` job description names the
+        // execution the start call created.
         let n = {
             let counter = self.invocations.entry(id).or_insert(0);
             let n = *counter;
             *counter += 1;
             n
         };
-        let answer = match self.options.mocks.as_ref().and_then(|m| m.answer(name, n)) {
-            Some(Ok(a)) => a.clone(),
-            Some(Err(msg)) => {
-                let f = Box::new(Failure {
-                    error: "aslc.MockExhausted".into(),
-                    cause: msg,
-                    catchable: false,
-                    event: last,
-                    no_error: false,
-                    no_cause: false,
-                    nested: false,
+        let answer: Result<MockAnswer, Box<Failure>> =
+            match self.options.mocks.as_ref().and_then(|m| m.answer(name, n)) {
+                Some(Ok(a)) => Ok(a.clone()),
+                Some(Err(msg)) => Err(Failure::new("aslc.MockExhausted", msg, 0)),
+                None => match tasks::run_handler(&self.options.handlers, resource, effective) {
+                    Some(a) => Ok(a),
+                    None => Err(Failure::new(
+                        "aslc.NoHandler",
+                        format!(
+                            "state `{name}` calls `{resource}`, which has no mock in the test case and no local handler"
+                        ),
+                        0,
+                    )),
+                },
+            };
+        let mut last = started;
+        if callback || sync {
+            if let ResourceKind::Service { resource_type, resource: res } = &kind {
+                let result = match &answer {
+                    Ok(MockAnswer::Return(v)) => Some(v),
+                    _ => None,
+                };
+                let submitted = crate::integrations::start_response(
+                    resource_type,
+                    res,
+                    effective,
+                    result,
+                    self.rec.now_millis,
+                    &mut self.rng,
+                );
+                last = self.emit(started, "TaskSubmitted", || {
+                    Some((
+                        "taskSubmittedEventDetails",
+                        json!({"resourceType": resource_type, "resource": res, "output": history::text(&submitted), "outputDetails": history::not_truncated()}),
+                    ))
                 });
+            }
+        }
+        let answer = match answer {
+            Ok(a) => a,
+            Err(mut f) => {
+                // Harness failures: no mock answer, no handler.
+                f.catchable = false;
+                f.event = last;
                 self.harness_failure = Some(f.clone());
                 return Err(f);
             }
-            None => match tasks::run_handler(&self.options.handlers, resource, effective) {
-                Some(a) => a,
-                None => {
-                    let f = Box::new(Failure {
-                        error: "aslc.NoHandler".into(),
-                        cause: format!(
-                            "state `{name}` calls `{resource}`, which has no mock in the test case and no local handler"
-                        ),
-                        catchable: false,
-                        event: last, no_error: false, no_cause: false, nested: false });
-                    self.harness_failure = Some(f.clone());
-                    return Err(f);
-                }
-            },
         };
         let answer = match answer {
             MockAnswer::Return(v) if size_exceeds(&v, PAYLOAD_LIMIT) => {
