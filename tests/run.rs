@@ -44,6 +44,21 @@ fn a_failed_execution_exits_1() {
 }
 
 #[test]
+fn a_used_up_mock_fails_unless_the_last_answer_repeats() {
+    let json = |output: &Output| -> serde_json::Value {
+        serde_json::from_str(&stdout(output)).expect("one JSON object")
+    };
+    let output = order("Throttled", &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(json(&output)["error"], "aslc.MockExhausted");
+    let output = order("Throttled", &["--format", "json", "--mock-exhausted", "repeat-last"]);
+    assert_eq!(output.status.code(), Some(1));
+    // Both retries get the throttle again; then the retrier gives up.
+    assert_eq!(json(&output)["error"], "Lambda.TooManyRequestsException");
+    assert_eq!(json(&output)["transitions"], 2 + 1);
+}
+
+#[test]
 fn a_definition_with_errors_exits_2_with_diagnostics() {
     let output = run(&["run", &fixture("invalid.asl.json")]);
     assert_eq!(output.status.code(), Some(2));

@@ -28,6 +28,10 @@ pub struct RunArgs {
     /// The test case of the mock configuration: `TestCase` or `StateMachine#TestCase`.
     #[arg(long, requires = "mock_config")]
     test_case: Option<String>,
+    /// What a mocked state answers once its mocked response is used up: `fail` the run with
+    /// `aslc.MockExhausted`, or `repeat-last` answer.
+    #[arg(long, value_enum, default_value_t = MockExhausted::Fail, requires = "mock_config")]
+    mock_exhausted: MockExhausted,
     /// Run as this workflow type.
     #[arg(long, value_enum, default_value_t = WorkflowTypeArg::Standard)]
     workflow_type: WorkflowTypeArg,
@@ -116,6 +120,14 @@ enum Format {
     Text,
     /// One JSON object: status, output, error, cause, transitions (and events).
     Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MockExhausted {
+    /// Fail the run with `aslc.MockExhausted`.
+    Fail,
+    /// Give the last answer of the response again.
+    RepeatLast,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -281,7 +293,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<u8> {
             }
         };
         match aslc_vm::mocks::MockCase::from_config(&config, case, Some(&name)) {
-            Ok(m) => options.mocks = Some(m),
+            Ok(m) => {
+                let exhaustion = match args.mock_exhausted {
+                    MockExhausted::Fail => aslc_vm::mocks::Exhaustion::Fail,
+                    MockExhausted::RepeatLast => aslc_vm::mocks::Exhaustion::RepeatLast,
+                };
+                options.mocks = Some(m.with_exhaustion(exhaustion));
+            }
             Err(e) => {
                 eprintln!("error: `{}`: {e}", path.display());
                 return Ok(crate::exit::USAGE);

@@ -18,9 +18,9 @@ use serde_json::{json, Map, Value};
 use crate::history::{self, Recorder, STANDARD_HISTORY_LIMIT};
 use crate::intrinsics::{self, IntrinsicError, Rng};
 use crate::jsonpath::{self, Roots};
-use crate::mocks::MockAnswer;
+use crate::mocks::{MockAnswer, Timing};
 use crate::query::{Bindings, QueryError};
-use crate::tasks::{self, ResourceKind};
+use crate::tasks::{self, Handled, ResourceKind};
 use crate::{Outcome, RunOptions, Status, TraceEntry, WorkflowType};
 
 /// The payload limit (runtime-limits.md `R-LIM-PAYLOAD`).
@@ -52,6 +52,9 @@ pub(crate) struct Failure {
     /// Raised by a Parallel branch or Map iteration: the state's `…StateFailed` event
     /// follows when no retrier takes it.
     pub nested: bool,
+    /// A `States.Timeout` fired by a missed heartbeat, which `States.HeartbeatTimeout`
+    /// also matches.
+    pub heartbeat: bool,
 }
 
 impl Failure {
@@ -76,6 +79,7 @@ impl Failure {
             no_error: false,
             no_cause: false,
             nested: false,
+            heartbeat: false,
         })
     }
 }
@@ -311,6 +315,7 @@ impl<'p> Vm<'p> {
                 no_error: false,
                 no_cause: false,
                 nested: false,
+                heartbeat: false,
             })),
             (_, r) => r,
         };
@@ -389,6 +394,7 @@ impl<'p> Vm<'p> {
                         no_error: false,
                         no_cause: false,
                         nested: false,
+                        heartbeat: false,
                     }));
                 }
             }
@@ -399,7 +405,7 @@ impl<'p> Vm<'p> {
                         "The execution reached the maximum number of history events ({STANDARD_HISTORY_LIMIT})."
                     ),
                     catchable: false,
-                    event: thread.prev, no_error: false, no_cause: false, nested: false }));
+                    event: thread.prev, no_error: false, no_cause: false, nested: false, heartbeat: false}));
             }
             self.transitions += 1;
             if self.options.max_transitions.is_some_and(|max| self.transitions > max) {
@@ -411,6 +417,7 @@ impl<'p> Vm<'p> {
                     no_error: false,
                     no_cause: false,
                     nested: false,
+                    heartbeat: false,
                 });
                 self.harness_failure = Some(f.clone());
                 return Err(f);
@@ -601,6 +608,7 @@ impl<'p> Vm<'p> {
                     no_error: error.is_none(),
                     no_cause: cause.is_none(),
                     nested: false,
+                    heartbeat: false,
                     error: error.unwrap_or_default(),
                     cause: cause.unwrap_or_default(),
                     catchable: true,
@@ -714,7 +722,7 @@ impl<'p> Vm<'p> {
                     "The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit."
                 ),
                 catchable: false,
-                event: thread.prev, no_error: false, no_cause: false, nested: false }));
+                event: thread.prev, no_error: false, no_cause: false, nested: false, heartbeat: false}));
         }
         self.apply_assign(assigned.as_ref(), thread);
         self.exited(id, &output, assigned.as_ref(), thread);
@@ -1101,6 +1109,16 @@ impl<'p> Vm<'p> {
         Ok(entered_millis)
     }
 
+    /// Moves the clock to `until`: by sleeping on the real clock, unless the time was
+    /// already spent (`spent`, a handler process ran meanwhile).
+    fn advance(&mut self, until: i64, spent: bool) {
+        if spent {
+            self.rec.now_millis = self.rec.now_millis.max(until);
+        } else {
+            self.sleep_until(until);
+        }
+    }
+
     fn sleep_until(&mut self, until: i64) {
         if until > self.rec.now_millis {
             if self.options.real_clock {
@@ -1143,7 +1161,7 @@ impl<'p> Vm<'p> {
             }
             let matched = state.retry.iter().enumerate().find(|(_, r)| {
                 let rec = &program.tables.retriers[r.0 as usize];
-                self.error_matches(rec.errors, &f.error)
+                self.error_matches(rec.errors, &f)
             });
             let Some((i, r)) = matched else { return Err(self.state_failed(state.kind, f, thread)) };
             let rec = &program.tables.retriers[r.0 as usize];
@@ -1176,10 +1194,13 @@ impl<'p> Vm<'p> {
         Box::new(Failure { event: failed, nested: false, ..*f })
     }
 
-    fn error_matches(&self, names: List<ErrorNameId>, error: &str) -> bool {
+    /// Whether `ErrorEquals` matches `failure` (runtime-errors.md §1.4).
+    fn error_matches(&self, names: List<ErrorNameId>, failure: &Failure) -> bool {
+        let error = failure.error.as_str();
         names.iter().any(|n| {
             let name = self.program.str(self.program.tables.error_names[n.0 as usize].name);
             name == error
+                || (name == "States.HeartbeatTimeout" && failure.heartbeat)
                 || (name == "States.ALL" && error != "States.Runtime")
                 || (name == "States.TaskFailed"
                     && error != "States.Timeout"
@@ -1207,7 +1228,7 @@ impl<'p> Vm<'p> {
         }
         let Some(c) = state.catch.iter().find(|c| {
             let rec = &program.tables.catchers[c.0 as usize];
-            self.error_matches(rec.errors, &f.error)
+            self.error_matches(rec.errors, &f)
         }) else {
             return Err(f);
         };
@@ -1264,25 +1285,34 @@ impl<'p> Vm<'p> {
                 Some(("lambdaFunctionScheduledEventDetails", Value::Object(d)))
             }),
             ResourceKind::Activity => self.emit(prev, "ActivityScheduled", || {
-                Some((
-                    "activityScheduledEventDetails",
-                    json!({"resource": resource, "input": history::text(effective), "inputDetails": history::not_truncated()}),
-                ))
-            }),
-            ResourceKind::Service { resource_type, resource: res } => self.emit(prev, "TaskScheduled", || {
                 let mut d = Map::new();
-                d.insert("resourceType".into(), Value::String(resource_type.clone()));
-                d.insert("resource".into(), Value::String(res.clone()));
-                d.insert("region".into(), Value::String("us-east-1".into()));
-                d.insert("parameters".into(), history::text(effective));
+                d.insert("resource".into(), Value::String(resource.to_owned()));
+                d.insert("input".into(), history::text(effective));
+                d.insert("inputDetails".into(), history::not_truncated());
                 if let Some(t) = timeout {
                     d.insert("timeoutInSeconds".into(), json!(t as i64));
                 }
                 if let Some(h) = heartbeat {
                     d.insert("heartbeatInSeconds".into(), json!(h as i64));
                 }
-                Some(("taskScheduledEventDetails", Value::Object(d)))
+                Some(("activityScheduledEventDetails", Value::Object(d)))
             }),
+            ResourceKind::Service { resource_type, resource: res } => {
+                self.emit(prev, "TaskScheduled", || {
+                    let mut d = Map::new();
+                    d.insert("resourceType".into(), Value::String(resource_type.clone()));
+                    d.insert("resource".into(), Value::String(res.clone()));
+                    d.insert("region".into(), Value::String("us-east-1".into()));
+                    d.insert("parameters".into(), history::text(effective));
+                    if let Some(t) = timeout {
+                        d.insert("timeoutInSeconds".into(), json!(t as i64));
+                    }
+                    if let Some(h) = heartbeat {
+                        d.insert("heartbeatInSeconds".into(), json!(h as i64));
+                    }
+                    Some(("taskScheduledEventDetails", Value::Object(d)))
+                })
+            }
         };
         let started = match &kind {
             ResourceKind::Lambda => self.emit(scheduled, "LambdaFunctionStarted", || None),
@@ -1303,26 +1333,60 @@ impl<'p> Vm<'p> {
             *counter += 1;
             n
         };
-        let answer: Result<MockAnswer, Box<Failure>> =
-            match self.options.mocks.as_ref().and_then(|m| m.answer(name, n)) {
-                Some(Ok(a)) => Ok(a.clone()),
-                Some(Err(msg)) => Err(Failure::new("aslc.MockExhausted", msg, 0)),
-                None => match tasks::run_handler(&self.options.handlers, resource, effective) {
-                    Some(a) => Ok(a),
-                    None => Err(Failure::new(
-                        "aslc.NoHandler",
-                        format!(
-                            "state `{name}` calls `{resource}`, which has no mock in the test case and no local handler"
-                        ),
-                        0,
-                    )),
-                },
-            };
+        // Heartbeats are sent by callback receivers and activity workers only.
+        let beats = callback || kind == ResourceKind::Activity;
+        let heartbeat = heartbeat.filter(|_| beats);
+        let started_millis = self.rec.now_millis;
+        // Whether the answer came from a process, whose real time has already passed.
+        let mut ran = false;
+        let answer: Result<(MockAnswer, Timing), Box<Failure>> = match self
+            .options
+            .mocks
+            .as_ref()
+            .and_then(|m| m.answer(name, n))
+        {
+            Some(Ok(m)) => Ok((m.answer.clone(), m.timing.clone())),
+            Some(Err(msg)) => Err(Failure::new("aslc.MockExhausted", msg, 0)),
+            None => {
+                // A handler runs on the real clock: the time limit is the first of the
+                // timeout and the heartbeat interval (a handler sends no heartbeats).
+                let limit = [timeout, heartbeat]
+                    .into_iter()
+                    .flatten()
+                    .filter(|s| *s > 0.0)
+                    .min_by(f64::total_cmp)
+                    .map(std::time::Duration::from_secs_f64);
+                let began = std::time::Instant::now();
+                let handled = tasks::run_handler(&self.options.handlers, resource, effective, limit);
+                let elapsed = began.elapsed().as_secs_f64();
+                ran = handled.is_some();
+                match handled {
+                        Some(Handled::Answered(a)) => {
+                            // On the virtual clock a handler answers at once.
+                            let delay = if self.options.real_clock { elapsed } else { 0.0 };
+                            Ok((a, Timing { delay_seconds: delay, heartbeats: Vec::new() }))
+                        }
+                        Some(Handled::TimedOut) => {
+                            // Past the limit: the timing makes the timeout fire below.
+                            let delay = limit.map_or(elapsed, |l| l.as_secs_f64()) + 1.0;
+                            let dummy = MockAnswer::Return(Value::Null);
+                            Ok((dummy, Timing { delay_seconds: delay, heartbeats: Vec::new() }))
+                        }
+                        None => Err(Failure::new(
+                            "aslc.NoHandler",
+                            format!(
+                                "state `{name}` calls `{resource}`, which has no mock in the test case and no local handler"
+                            ),
+                            0,
+                        )),
+                    }
+            }
+        };
         let mut last = started;
         if callback || sync {
             if let ResourceKind::Service { resource_type, resource: res } = &kind {
                 let result = match &answer {
-                    Ok(MockAnswer::Return(v)) => Some(v),
+                    Ok((MockAnswer::Return(v), _)) => Some(v),
                     _ => None,
                 };
                 let submitted = crate::integrations::start_response(
@@ -1341,7 +1405,7 @@ impl<'p> Vm<'p> {
                 });
             }
         }
-        let answer = match answer {
+        let (answer, timing) = match answer {
             Ok(a) => a,
             Err(mut f) => {
                 // Harness failures: no mock answer, no handler.
@@ -1351,6 +1415,30 @@ impl<'p> Vm<'p> {
                 return Err(f);
             }
         };
+        // Time passes on the execution's clock until the answer or a timeout.
+        if let Some((after, by_heartbeat)) = fires(&timing, timeout, heartbeat) {
+            self.advance(started_millis + (after * 1000.0) as i64, ran);
+            let done = match &kind {
+                ResourceKind::Lambda => self.emit(last, "LambdaFunctionTimedOut", || {
+                    Some(("lambdaFunctionTimedOutEventDetails", json!({"error": "States.Timeout"})))
+                }),
+                ResourceKind::Activity => self.emit(last, "ActivityTimedOut", || {
+                    Some(("activityTimedOutEventDetails", json!({"error": "States.Timeout"})))
+                }),
+                ResourceKind::Service { resource_type, resource: res } => self.emit(last, "TaskTimedOut", || {
+                    Some((
+                        "taskTimedOutEventDetails",
+                        json!({"resourceType": resource_type, "resource": res, "error": "States.Timeout"}),
+                    ))
+                }),
+            };
+            thread.prev = done;
+            // A timeout has no cause; the error output's `Cause` is empty (runtime-errors.md §5).
+            let mut f = Failure::new("States.Timeout", "", done);
+            f.heartbeat = by_heartbeat;
+            return Err(f);
+        }
+        self.advance(started_millis + (timing.delay_seconds * 1000.0) as i64, ran);
         let answer = match answer {
             MockAnswer::Return(v) if size_exceeds(&v, PAYLOAD_LIMIT) => {
                 let who = match &kind {
@@ -1426,6 +1514,7 @@ impl<'p> Vm<'p> {
                     no_error: false,
                     no_cause: false,
                     nested: false,
+                    heartbeat: false,
                 }))
             }
         }
@@ -1724,6 +1813,7 @@ impl<'p> Vm<'p> {
                             no_error: false,
                             no_cause: false,
                             nested: false,
+                            heartbeat: false,
                         }));
                     }
                     self.emit(f.event, "MapIterationFailed", || {
@@ -1851,6 +1941,7 @@ impl<'p> Vm<'p> {
                     catchable: true,
                     event: entered,
                     nested: false,
+                    heartbeat: false,
                 }))
             }
             StateKind::Choice => {
@@ -1917,7 +2008,7 @@ impl<'p> Vm<'p> {
                         }
                         let Some(c) = state.catch.iter().find(|c| {
                             let rec = &program.tables.catchers[c.0 as usize];
-                            self.error_matches(rec.errors, &f.error)
+                            self.error_matches(rec.errors, &f)
                         }) else {
                             return Err(f);
                         };
@@ -2063,6 +2154,29 @@ fn js_type(value: &Value) -> &'static str {
 fn jsonata_body(text: &str) -> &str {
     let t = text.trim();
     t.strip_prefix("{%").and_then(|t| t.strip_suffix("%}")).map(str::trim).unwrap_or(t)
+}
+
+/// When a task attempt times out, in seconds after it started, and whether a missed
+/// heartbeat fired it: the answer arrives `timing.delay_seconds` after the start; the
+/// worker's heartbeats at `timing.heartbeats` (runtime-tasks.md §7). An answer exactly at
+/// the limit is in time.
+fn fires(timing: &Timing, timeout: Option<f64>, heartbeat: Option<f64>) -> Option<(f64, bool)> {
+    let delay = timing.delay_seconds;
+    let by_timeout = timeout.filter(|t| delay > *t).map(|t| (t, false));
+    let by_heartbeat = heartbeat.and_then(|interval| {
+        let mut last_beat = 0.0;
+        for &beat in timing.heartbeats.iter().filter(|b| **b < delay).chain(std::iter::once(&delay)) {
+            if beat - last_beat > interval {
+                return Some((last_beat + interval, true));
+            }
+            last_beat = beat;
+        }
+        None
+    });
+    match (by_timeout, by_heartbeat) {
+        (Some(t), Some(h)) => Some(if h.0 < t.0 { h } else { t }),
+        (t, h) => t.or(h),
+    }
 }
 
 fn seconds_until(secs: f64, entered_millis: i64) -> Result<i64, String> {
