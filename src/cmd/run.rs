@@ -32,6 +32,10 @@ pub struct RunArgs {
     /// `aslc.MockExhausted`, or `repeat-last` answer.
     #[arg(long, value_enum, default_value_t = MockExhausted::Fail, requires = "mock_config")]
     mock_exhausted: MockExhausted,
+    /// A folder standing for S3, for Distributed Map item readers and result writers: the
+    /// object `s3://BUCKET/KEY` is the file `DIR/BUCKET/KEY`.
+    #[arg(long, value_name = "DIR")]
+    s3_dir: Option<PathBuf>,
     /// Run as this workflow type.
     #[arg(long, value_enum, default_value_t = WorkflowTypeArg::Standard)]
     workflow_type: WorkflowTypeArg,
@@ -305,6 +309,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<u8> {
                 return Ok(crate::exit::USAGE);
             }
         }
+    }
+    if let Some(dir) = &args.s3_dir {
+        if !dir.is_dir() {
+            eprintln!("error: `--s3-dir`: `{}` is not a folder", dir.display());
+            return Ok(crate::exit::USAGE);
+        }
+        options.s3 = Some(aslc_vm::s3::LocalS3::new(dir));
     }
     for h in &args.handlers {
         let Some((resource, command)) = h.split_once('=') else {

@@ -15,6 +15,7 @@ use aslc_query::timestamp;
 use rustc_hash::FxHashMap;
 use serde_json::{json, Map, Value};
 
+use crate::distributed::{self, IoFailure};
 use crate::history::{self, Recorder, STANDARD_HISTORY_LIMIT};
 use crate::intrinsics::{self, IntrinsicError, Rng};
 use crate::jsonpath::{self, Roots};
@@ -1575,40 +1576,80 @@ impl<'p> Vm<'p> {
             )
         };
         let jsonata = state.language == Language::Jsonata;
-        let items: Cow<'_, Value> = match map.items_path {
-            _ if jsonata => match map.items {
-                Some(t) => {
-                    let value = self
-                        .map_field(t, effective, &thread.vars, sctx, entered, "Items")
-                        .map_err(|f| self.map_failed(f))?;
-                    if !value.is_array() {
-                        let rec = program.template(t);
-                        let text = rec.expr.map(|e| jsonata_body(program.expr_text(e))).unwrap_or_default();
-                        let cause = format!(
-                            "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONata expression '{text}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {value}",
-                            js_type(&value)
-                        );
-                        let failure = self.evaluation_failed(name, cause, Some("Items"));
-                        return Err(self.map_failed(failure));
-                    }
-                    Cow::Owned(value)
-                }
-                None => Cow::Borrowed(effective),
-            },
-            Some(p) => {
-                let env = Env { exec: self.info, state: sctx, vars: &thread.vars, context: OnceCell::new() };
-                match self.path(p, effective, &env) {
-                    Ok(v) => Cow::Owned(v.into_owned()),
-                    Err(m) => {
-                        return Err(runtime(format!(
-                            "Invalid path '{}' : {}",
-                            program.expr_text(p),
-                            m.message()
-                        )))
+        // Items from an `ItemReader` (distributed only) make `ItemsPath` moot; a reader
+        // failure surfaces once the Map Run has started.
+        let mut reader_failure: Option<String> = None;
+        let read_items = match map.reader_resource.filter(|_| map.distributed) {
+            None => None,
+            Some(resource) => {
+                let max_items = self.reader_max_items(map, effective, thread, sctx, entered, jsonata)?;
+                let parameters =
+                    self.io_parameters(map.reader_parameters, effective, thread, sctx, entered, jsonata)?;
+                let config = map.reader_config.map_or(&Value::Null, |c| program.constant(c));
+                if max_items < 0 {
+                    reader_failure = Some("field MaxItems must be positive".into());
+                    Some(Vec::new())
+                } else {
+                    let s3 = self.options.s3.as_ref();
+                    match distributed::read_items(
+                        s3,
+                        program.str(resource),
+                        &parameters,
+                        config,
+                        max_items as u64,
+                    ) {
+                        Ok(items) => Some(items),
+                        Err(IoFailure::Failed(cause)) => {
+                            reader_failure = Some(cause);
+                            Some(Vec::new())
+                        }
+                        Err(IoFailure::NoS3) => return Err(self.no_s3(name, thread.prev)),
                     }
                 }
             }
-            None => Cow::Borrowed(effective),
+        };
+        // `MapStateStarted.length` is 0 when the items come from a reader.
+        let from_reader = read_items.is_some();
+        let items: Cow<'_, Value> = if let Some(read) = read_items {
+            Cow::Owned(Value::Array(read))
+        } else {
+            match map.items_path {
+                _ if jsonata => match map.items {
+                    Some(t) => {
+                        let value = self
+                            .map_field(t, effective, &thread.vars, sctx, entered, "Items")
+                            .map_err(|f| self.map_failed(f))?;
+                        if !value.is_array() {
+                            let rec = program.template(t);
+                            let text =
+                                rec.expr.map(|e| jsonata_body(program.expr_text(e))).unwrap_or_default();
+                            let cause = format!(
+                            "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONata expression '{text}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {value}",
+                            js_type(&value)
+                        );
+                            let failure = self.evaluation_failed(name, cause, Some("Items"));
+                            return Err(self.map_failed(failure));
+                        }
+                        Cow::Owned(value)
+                    }
+                    None => Cow::Borrowed(effective),
+                },
+                Some(p) => {
+                    let env =
+                        Env { exec: self.info, state: sctx, vars: &thread.vars, context: OnceCell::new() };
+                    match self.path(p, effective, &env) {
+                        Ok(v) => Cow::Owned(v.into_owned()),
+                        Err(m) => {
+                            return Err(runtime(format!(
+                                "Invalid path '{}' : {}",
+                                program.expr_text(p),
+                                m.message()
+                            )))
+                        }
+                    }
+                }
+                None => Cow::Borrowed(effective),
+            }
         };
         let Value::Array(items) = &*items else {
             if jsonata {
@@ -1663,7 +1704,10 @@ impl<'p> Vm<'p> {
             for (i, (path, field, kind)) in fields.into_iter().enumerate() {
                 if i >= 1 && started.is_none() {
                     started = Some(self.emit(thread.prev, "MapStateStarted", || {
-                        Some(("mapStateStartedEventDetails", json!({"length": items.len()})))
+                        Some((
+                            "mapStateStartedEventDetails",
+                            json!({"length": if from_reader { 0 } else { items.len() }}),
+                        ))
                     }));
                 }
                 let Some(p) = path else { continue };
@@ -1697,7 +1741,10 @@ impl<'p> Vm<'p> {
         let started = match started {
             Some(s) => s,
             None => self.emit(thread.prev, "MapStateStarted", || {
-                Some(("mapStateStartedEventDetails", json!({"length": items.len()})))
+                Some((
+                    "mapStateStartedEventDetails",
+                    json!({"length": if from_reader { 0 } else { items.len() }}),
+                ))
             }),
         };
         if tolerated_count.is_some_and(|c| c < 0.0) {
@@ -1707,10 +1754,23 @@ impl<'p> Vm<'p> {
             return Err(runtime("ToleratedFailurePercentage must be between 0 and 100.".into()));
         }
         let mut run_started = started;
+        // The Map Run's ids come from their own generator, so `States.UUID` draws the same
+        // values with or without a Distributed Map before it.
+        let mut ids = Rng::new(self.options.seed ^ self.transitions.rotate_left(32) ^ 0x6d61_7052_756e);
+        let label = map.label.map_or(name, |l| program.str(l));
+        let machine = &self.info.machine_name;
+        let map_run_id = ids.uuid();
+        let map_run_arn = format!("arn:aws:states:{REGION}:{ACCOUNT}:mapRun:{machine}/{label}:{map_run_id}");
         if map.distributed {
-            run_started =
-                self.emit(started, "MapRunStarted", || Some(("mapRunStartedEventDetails", json!({}))));
+            run_started = self.emit(started, "MapRunStarted", || {
+                Some(("mapRunStartedEventDetails", json!({"mapRunArn": map_run_arn})))
+            });
         }
+        if let Some(cause) = reader_failure {
+            return Err(self.map_run_failed(run_started, "States.ItemReaderFailed", cause, thread));
+        }
+        let exporting = map.distributed && map.writer_resource.is_some();
+        let mut children: Vec<distributed::Child> = Vec::new();
         // A result nobody reads (`"ResultPath": null`, no `ResultSelector`, no `Assign`)
         // is not kept: a Map over many items then runs in memory bounded by one iteration.
         let keep_results = !(state.result_path_mode == PathMode::Null
@@ -1765,13 +1825,32 @@ impl<'p> Vm<'p> {
             if map.distributed {
                 self.rec.muted += 1;
             }
+            let child_input = exporting.then(|| input.clone());
+            let child_start = self.rec.now_millis;
             let outcome = self.run_scope(map.processor, input, &mut iteration);
+            if let Some(input) = child_input {
+                if self.harness_failure.is_none() {
+                    children.push(distributed::Child {
+                        name: ids.uuid(),
+                        input,
+                        outcome: match &outcome {
+                            Ok(v) => Ok(v.clone()),
+                            Err(f) => Err((
+                                (!f.no_error).then(|| f.error.clone()),
+                                (!f.no_cause).then(|| f.cause.clone()),
+                            )),
+                        },
+                        start_millis: child_start,
+                        stop_millis: self.rec.now_millis,
+                    });
+                }
+            }
             if map.distributed {
                 self.rec.muted -= 1;
             }
             match outcome {
                 Ok(v) => {
-                    if keep_results {
+                    if keep_results && !exporting {
                         results.push(v);
                     }
                     if map.distributed {
@@ -1791,7 +1870,9 @@ impl<'p> Vm<'p> {
                             tolerated_pct.is_some_and(|p| failures as f64 * 100.0 / items.len() as f64 <= p);
                         let count_ok = tolerated_count.is_some_and(|c| failures as f64 <= c);
                         if pct_ok || count_ok {
-                            results.push(f.error_output());
+                            if !exporting {
+                                results.push(f.error_output());
+                            }
                             continue;
                         }
                         let run_failed = self.emit(run_started, "MapRunFailed", || {
@@ -1824,6 +1905,34 @@ impl<'p> Vm<'p> {
             }
         }
         if map.distributed {
+            let writer_config = map.writer_config.map_or(&Value::Null, |c| program.constant(c));
+            if exporting {
+                let parameters =
+                    self.io_parameters(map.writer_parameters, effective, thread, sctx, entered, jsonata)?;
+                let export = distributed::Export {
+                    parameters: &parameters,
+                    config: writer_config,
+                    map_run_arn: &map_run_arn,
+                    map_run_id: &map_run_id,
+                    child_machine_arn: &format!(
+                        "arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{machine}/{label}"
+                    ),
+                };
+                match distributed::write_results(self.options.s3.as_ref(), &export, &children) {
+                    Ok(summary) => results = vec![summary],
+                    Err(IoFailure::Failed(cause)) => {
+                        return Err(self.map_run_failed(
+                            run_started,
+                            "States.ResultWriterFailed",
+                            cause,
+                            thread,
+                        ))
+                    }
+                    Err(IoFailure::NoS3) => return Err(self.no_s3(name, thread.prev)),
+                }
+            } else if !writer_config.is_null() {
+                results = distributed::transform(writer_config, results);
+            }
             let run_done = self.emit(run_started, "MapRunSucceeded", || None);
             self.emit(run_done, "MapStateSucceeded", || None);
             thread.prev = run_started;
@@ -1831,7 +1940,112 @@ impl<'p> Vm<'p> {
             self.emit(last, "MapStateSucceeded", || None);
             thread.prev = last;
         }
+        if exporting {
+            return Ok(results.pop().unwrap_or_default());
+        }
         Ok(Value::Array(results))
+    }
+
+    /// `MapRunFailed` and `MapStateFailed` for a Map Run that cannot go on.
+    fn map_run_failed(
+        &mut self,
+        run_started: u64,
+        error: &str,
+        cause: String,
+        thread: &mut Thread,
+    ) -> Box<Failure> {
+        let run_failed = self.emit(run_started, "MapRunFailed", || {
+            Some(("mapRunFailedEventDetails", history::error_details(Some(error), Some(&cause))))
+        });
+        let failed = self.emit(run_failed, "MapStateFailed", || None);
+        thread.prev = failed;
+        Failure::new(error, cause, failed)
+    }
+
+    /// The harness failure of a Distributed Map that reads or writes S3 without a local
+    /// S3 folder.
+    fn no_s3(&mut self, name: &str, event: u64) -> Box<Failure> {
+        let mut f = Failure::new(
+            "aslc.NoS3",
+            format!(
+                "state `{name}` reads or writes S3 objects, but the run has no local S3 folder (`--s3-dir`)"
+            ),
+            event,
+        );
+        f.catchable = false;
+        self.harness_failure = Some(f.clone());
+        f
+    }
+
+    /// The evaluated `Parameters` (JSONPath) or `Arguments` (JSONata) of an `ItemReader`
+    /// or `ResultWriter`: `{}` without any.
+    fn io_parameters(
+        &mut self,
+        t: Option<TmplId>,
+        effective: &Value,
+        thread: &Thread,
+        sctx: &StateCtx<'_>,
+        entered: u64,
+        jsonata: bool,
+    ) -> Result<Value, Box<Failure>> {
+        let Some(t) = t else { return Ok(Value::Object(Map::new())) };
+        if jsonata {
+            return self.map_field(t, effective, &thread.vars, sctx, entered, "Arguments");
+        }
+        let env = Env { exec: self.info, state: sctx, vars: &thread.vars, context: OnceCell::new() };
+        self.template(t, effective, &env, entered, sctx.name)
+    }
+
+    /// `ReaderConfig.MaxItems` or `MaxItemsPath`, clipped at 100,000,000; 0 without one.
+    fn reader_max_items(
+        &mut self,
+        map: &MapRec,
+        effective: &Value,
+        thread: &Thread,
+        sctx: &StateCtx<'_>,
+        entered: u64,
+        jsonata: bool,
+    ) -> Result<i64, Box<Failure>> {
+        const CEILING: i64 = 100_000_000;
+        let program = self.program;
+        let name = sctx.name;
+        let value = match (map.reader_max_items, map.reader_max_items_path) {
+            (Some(t), _) if jsonata => {
+                self.map_field(t, effective, &thread.vars, sctx, entered, "MaxItems")?
+            }
+            (Some(t), _) => program.template(t).value.map_or(Value::Null, |c| program.constant(c).clone()),
+            (None, Some(p)) => {
+                let env = Env { exec: self.info, state: sctx, vars: &thread.vars, context: OnceCell::new() };
+                let text = program.expr_text(p);
+                let prefix = format!(
+                    "An error occurred while executing the state '{name}' (entered at the event id #{entered})."
+                );
+                let value = match self.path(p, effective, &env) {
+                    Ok(v) => v.into_owned(),
+                    Err(m) => {
+                        return Err(Failure::new(
+                            "States.Runtime",
+                            format!("{prefix} Invalid path '{text}' : {}", m.message()),
+                            entered,
+                        ))
+                    }
+                };
+                if value.as_i64().is_none() {
+                    let shown = match &value {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    return Err(Failure::new(
+                        "States.Runtime",
+                        format!("{prefix} The MaxItemsPath field refers to value \"{shown}\" which is not a valid integer: {text}"),
+                        entered,
+                    ));
+                }
+                value
+            }
+            (None, None) => return Ok(0),
+        };
+        Ok(value.as_f64().map_or(0, |n| (n as i64).min(CEILING)))
     }
 
     /// A JSONata-mode state: every expression goes through the query engine.
