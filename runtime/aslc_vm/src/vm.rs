@@ -670,9 +670,31 @@ impl<'p> Vm<'p> {
         for (path, slot) in [(task.timeout_path, 0), (task.heartbeat_path, 1)] {
             let Some(p) = path else { continue };
             let env = Env { exec: self.info, state: sctx, vars, context: OnceCell::new() };
+            let text = program.expr_text(p);
             let value = match self.path(p, effective, &env) {
-                Ok(v) => v.as_f64(),
-                Err(m) => return Err(format!("Invalid path '{}' : {}", program.expr_text(p), m.message())),
+                Ok(v) => v,
+                Err(m) => return Err(format!("Invalid path '{text}' : {}", m.message())),
+            };
+            // The value must be a positive integer (runtime-tasks.md §7); the wording of
+            // the error is the Map paths' (runtime-map-parallel.md §2.3), AWS's own for
+            // these fields is unrecorded.
+            let field = if slot == 0 { "TimeoutSecondsPath" } else { "HeartbeatSecondsPath" };
+            let shown = match &*value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let value = match value.as_i64() {
+                Some(n) if n >= 1 => Some(n as f64),
+                Some(_) => {
+                    return Err(format!(
+                    "The {field} field refers to value \"{shown}\" which is not a positive integer: {text}"
+                ))
+                }
+                None => {
+                    return Err(format!(
+                        "The {field} field refers to value \"{shown}\" which is not a valid integer: {text}"
+                    ))
+                }
             };
             if slot == 0 {
                 sctx.timeout = value;

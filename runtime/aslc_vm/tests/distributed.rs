@@ -17,8 +17,24 @@ fn program(definition: &Value) -> Program {
     aslc_bytecode::compile(&checked.definition.expect("a definition"), Some(&text)).expect("compiles")
 }
 
+/// A folder standing for S3, removed when dropped.
+struct Folder(PathBuf);
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl std::ops::Deref for Folder {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
 /// A fresh folder standing for S3, holding `files` (`(bucket/key, content)`).
-fn bucket_folder(test: &str, files: &[(&str, &str)]) -> PathBuf {
+fn bucket_folder(test: &str, files: &[(&str, &str)]) -> Folder {
     let root = std::env::temp_dir().join(format!("aslc-vm-s3-{}-{test}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     for (path, content) in files {
@@ -26,7 +42,7 @@ fn bucket_folder(test: &str, files: &[(&str, &str)]) -> PathBuf {
         std::fs::create_dir_all(file.parent().expect("a parent folder")).expect("create the folder");
         std::fs::write(file, content).expect("write the object");
     }
-    root
+    Folder(root)
 }
 
 /// A Distributed Map `Each` with `fields` whose processor echoes its input, followed by
@@ -272,7 +288,7 @@ fn the_result_writer_exports_results_and_a_manifest() {
         "Label": "Each",
         "End": true}}});
     std::fs::create_dir_all(root.join("out")).expect("the output bucket");
-    let options = RunOptions { s3: Some(LocalS3::new(&root)), ..RunOptions::default() };
+    let options = RunOptions { s3: Some(LocalS3::new(root.to_path_buf())), ..RunOptions::default() };
     let out = run(&program(&definition), json!({}), &options);
     assert_eq!(out.status, Status::Succeeded, "{:?} {:?}", out.error, out.cause);
     let result = out.output.expect("the writer's result");
@@ -334,4 +350,23 @@ fn compact_jsonl_export_and_flatten_in_state() {
         json!({}),
     );
     assert_eq!(out.output, Some(json!([1, 2, 3])), "{:?} {:?}", out.error, out.cause);
+}
+
+#[test]
+fn jsonata_reader_arguments() {
+    let root = bucket_folder("jsonata", &[("data/k.json", "[1, 2, 3]")]);
+    let definition = json!({"QueryLanguage": "JSONata", "StartAt": "Each", "States": {"Each": {
+        "Type": "Map",
+        "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                       "Arguments": {"Bucket": "data", "Key": "{% $states.input.key %}"},
+                       "ReaderConfig": {"InputType": "JSON", "MaxItems": "{% $states.input.max %}"}},
+        "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "Double",
+            "States": {"Double": {"Type": "Pass", "Output": "{% $states.input * 2 %}", "End": true}}
+        },
+        "End": true}}});
+    let options = RunOptions { s3: Some(LocalS3::new(root.to_path_buf())), ..RunOptions::default() };
+    let out = run(&program(&definition), json!({"key": "k.json", "max": 2}), &options);
+    assert_eq!(out.output, Some(json!([2, 4])), "{:?} {:?}", out.error, out.cause);
 }

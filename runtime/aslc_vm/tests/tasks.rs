@@ -188,6 +188,25 @@ fn timeout_paths_are_read_from_the_input() {
 }
 
 #[test]
+fn timeout_path_values_must_be_positive_integers() {
+    for (value, problem) in [
+        (json!(1.5), "not a valid integer"),
+        (json!("10"), "not a valid integer"),
+        (json!(0), "not a positive integer"),
+    ] {
+        let out = run_call(
+            json!({"Resource": LAMBDA, "TimeoutSecondsPath": "$.limit"}),
+            json!({"0": {"Return": 1}}),
+            json!({"limit": value}),
+        );
+        assert_eq!(out.error.as_deref(), Some("States.Runtime"), "{value}");
+        let cause = out.cause.clone().unwrap_or_default();
+        assert!(cause.contains(problem) && cause.ends_with(": $.limit"), "{cause}");
+        assert!(!types(&out).contains(&"LambdaFunctionScheduled"));
+    }
+}
+
+#[test]
 fn a_handler_past_its_timeout_is_killed() {
     let definition = json!({"StartAt": "Call", "States": {
         "Call": {"Type": "Task", "Resource": LAMBDA, "TimeoutSeconds": 1, "End": true}}});
