@@ -527,13 +527,23 @@ impl Compiler<'_> {
                 let tolerated_percentage = self.dyn_number(m.tolerated_failure_percentage.as_ref())?;
                 let tolerated_percentage_path =
                     self.opt_expr(m.tolerated_failure_percentage_path.as_ref())?;
-                let (batch_max_items, batch_input) = match &m.item_batcher {
-                    Some(b) => (
+                let mut batcher = (None, None, None, None, None);
+                if let Some(b) = &m.item_batcher {
+                    batcher = (
                         self.dyn_number(b.max_items_per_batch.as_ref())?,
+                        self.opt_expr(b.max_items_per_batch_path.as_ref())?,
+                        self.dyn_number(b.max_input_bytes_per_batch.as_ref())?,
+                        self.opt_expr(b.max_input_bytes_per_batch_path.as_ref())?,
                         self.opt_template(b.batch_input.as_ref())?,
-                    ),
-                    None => (None, None),
-                };
+                    );
+                }
+                let (
+                    batch_max_items,
+                    batch_max_items_path,
+                    batch_max_bytes,
+                    batch_max_bytes_path,
+                    batch_input,
+                ) = batcher;
                 let label = m.label.as_ref().map(|l| self.intern(&l.value));
                 let mut reader = (None, None, None, None, None);
                 if let Some(r) = &m.item_reader {
@@ -602,6 +612,9 @@ impl Compiler<'_> {
                     tolerated_percentage,
                     tolerated_percentage_path,
                     batch_max_items,
+                    batch_max_items_path,
+                    batch_max_bytes,
+                    batch_max_bytes_path,
                     batch_input,
                     label,
                     reader_resource,

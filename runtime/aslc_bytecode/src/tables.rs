@@ -660,6 +660,12 @@ records! {
         tolerated_percentage_path: Option<ExprId>,
         /// `ItemBatcher.MaxItemsPerBatch`.
         batch_max_items: Option<TmplId>,
+        /// `ItemBatcher.MaxItemsPerBatchPath`.
+        batch_max_items_path: Option<ExprId>,
+        /// `ItemBatcher.MaxInputBytesPerBatch`.
+        batch_max_bytes: Option<TmplId>,
+        /// `ItemBatcher.MaxInputBytesPerBatchPath`.
+        batch_max_bytes_path: Option<ExprId>,
         /// `ItemBatcher.BatchInput`.
         batch_input: Option<TmplId>,
         /// `Label`.

@@ -1801,31 +1801,12 @@ impl<'p> Vm<'p> {
         let mut results = Vec::with_capacity(if keep_results { items.len() } else { 0 });
         let mut last = started;
         let mut failures = 0usize;
-        for (index, item) in items.iter().enumerate() {
-            let input = match map.item_selector {
-                Some(t) => {
-                    let item_ctx = StateCtx {
-                        name: sctx.name,
-                        entered_millis: sctx.entered_millis,
-                        retry_count: sctx.retry_count,
-                        task_token: None,
-                        map_item: Some((index, item)),
-                        timeout: None,
-                        heartbeat: None,
-                    };
-                    if jsonata {
-                        self.map_field(t, effective, &thread.vars, &item_ctx, entered, "ItemSelector")?
-                    } else {
-                        let env = Env {
-                            exec: self.info,
-                            state: &item_ctx,
-                            vars: &thread.vars,
-                            context: OnceCell::new(),
-                        };
-                        self.template(t, effective, &env, entered, name)?
-                    }
-                }
-                None => item.clone(),
+        let batches = self.batches(map, items, effective, thread, sctx, entered, jsonata)?;
+        let units: &[Value] = batches.as_ref().map_or(items.as_slice(), |b| &b.inputs);
+        for (index, item) in units.iter().enumerate() {
+            let input = match &batches {
+                Some(_) => item.clone(),
+                None => self.iteration_input(map, index, item, effective, thread, sctx, entered, jsonata)?,
             };
             let iter_prev = if map.distributed {
                 run_started
@@ -1887,7 +1868,8 @@ impl<'p> Vm<'p> {
                         return Err(f);
                     }
                     if map.distributed {
-                        failures += 1;
+                        // Every item of a failed batch counts.
+                        failures += batches.as_ref().map_or(1, |b| b.sizes[index]);
                         let pct_ok =
                             tolerated_pct.is_some_and(|p| failures as f64 * 100.0 / items.len() as f64 <= p);
                         let count_ok = tolerated_count.is_some_and(|c| failures as f64 <= c);
@@ -2029,12 +2011,27 @@ impl<'p> Vm<'p> {
         jsonata: bool,
     ) -> Result<i64, Box<Failure>> {
         const CEILING: i64 = 100_000_000;
+        let field = (map.reader_max_items, map.reader_max_items_path, "MaxItems");
+        let n = self.integer_field(field, effective, thread, sctx, entered, jsonata)?;
+        Ok(n.map_or(0, |n| n.min(CEILING)))
+    }
+
+    /// An integer Map field given as a literal, a JSONata expression or a `…Path` (named
+    /// `field` + `Path`); `None` when absent. A path to something other than an integer
+    /// is `States.Runtime` (runtime-map-parallel.md §4.2).
+    fn integer_field(
+        &mut self,
+        (literal, path, field): (Option<TmplId>, Option<ExprId>, &str),
+        effective: &Value,
+        thread: &Thread,
+        sctx: &StateCtx<'_>,
+        entered: u64,
+        jsonata: bool,
+    ) -> Result<Option<i64>, Box<Failure>> {
         let program = self.program;
         let name = sctx.name;
-        let value = match (map.reader_max_items, map.reader_max_items_path) {
-            (Some(t), _) if jsonata => {
-                self.map_field(t, effective, &thread.vars, sctx, entered, "MaxItems")?
-            }
+        let value = match (literal, path) {
+            (Some(t), _) if jsonata => self.map_field(t, effective, &thread.vars, sctx, entered, field)?,
             (Some(t), _) => program.template(t).value.map_or(Value::Null, |c| program.constant(c).clone()),
             (None, Some(p)) => {
                 let env = Env { exec: self.info, state: sctx, vars: &thread.vars, context: OnceCell::new() };
@@ -2059,15 +2056,110 @@ impl<'p> Vm<'p> {
                     };
                     return Err(Failure::new(
                         "States.Runtime",
-                        format!("{prefix} The MaxItemsPath field refers to value \"{shown}\" which is not a valid integer: {text}"),
+                        format!("{prefix} The {field}Path field refers to value \"{shown}\" which is not a valid integer: {text}"),
                         entered,
                     ));
                 }
                 value
             }
-            (None, None) => return Ok(0),
+            (None, None) => return Ok(None),
         };
-        Ok(value.as_f64().map_or(0, |n| (n as i64).min(CEILING)))
+        Ok(value.as_f64().map(|n| n as i64))
+    }
+
+    /// The input of iteration `index` over `item`: the `ItemSelector`'s value, else the item.
+    #[allow(clippy::too_many_arguments)]
+    fn iteration_input(
+        &mut self,
+        map: &MapRec,
+        index: usize,
+        item: &Value,
+        effective: &Value,
+        thread: &Thread,
+        sctx: &StateCtx<'_>,
+        entered: u64,
+        jsonata: bool,
+    ) -> Result<Value, Box<Failure>> {
+        let Some(t) = map.item_selector else { return Ok(item.clone()) };
+        let item_ctx = StateCtx {
+            name: sctx.name,
+            entered_millis: sctx.entered_millis,
+            retry_count: sctx.retry_count,
+            task_token: None,
+            map_item: Some((index, item)),
+            timeout: None,
+            heartbeat: None,
+        };
+        if jsonata {
+            return self.map_field(t, effective, &thread.vars, &item_ctx, entered, "ItemSelector");
+        }
+        let env = Env { exec: self.info, state: &item_ctx, vars: &thread.vars, context: OnceCell::new() };
+        self.template(t, effective, &env, entered, sctx.name)
+    }
+
+    /// The children's inputs of a Distributed Map with an `ItemBatcher`
+    /// (runtime-map-parallel.md §4.3): `{"Items": […], "BatchInput": …}`, filled in item
+    /// order (after `ItemSelector`) until `MaxItemsPerBatch` items or
+    /// `MaxInputBytesPerBatch` bytes of input would be exceeded; `None` without a batcher.
+    #[allow(clippy::too_many_arguments)]
+    fn batches(
+        &mut self,
+        map: &MapRec,
+        items: &[Value],
+        effective: &Value,
+        thread: &Thread,
+        sctx: &StateCtx<'_>,
+        entered: u64,
+        jsonata: bool,
+    ) -> Result<Option<Batches>, Box<Failure>> {
+        let batching = map.batch_max_items.is_some()
+            || map.batch_max_items_path.is_some()
+            || map.batch_max_bytes.is_some()
+            || map.batch_max_bytes_path.is_some();
+        if !map.distributed || !batching {
+            return Ok(None);
+        }
+        let field = (map.batch_max_items, map.batch_max_items_path, "MaxItemsPerBatch");
+        let max_items = self.integer_field(field, effective, thread, sctx, entered, jsonata)?;
+        let field = (map.batch_max_bytes, map.batch_max_bytes_path, "MaxInputBytesPerBatch");
+        let max_bytes = self.integer_field(field, effective, thread, sctx, entered, jsonata)?;
+        let max_items = max_items.filter(|n| *n > 0).map(|n| n as usize);
+        let max_bytes = max_bytes.filter(|n| *n > 0).map(|n| n as usize);
+        let batch_input = match map.batch_input {
+            Some(t) => Some(self.io_parameters(Some(t), effective, thread, sctx, entered, jsonata)?),
+            None => None,
+        };
+        // `{"Items":[]}` plus `,"BatchInput":…`.
+        let base = 12 + batch_input.as_ref().map_or(0, |b| 14 + b.to_string().len());
+        let mut out = Batches { inputs: Vec::new(), sizes: Vec::new() };
+        let mut current: Vec<Value> = Vec::new();
+        let mut bytes = base;
+        let flush = |current: &mut Vec<Value>, out: &mut Batches| {
+            let mut child = Map::new();
+            out.sizes.push(current.len());
+            child.insert("Items".into(), Value::Array(std::mem::take(current)));
+            if let Some(b) = &batch_input {
+                child.insert("BatchInput".into(), b.clone());
+            }
+            out.inputs.push(Value::Object(child));
+        };
+        for (index, item) in items.iter().enumerate() {
+            let input = self.iteration_input(map, index, item, effective, thread, sctx, entered, jsonata)?;
+            let len = input.to_string().len();
+            // A comma before every item but the first.
+            let full = max_items.is_some_and(|m| current.len() >= m)
+                || max_bytes.is_some_and(|m| bytes + 1 + len > m);
+            if full && !current.is_empty() {
+                flush(&mut current, &mut out);
+                bytes = base;
+            }
+            bytes += len + usize::from(!current.is_empty());
+            current.push(input);
+        }
+        if !current.is_empty() {
+            flush(&mut current, &mut out);
+        }
+        Ok(Some(out))
     }
 
     /// A JSONata-mode state: every expression goes through the query engine.
@@ -2373,6 +2465,12 @@ impl Vm<'_> {
         let states = json!({"input": effective, "context": self.info.context(sctx)});
         self.jsonata_template(t, states, vars, entered, sctx.name, field)
     }
+}
+
+/// The children's inputs of a batching Distributed Map and how many items each holds.
+struct Batches {
+    inputs: Vec<Value>,
+    sizes: Vec<usize>,
 }
 
 /// JavaScript's name of a JSON value's type, as AWS's messages give it.

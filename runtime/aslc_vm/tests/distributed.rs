@@ -370,3 +370,59 @@ fn jsonata_reader_arguments() {
     let out = run(&program(&definition), json!({"key": "k.json", "max": 2}), &options);
     assert_eq!(out.output, Some(json!([2, 4])), "{:?} {:?}", out.error, out.cause);
 }
+
+/// A batching Distributed Map over `$.items`, whose children fail when their batch starts
+/// with the item `"bad"`.
+fn run_batches(batcher: Value, tolerated: u32, items: Value) -> Outcome {
+    let definition = json!({"StartAt": "Each", "States": {"Each": {
+        "Type": "Map",
+        "ItemsPath": "$.items",
+        "ItemSelector": {"v.$": "$$.Map.Item.Value"},
+        "ItemBatcher": batcher,
+        "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "Check",
+            "States": {
+                "Check": {"Type": "Choice",
+                          "Choices": [{"Variable": "$.Items[0].v", "StringEquals": "bad", "Next": "Boom"}],
+                          "Default": "Echo"},
+                "Boom": {"Type": "Fail", "Error": "Boom"},
+                "Echo": {"Type": "Pass", "End": true}
+            }
+        },
+        "ToleratedFailureCount": tolerated,
+        "End": true}}});
+    run(&program(&definition), json!({"run": 7, "items": items}), &RunOptions::default())
+}
+
+#[test]
+fn item_batches() {
+    let out = run_batches(
+        json!({"MaxItemsPerBatch": 2, "BatchInput": {"run.$": "$.run"}}),
+        0,
+        json!(["a", "b", "c"]),
+    );
+    assert_eq!(
+        out.output,
+        Some(json!([{"Items": [{"v": "a"}, {"v": "b"}], "BatchInput": {"run": 7}},
+                    {"Items": [{"v": "c"}], "BatchInput": {"run": 7}}])),
+        "{:?} {:?}",
+        out.error,
+        out.cause
+    );
+    // `{"Items":[{"v":"a"},{"v":"b"}]}` is 31 bytes: a 30-byte limit makes single batches.
+    let out = run_batches(json!({"MaxInputBytesPerBatch": 30}), 0, json!(["a", "b"]));
+    assert_eq!(out.output, Some(json!([{"Items": [{"v": "a"}]}, {"Items": [{"v": "b"}]}])));
+    let out = run_batches(json!({"MaxInputBytesPerBatch": 31}), 0, json!(["a", "b"]));
+    assert_eq!(out.output, Some(json!([{"Items": [{"v": "a"}, {"v": "b"}]}])));
+}
+
+#[test]
+fn every_item_of_a_failed_batch_counts() {
+    // One failed batch of two items exceeds a tolerance of one failure.
+    let out = run_batches(json!({"MaxItemsPerBatch": 2}), 1, json!(["bad", "x", "y"]));
+    assert_eq!(out.error.as_deref(), Some("States.ExceedToleratedFailureThreshold"));
+    let out = run_batches(json!({"MaxItemsPerBatch": 2}), 2, json!(["bad", "x", "y"]));
+    assert_eq!(out.status, Status::Succeeded, "{:?} {:?}", out.error, out.cause);
+    assert_eq!(out.output, Some(json!([{"Error": "Boom"}, {"Items": [{"v": "y"}]}])));
+}
