@@ -387,16 +387,7 @@ impl<'p> Vm<'p> {
             }
             if let Some(limit) = self.timeout_millis {
                 if self.rec.now_millis - self.info.start_millis > limit {
-                    return Err(Box::new(Failure {
-                        error: "States.Timeout".into(),
-                        cause: "execution timed out".into(),
-                        catchable: false,
-                        event: thread.prev,
-                        no_error: false,
-                        no_cause: false,
-                        nested: false,
-                        heartbeat: false,
-                    }));
+                    return Err(execution_timed_out(thread.prev));
                 }
             }
             if self.rec.overflow {
@@ -570,6 +561,9 @@ impl<'p> Vm<'p> {
                     None => None,
                 };
                 drop(env);
+                // A Wait is not cut at the execution's deadline: the next state sees it.
+                // Cutting it would fail the recorded `wait_timestamppath__*` cases, whose
+                // timestamps lie years after the VM's fixed start date.
                 self.sleep_until(until);
                 let output = self.output_path(state, moved.unwrap_or(raw), &sctx, &thread.vars, entered)?;
                 self.apply_assign(assigned.as_ref(), thread);
@@ -1142,6 +1136,26 @@ impl<'p> Vm<'p> {
         }
     }
 
+    /// Waits until `until`, unless the execution times out first: then the clock stops at
+    /// the deadline and the execution fails after event `event` (runtime-limits.md
+    /// `R-LIM-DURATION`).
+    fn wait_for(&mut self, until: i64, event: u64) -> Result<(), Box<Failure>> {
+        self.advance_within(until, false, event)
+    }
+
+    /// [`Vm::advance`] bounded by the execution's deadline.
+    fn advance_within(&mut self, until: i64, spent: bool, event: u64) -> Result<(), Box<Failure>> {
+        if let Some(limit) = self.timeout_millis {
+            let deadline = self.info.start_millis.saturating_add(limit);
+            if until > deadline {
+                self.advance(deadline, spent);
+                return Err(execution_timed_out(event));
+            }
+        }
+        self.advance(until, spent);
+        Ok(())
+    }
+
     fn sleep_until(&mut self, until: i64) {
         if until > self.rec.now_millis {
             if self.options.real_clock {
@@ -1201,7 +1215,7 @@ impl<'p> Vm<'p> {
             counts[i] += 1;
             retry_count += 1;
             let until = self.rec.now_millis + (delay * 1000.0) as i64;
-            self.sleep_until(until);
+            self.wait_for(until, f.event)?;
             thread.prev = f.event;
         }
     }
@@ -1440,7 +1454,7 @@ impl<'p> Vm<'p> {
         };
         // Time passes on the execution's clock until the answer or a timeout.
         if let Some((after, by_heartbeat)) = fires(&timing, timeout, heartbeat) {
-            self.advance(started_millis + (after * 1000.0) as i64, ran);
+            self.advance_within(started_millis + (after * 1000.0) as i64, ran, last)?;
             let done = match &kind {
                 ResourceKind::Lambda => self.emit(last, "LambdaFunctionTimedOut", || {
                     Some(("lambdaFunctionTimedOutEventDetails", json!({"error": "States.Timeout"})))
@@ -1461,7 +1475,7 @@ impl<'p> Vm<'p> {
             f.heartbeat = by_heartbeat;
             return Err(f);
         }
-        self.advance(started_millis + (timing.delay_seconds * 1000.0) as i64, ran);
+        self.advance_within(started_millis + (timing.delay_seconds * 1000.0) as i64, ran, last)?;
         let answer = match answer {
             MockAnswer::Return(v) if size_exceeds(&v, PAYLOAD_LIMIT) => {
                 let who = match &kind {
@@ -2465,6 +2479,21 @@ impl Vm<'_> {
         let states = json!({"input": effective, "context": self.info.context(sctx)});
         self.jsonata_template(t, states, vars, entered, sctx.name, field)
     }
+}
+
+/// The failure of an execution that reached its `TimeoutSeconds` or the service's
+/// ceiling, after event `event`: not catchable, and `ExecutionTimedOut` ends the history.
+fn execution_timed_out(event: u64) -> Box<Failure> {
+    Box::new(Failure {
+        error: "States.Timeout".into(),
+        cause: "execution timed out".into(),
+        catchable: false,
+        event,
+        no_error: false,
+        no_cause: false,
+        nested: false,
+        heartbeat: false,
+    })
 }
 
 /// The children's inputs of a batching Distributed Map and how many items each holds.

@@ -81,6 +81,20 @@ fn a_slow_service_task_times_out() {
 }
 
 #[test]
+fn the_execution_times_out_while_a_task_runs() {
+    let definition = json!({"TimeoutSeconds": 30, "StartAt": "Call", "States": {
+        "Call": {"Type": "Task", "Resource": LAMBDA, "TimeoutSeconds": 100, "End": true}}});
+    let config = json!({"StateMachines": {"M": {"TestCases": {"T": {"Call": "R"}}}},
+                        "MockedResponses": {"R": {"0": {"Return": 1, "x-aslc": {"DelaySeconds": 50}}}}});
+    let mocks = MockCase::from_config(&config, "T", None).expect("a mock config");
+    let options = RunOptions { mocks: Some(mocks), history: true, ..RunOptions::default() };
+    let out = run(&program(&definition), json!({}), &options);
+    assert_eq!(out.status, Status::TimedOut);
+    assert_eq!(types(&out)[3..], ["LambdaFunctionStarted", "ExecutionTimedOut"]);
+    assert_eq!(seconds_between(&out, "ExecutionStarted", "ExecutionTimedOut"), 30.0);
+}
+
+#[test]
 fn an_answer_within_the_timeout_succeeds_later() {
     let out = run_call(
         json!({"Resource": LAMBDA, "TimeoutSeconds": 10}),
