@@ -44,6 +44,36 @@ fn a_failed_execution_exits_1() {
 }
 
 #[test]
+fn a_used_up_mock_fails_unless_the_last_answer_repeats() {
+    let json = |output: &Output| -> serde_json::Value {
+        serde_json::from_str(&stdout(output)).expect("one JSON object")
+    };
+    let output = order("Throttled", &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(json(&output)["error"], "aslc.MockExhausted");
+    let output = order("Throttled", &["--format", "json", "--mock-exhausted", "repeat-last"]);
+    assert_eq!(output.status.code(), Some(1));
+    // Both retries get the throttle again; then the retrier gives up.
+    assert_eq!(json(&output)["error"], "Lambda.TooManyRequestsException");
+    assert_eq!(json(&output)["transitions"], 2 + 1);
+}
+
+#[test]
+fn distributed_maps_read_the_s3_folder() {
+    let output =
+        run(&["run", &fixture("s3-reader.asl.json"), "--s3-dir", &fixture("s3"), "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("one JSON object");
+    assert_eq!(doc["output"], serde_json::json!([{"id": "1", "name": "ann"}, {"id": "2", "name": "bo"}]));
+    let output = run(&["run", &fixture("s3-reader.asl.json"), "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("one JSON object");
+    assert_eq!(doc["error"], "aslc.NoS3");
+    let output = run(&["run", &fixture("s3-reader.asl.json"), "--s3-dir", &fixture("no-such-folder")]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
 fn a_definition_with_errors_exits_2_with_diagnostics() {
     let output = run(&["run", &fixture("invalid.asl.json")]);
     assert_eq!(output.status.code(), Some(2));

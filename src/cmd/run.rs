@@ -28,6 +28,14 @@ pub struct RunArgs {
     /// The test case of the mock configuration: `TestCase` or `StateMachine#TestCase`.
     #[arg(long, requires = "mock_config")]
     test_case: Option<String>,
+    /// What a mocked state answers once its mocked response is used up: `fail` the run with
+    /// `aslc.MockExhausted`, or `repeat-last` answer.
+    #[arg(long, value_enum, default_value_t = MockExhausted::Fail, requires = "mock_config")]
+    mock_exhausted: MockExhausted,
+    /// A folder standing for S3, for Distributed Map item readers and result writers: the
+    /// object `s3://BUCKET/KEY` is the file `DIR/BUCKET/KEY`.
+    #[arg(long, value_name = "DIR")]
+    s3_dir: Option<PathBuf>,
     /// Run as this workflow type.
     #[arg(long, value_enum, default_value_t = WorkflowTypeArg::Standard)]
     workflow_type: WorkflowTypeArg,
@@ -116,6 +124,14 @@ enum Format {
     Text,
     /// One JSON object: status, output, error, cause, transitions (and events).
     Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MockExhausted {
+    /// Fail the run with `aslc.MockExhausted`.
+    Fail,
+    /// Give the last answer of the response again.
+    RepeatLast,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -281,12 +297,25 @@ pub fn run(args: RunArgs) -> anyhow::Result<u8> {
             }
         };
         match aslc_vm::mocks::MockCase::from_config(&config, case, Some(&name)) {
-            Ok(m) => options.mocks = Some(m),
+            Ok(m) => {
+                let exhaustion = match args.mock_exhausted {
+                    MockExhausted::Fail => aslc_vm::mocks::Exhaustion::Fail,
+                    MockExhausted::RepeatLast => aslc_vm::mocks::Exhaustion::RepeatLast,
+                };
+                options.mocks = Some(m.with_exhaustion(exhaustion));
+            }
             Err(e) => {
                 eprintln!("error: `{}`: {e}", path.display());
                 return Ok(crate::exit::USAGE);
             }
         }
+    }
+    if let Some(dir) = &args.s3_dir {
+        if !dir.is_dir() {
+            eprintln!("error: `--s3-dir`: `{}` is not a folder", dir.display());
+            return Ok(crate::exit::USAGE);
+        }
+        options.s3 = Some(aslc_vm::s3::LocalS3::new(dir));
     }
     for h in &args.handlers {
         let Some((resource, command)) = h.split_once('=') else {

@@ -527,14 +527,77 @@ impl Compiler<'_> {
                 let tolerated_percentage = self.dyn_number(m.tolerated_failure_percentage.as_ref())?;
                 let tolerated_percentage_path =
                     self.opt_expr(m.tolerated_failure_percentage_path.as_ref())?;
-                let (batch_max_items, batch_input) = match &m.item_batcher {
-                    Some(b) => (
+                let mut batcher = (None, None, None, None, None);
+                if let Some(b) = &m.item_batcher {
+                    batcher = (
                         self.dyn_number(b.max_items_per_batch.as_ref())?,
+                        self.opt_expr(b.max_items_per_batch_path.as_ref())?,
+                        self.dyn_number(b.max_input_bytes_per_batch.as_ref())?,
+                        self.opt_expr(b.max_input_bytes_per_batch_path.as_ref())?,
                         self.opt_template(b.batch_input.as_ref())?,
-                    ),
-                    None => (None, None),
-                };
+                    );
+                }
+                let (
+                    batch_max_items,
+                    batch_max_items_path,
+                    batch_max_bytes,
+                    batch_max_bytes_path,
+                    batch_input,
+                ) = batcher;
                 let label = m.label.as_ref().map(|l| self.intern(&l.value));
+                let mut reader = (None, None, None, None, None);
+                if let Some(r) = &m.item_reader {
+                    reader.0 = r.resource.as_ref().map(|n| self.intern(&n.value));
+                    reader.1 = self.opt_template(r.parameters.as_ref().or(r.arguments.as_ref()))?;
+                    if let Some(c) = &r.reader_config {
+                        let mut config = serde_json::Map::new();
+                        let names = [
+                            ("InputType", &c.input_type),
+                            ("CSVHeaderLocation", &c.csv_header_location),
+                            ("CSVDelimiter", &c.csv_delimiter),
+                            ("ManifestType", &c.manifest_type),
+                            ("Transformation", &c.transformation),
+                            ("ItemsPointer", &c.items_pointer),
+                        ];
+                        for (key, name) in names {
+                            if let Some(n) = name {
+                                config.insert(key.into(), Value::String(n.value.to_string()));
+                            }
+                        }
+                        if let Some(headers) = &c.csv_headers {
+                            let list =
+                                headers.value.iter().map(|h| Value::String(h.value.to_string())).collect();
+                            config.insert("CSVHeaders".into(), Value::Array(list));
+                        }
+                        reader.2 = Some(self.constant(Value::Object(config)));
+                        reader.3 = self.dyn_number(c.max_items.as_ref())?;
+                        reader.4 = self.opt_expr(c.max_items_path.as_ref())?;
+                    }
+                }
+                let mut writer = (None, None, None);
+                if let Some(w) = &m.result_writer {
+                    writer.0 = w.resource.as_ref().map(|n| self.intern(&n.value));
+                    writer.1 = self.opt_template(w.parameters.as_ref().or(w.arguments.as_ref()))?;
+                    if let Some(c) = &w.writer_config {
+                        let mut config = serde_json::Map::new();
+                        for (key, name) in
+                            [("OutputType", &c.output_type), ("Transformation", &c.transformation)]
+                        {
+                            if let Some(n) = name {
+                                config.insert(key.into(), Value::String(n.value.to_string()));
+                            }
+                        }
+                        writer.2 = Some(self.constant(Value::Object(config)));
+                    }
+                }
+                let (
+                    reader_resource,
+                    reader_parameters,
+                    reader_config,
+                    reader_max_items,
+                    reader_max_items_path,
+                ) = reader;
+                let (writer_resource, writer_parameters, writer_config) = writer;
                 rec.map = Some(MapId(self.tables.maps.len() as u32));
                 self.tables.maps.push(MapRec {
                     processor,
@@ -549,8 +612,19 @@ impl Compiler<'_> {
                     tolerated_percentage,
                     tolerated_percentage_path,
                     batch_max_items,
+                    batch_max_items_path,
+                    batch_max_bytes,
+                    batch_max_bytes_path,
                     batch_input,
                     label,
+                    reader_resource,
+                    reader_parameters,
+                    reader_config,
+                    reader_max_items,
+                    reader_max_items_path,
+                    writer_resource,
+                    writer_parameters,
+                    writer_config,
                 });
             }
             ir::StateKind::Invalid => return Err(format!("state `{}` has no valid `Type`", s.name.value)),

@@ -33,7 +33,7 @@ pub use tables::*;
 pub const MAGIC: &[u8; 4] = b"ASLB";
 
 /// The format version this build writes and reads. Bump it whenever `tables.rs` changes.
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 3;
 
 /// How deep templates and choice conditions may nest: far beyond what the JSON reader lets
 /// a definition express, and far from the stack limit of the VM's recursive evaluation.

@@ -660,9 +660,32 @@ records! {
         tolerated_percentage_path: Option<ExprId>,
         /// `ItemBatcher.MaxItemsPerBatch`.
         batch_max_items: Option<TmplId>,
+        /// `ItemBatcher.MaxItemsPerBatchPath`.
+        batch_max_items_path: Option<ExprId>,
+        /// `ItemBatcher.MaxInputBytesPerBatch`.
+        batch_max_bytes: Option<TmplId>,
+        /// `ItemBatcher.MaxInputBytesPerBatchPath`.
+        batch_max_bytes_path: Option<ExprId>,
         /// `ItemBatcher.BatchInput`.
         batch_input: Option<TmplId>,
         /// `Label`.
         label: Option<StrId>,
+        /// `ItemReader.Resource`.
+        reader_resource: Option<StrId>,
+        /// `ItemReader.Parameters` (JSONPath) or `ItemReader.Arguments` (JSONata).
+        reader_parameters: Option<TmplId>,
+        /// The static members of `ItemReader.ReaderConfig` (`InputType`, `CSVHeaders`, …)
+        /// as a JSON object.
+        reader_config: Option<ConstId>,
+        /// `ReaderConfig.MaxItems`.
+        reader_max_items: Option<TmplId>,
+        /// `ReaderConfig.MaxItemsPath`.
+        reader_max_items_path: Option<ExprId>,
+        /// `ResultWriter.Resource`.
+        writer_resource: Option<StrId>,
+        /// `ResultWriter.Parameters` (JSONPath) or `ResultWriter.Arguments` (JSONata).
+        writer_parameters: Option<TmplId>,
+        /// `ResultWriter.WriterConfig` (`OutputType`, `Transformation`) as a JSON object.
+        writer_config: Option<ConstId>,
     }
 }

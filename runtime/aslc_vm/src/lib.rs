@@ -13,12 +13,15 @@
 #![forbid(unsafe_code)]
 
 pub mod choice;
+pub mod distributed;
 pub mod history;
+pub mod integrations;
 pub mod intrinsics;
 pub mod jsonata_engine;
 pub mod jsonpath;
 pub mod mocks;
 pub mod query;
+pub mod s3;
 pub mod tasks;
 mod vm;
 
@@ -85,6 +88,8 @@ pub struct RunOptions {
     pub mocks: Option<mocks::MockCase>,
     /// Local task handlers.
     pub handlers: Vec<tasks::Handler>,
+    /// The S3 objects Distributed Maps read and write, given locally.
+    pub s3: Option<s3::LocalS3>,
     /// The JSONata evaluator.
     pub engine: Box<dyn query::QueryEngine>,
     /// The execution timeout, in milliseconds (default: the machine's `TimeoutSeconds`).
@@ -108,6 +113,7 @@ impl Default for RunOptions {
             seed: 0,
             mocks: None,
             handlers: Vec::new(),
+            s3: None,
             engine: Box::new(jsonata_engine::Jsonata::new()),
             timeout_millis: None,
             max_transitions: None,

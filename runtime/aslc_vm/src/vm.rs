@@ -15,16 +15,23 @@ use aslc_query::timestamp;
 use rustc_hash::FxHashMap;
 use serde_json::{json, Map, Value};
 
+use crate::distributed::{self, IoFailure};
 use crate::history::{self, Recorder, STANDARD_HISTORY_LIMIT};
 use crate::intrinsics::{self, IntrinsicError, Rng};
 use crate::jsonpath::{self, Roots};
-use crate::mocks::MockAnswer;
+use crate::mocks::{MockAnswer, Timing};
 use crate::query::{Bindings, QueryError};
-use crate::tasks::{self, ResourceKind};
+use crate::tasks::{self, Handled, ResourceKind};
 use crate::{Outcome, RunOptions, Status, TraceEntry, WorkflowType};
 
 /// The payload limit (runtime-limits.md `R-LIM-PAYLOAD`).
 pub const PAYLOAD_LIMIT: usize = 262_144;
+
+/// The account of the ARNs the VM makes up.
+pub(crate) const ACCOUNT: &str = "123456789012";
+
+/// The region of the ARNs the VM makes up and of `TaskScheduled.region`.
+pub(crate) const REGION: &str = "us-east-1";
 
 /// Bound on nested Parallel/Map depth at run time (the checker bounds definitions too).
 const MAX_DEPTH: u32 = 64;
@@ -46,6 +53,9 @@ pub(crate) struct Failure {
     /// Raised by a Parallel branch or Map iteration: the state's `…StateFailed` event
     /// follows when no retrier takes it.
     pub nested: bool,
+    /// A `States.Timeout` fired by a missed heartbeat, which `States.HeartbeatTimeout`
+    /// also matches.
+    pub heartbeat: bool,
 }
 
 impl Failure {
@@ -70,6 +80,7 @@ impl Failure {
             no_error: false,
             no_cause: false,
             nested: false,
+            heartbeat: false,
         })
     }
 }
@@ -305,6 +316,7 @@ impl<'p> Vm<'p> {
                 no_error: false,
                 no_cause: false,
                 nested: false,
+                heartbeat: false,
             })),
             (_, r) => r,
         };
@@ -375,15 +387,7 @@ impl<'p> Vm<'p> {
             }
             if let Some(limit) = self.timeout_millis {
                 if self.rec.now_millis - self.info.start_millis > limit {
-                    return Err(Box::new(Failure {
-                        error: "States.Timeout".into(),
-                        cause: "execution timed out".into(),
-                        catchable: false,
-                        event: thread.prev,
-                        no_error: false,
-                        no_cause: false,
-                        nested: false,
-                    }));
+                    return Err(execution_timed_out(thread.prev));
                 }
             }
             if self.rec.overflow {
@@ -393,7 +397,7 @@ impl<'p> Vm<'p> {
                         "The execution reached the maximum number of history events ({STANDARD_HISTORY_LIMIT})."
                     ),
                     catchable: false,
-                    event: thread.prev, no_error: false, no_cause: false, nested: false }));
+                    event: thread.prev, no_error: false, no_cause: false, nested: false, heartbeat: false}));
             }
             self.transitions += 1;
             if self.options.max_transitions.is_some_and(|max| self.transitions > max) {
@@ -405,6 +409,7 @@ impl<'p> Vm<'p> {
                     no_error: false,
                     no_cause: false,
                     nested: false,
+                    heartbeat: false,
                 });
                 self.harness_failure = Some(f.clone());
                 return Err(f);
@@ -556,6 +561,9 @@ impl<'p> Vm<'p> {
                     None => None,
                 };
                 drop(env);
+                // A Wait is not cut at the execution's deadline: the next state sees it.
+                // Cutting it would fail the recorded `wait_timestamppath__*` cases, whose
+                // timestamps lie years after the VM's fixed start date.
                 self.sleep_until(until);
                 let output = self.output_path(state, moved.unwrap_or(raw), &sctx, &thread.vars, entered)?;
                 self.apply_assign(assigned.as_ref(), thread);
@@ -595,6 +603,7 @@ impl<'p> Vm<'p> {
                     no_error: error.is_none(),
                     no_cause: cause.is_none(),
                     nested: false,
+                    heartbeat: false,
                     error: error.unwrap_or_default(),
                     cause: cause.unwrap_or_default(),
                     catchable: true,
@@ -655,9 +664,31 @@ impl<'p> Vm<'p> {
         for (path, slot) in [(task.timeout_path, 0), (task.heartbeat_path, 1)] {
             let Some(p) = path else { continue };
             let env = Env { exec: self.info, state: sctx, vars, context: OnceCell::new() };
+            let text = program.expr_text(p);
             let value = match self.path(p, effective, &env) {
-                Ok(v) => v.as_f64(),
-                Err(m) => return Err(format!("Invalid path '{}' : {}", program.expr_text(p), m.message())),
+                Ok(v) => v,
+                Err(m) => return Err(format!("Invalid path '{text}' : {}", m.message())),
+            };
+            // The value must be a positive integer (runtime-tasks.md §7); the wording of
+            // the error is the Map paths' (runtime-map-parallel.md §2.3), AWS's own for
+            // these fields is unrecorded.
+            let field = if slot == 0 { "TimeoutSecondsPath" } else { "HeartbeatSecondsPath" };
+            let shown = match &*value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let value = match value.as_i64() {
+                Some(n) if n >= 1 => Some(n as f64),
+                Some(_) => {
+                    return Err(format!(
+                    "The {field} field refers to value \"{shown}\" which is not a positive integer: {text}"
+                ))
+                }
+                None => {
+                    return Err(format!(
+                        "The {field} field refers to value \"{shown}\" which is not a valid integer: {text}"
+                    ))
+                }
             };
             if slot == 0 {
                 sctx.timeout = value;
@@ -708,7 +739,7 @@ impl<'p> Vm<'p> {
                     "The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit."
                 ),
                 catchable: false,
-                event: thread.prev, no_error: false, no_cause: false, nested: false }));
+                event: thread.prev, no_error: false, no_cause: false, nested: false, heartbeat: false}));
         }
         self.apply_assign(assigned.as_ref(), thread);
         self.exited(id, &output, assigned.as_ref(), thread);
@@ -1095,6 +1126,36 @@ impl<'p> Vm<'p> {
         Ok(entered_millis)
     }
 
+    /// Moves the clock to `until`: by sleeping on the real clock, unless the time was
+    /// already spent (`spent`, a handler process ran meanwhile).
+    fn advance(&mut self, until: i64, spent: bool) {
+        if spent {
+            self.rec.now_millis = self.rec.now_millis.max(until);
+        } else {
+            self.sleep_until(until);
+        }
+    }
+
+    /// Waits until `until`, unless the execution times out first: then the clock stops at
+    /// the deadline and the execution fails after event `event` (runtime-limits.md
+    /// `R-LIM-DURATION`).
+    fn wait_for(&mut self, until: i64, event: u64) -> Result<(), Box<Failure>> {
+        self.advance_within(until, false, event)
+    }
+
+    /// [`Vm::advance`] bounded by the execution's deadline.
+    fn advance_within(&mut self, until: i64, spent: bool, event: u64) -> Result<(), Box<Failure>> {
+        if let Some(limit) = self.timeout_millis {
+            let deadline = self.info.start_millis.saturating_add(limit);
+            if until > deadline {
+                self.advance(deadline, spent);
+                return Err(execution_timed_out(event));
+            }
+        }
+        self.advance(until, spent);
+        Ok(())
+    }
+
     fn sleep_until(&mut self, until: i64) {
         if until > self.rec.now_millis {
             if self.options.real_clock {
@@ -1137,7 +1198,7 @@ impl<'p> Vm<'p> {
             }
             let matched = state.retry.iter().enumerate().find(|(_, r)| {
                 let rec = &program.tables.retriers[r.0 as usize];
-                self.error_matches(rec.errors, &f.error)
+                self.error_matches(rec.errors, &f)
             });
             let Some((i, r)) = matched else { return Err(self.state_failed(state.kind, f, thread)) };
             let rec = &program.tables.retriers[r.0 as usize];
@@ -1154,7 +1215,7 @@ impl<'p> Vm<'p> {
             counts[i] += 1;
             retry_count += 1;
             let until = self.rec.now_millis + (delay * 1000.0) as i64;
-            self.sleep_until(until);
+            self.wait_for(until, f.event)?;
             thread.prev = f.event;
         }
     }
@@ -1170,10 +1231,13 @@ impl<'p> Vm<'p> {
         Box::new(Failure { event: failed, nested: false, ..*f })
     }
 
-    fn error_matches(&self, names: List<ErrorNameId>, error: &str) -> bool {
+    /// Whether `ErrorEquals` matches `failure` (runtime-errors.md §1.4).
+    fn error_matches(&self, names: List<ErrorNameId>, failure: &Failure) -> bool {
+        let error = failure.error.as_str();
         names.iter().any(|n| {
             let name = self.program.str(self.program.tables.error_names[n.0 as usize].name);
             name == error
+                || (name == "States.HeartbeatTimeout" && failure.heartbeat)
                 || (name == "States.ALL" && error != "States.Runtime")
                 || (name == "States.TaskFailed"
                     && error != "States.Timeout"
@@ -1201,7 +1265,7 @@ impl<'p> Vm<'p> {
         }
         let Some(c) = state.catch.iter().find(|c| {
             let rec = &program.tables.catchers[c.0 as usize];
-            self.error_matches(rec.errors, &f.error)
+            self.error_matches(rec.errors, &f)
         }) else {
             return Err(f);
         };
@@ -1258,25 +1322,34 @@ impl<'p> Vm<'p> {
                 Some(("lambdaFunctionScheduledEventDetails", Value::Object(d)))
             }),
             ResourceKind::Activity => self.emit(prev, "ActivityScheduled", || {
-                Some((
-                    "activityScheduledEventDetails",
-                    json!({"resource": resource, "input": history::text(effective), "inputDetails": history::not_truncated()}),
-                ))
-            }),
-            ResourceKind::Service { resource_type, resource: res } => self.emit(prev, "TaskScheduled", || {
                 let mut d = Map::new();
-                d.insert("resourceType".into(), Value::String(resource_type.clone()));
-                d.insert("resource".into(), Value::String(res.clone()));
-                d.insert("region".into(), Value::String("us-east-1".into()));
-                d.insert("parameters".into(), history::text(effective));
+                d.insert("resource".into(), Value::String(resource.to_owned()));
+                d.insert("input".into(), history::text(effective));
+                d.insert("inputDetails".into(), history::not_truncated());
                 if let Some(t) = timeout {
                     d.insert("timeoutInSeconds".into(), json!(t as i64));
                 }
                 if let Some(h) = heartbeat {
                     d.insert("heartbeatInSeconds".into(), json!(h as i64));
                 }
-                Some(("taskScheduledEventDetails", Value::Object(d)))
+                Some(("activityScheduledEventDetails", Value::Object(d)))
             }),
+            ResourceKind::Service { resource_type, resource: res } => {
+                self.emit(prev, "TaskScheduled", || {
+                    let mut d = Map::new();
+                    d.insert("resourceType".into(), Value::String(resource_type.clone()));
+                    d.insert("resource".into(), Value::String(res.clone()));
+                    d.insert("region".into(), Value::String("us-east-1".into()));
+                    d.insert("parameters".into(), history::text(effective));
+                    if let Some(t) = timeout {
+                        d.insert("timeoutInSeconds".into(), json!(t as i64));
+                    }
+                    if let Some(h) = heartbeat {
+                        d.insert("heartbeatInSeconds".into(), json!(h as i64));
+                    }
+                    Some(("taskScheduledEventDetails", Value::Object(d)))
+                })
+            }
         };
         let started = match &kind {
             ResourceKind::Lambda => self.emit(scheduled, "LambdaFunctionStarted", || None),
@@ -1289,54 +1362,120 @@ impl<'p> Vm<'p> {
                 })
             }
         };
-        let mut last = started;
-        if callback || sync {
-            if let ResourceKind::Service { resource_type, resource: res } = &kind {
-                last = self.emit(started, "TaskSubmitted", || {
-                    Some((
-                        "taskSubmittedEventDetails",
-                        json!({"resourceType": resource_type, "resource": res, "output": "{}", "outputDetails": history::not_truncated()}),
-                    ))
-                });
-            }
-        }
-        // The answer.
+        // The answer, before `TaskSubmitted`: a mocked `.sync` job description names the
+        // execution the start call created.
         let n = {
             let counter = self.invocations.entry(id).or_insert(0);
             let n = *counter;
             *counter += 1;
             n
         };
-        let answer = match self.options.mocks.as_ref().and_then(|m| m.answer(name, n)) {
-            Some(Ok(a)) => a.clone(),
-            Some(Err(msg)) => {
-                let f = Box::new(Failure {
-                    error: "aslc.MockExhausted".into(),
-                    cause: msg,
-                    catchable: false,
-                    event: last,
-                    no_error: false,
-                    no_cause: false,
-                    nested: false,
+        // Heartbeats are sent by callback receivers and activity workers only.
+        let beats = callback || kind == ResourceKind::Activity;
+        let heartbeat = heartbeat.filter(|_| beats);
+        let started_millis = self.rec.now_millis;
+        // Whether the answer came from a process, whose real time has already passed.
+        let mut ran = false;
+        let answer: Result<(MockAnswer, Timing), Box<Failure>> = match self
+            .options
+            .mocks
+            .as_ref()
+            .and_then(|m| m.answer(name, n))
+        {
+            Some(Ok(m)) => Ok((m.answer.clone(), m.timing.clone())),
+            Some(Err(msg)) => Err(Failure::new("aslc.MockExhausted", msg, 0)),
+            None => {
+                // A handler runs on the real clock: the time limit is the first of the
+                // timeout and the heartbeat interval (a handler sends no heartbeats).
+                let limit = [timeout, heartbeat]
+                    .into_iter()
+                    .flatten()
+                    .filter(|s| *s > 0.0)
+                    .min_by(f64::total_cmp)
+                    .map(std::time::Duration::from_secs_f64);
+                let began = std::time::Instant::now();
+                let handled = tasks::run_handler(&self.options.handlers, resource, effective, limit);
+                let elapsed = began.elapsed().as_secs_f64();
+                ran = handled.is_some();
+                match handled {
+                        Some(Handled::Answered(a)) => {
+                            // On the virtual clock a handler answers at once.
+                            let delay = if self.options.real_clock { elapsed } else { 0.0 };
+                            Ok((a, Timing { delay_seconds: delay, heartbeats: Vec::new() }))
+                        }
+                        Some(Handled::TimedOut) => {
+                            // Past the limit: the timing makes the timeout fire below.
+                            let delay = limit.map_or(elapsed, |l| l.as_secs_f64()) + 1.0;
+                            let dummy = MockAnswer::Return(Value::Null);
+                            Ok((dummy, Timing { delay_seconds: delay, heartbeats: Vec::new() }))
+                        }
+                        None => Err(Failure::new(
+                            "aslc.NoHandler",
+                            format!(
+                                "state `{name}` calls `{resource}`, which has no mock in the test case and no local handler"
+                            ),
+                            0,
+                        )),
+                    }
+            }
+        };
+        let mut last = started;
+        if callback || sync {
+            if let ResourceKind::Service { resource_type, resource: res } = &kind {
+                let result = match &answer {
+                    Ok((MockAnswer::Return(v), _)) => Some(v),
+                    _ => None,
+                };
+                let submitted = crate::integrations::start_response(
+                    resource_type,
+                    res,
+                    effective,
+                    result,
+                    self.rec.now_millis,
+                    &mut self.rng,
+                );
+                last = self.emit(started, "TaskSubmitted", || {
+                    Some((
+                        "taskSubmittedEventDetails",
+                        json!({"resourceType": resource_type, "resource": res, "output": history::text(&submitted), "outputDetails": history::not_truncated()}),
+                    ))
                 });
+            }
+        }
+        let (answer, timing) = match answer {
+            Ok(a) => a,
+            Err(mut f) => {
+                // Harness failures: no mock answer, no handler.
+                f.catchable = false;
+                f.event = last;
                 self.harness_failure = Some(f.clone());
                 return Err(f);
             }
-            None => match tasks::run_handler(&self.options.handlers, resource, effective) {
-                Some(a) => a,
-                None => {
-                    let f = Box::new(Failure {
-                        error: "aslc.NoHandler".into(),
-                        cause: format!(
-                            "state `{name}` calls `{resource}`, which has no mock in the test case and no local handler"
-                        ),
-                        catchable: false,
-                        event: last, no_error: false, no_cause: false, nested: false });
-                    self.harness_failure = Some(f.clone());
-                    return Err(f);
-                }
-            },
         };
+        // Time passes on the execution's clock until the answer or a timeout.
+        if let Some((after, by_heartbeat)) = fires(&timing, timeout, heartbeat) {
+            self.advance_within(started_millis + (after * 1000.0) as i64, ran, last)?;
+            let done = match &kind {
+                ResourceKind::Lambda => self.emit(last, "LambdaFunctionTimedOut", || {
+                    Some(("lambdaFunctionTimedOutEventDetails", json!({"error": "States.Timeout"})))
+                }),
+                ResourceKind::Activity => self.emit(last, "ActivityTimedOut", || {
+                    Some(("activityTimedOutEventDetails", json!({"error": "States.Timeout"})))
+                }),
+                ResourceKind::Service { resource_type, resource: res } => self.emit(last, "TaskTimedOut", || {
+                    Some((
+                        "taskTimedOutEventDetails",
+                        json!({"resourceType": resource_type, "resource": res, "error": "States.Timeout"}),
+                    ))
+                }),
+            };
+            thread.prev = done;
+            // A timeout has no cause; the error output's `Cause` is empty (runtime-errors.md §5).
+            let mut f = Failure::new("States.Timeout", "", done);
+            f.heartbeat = by_heartbeat;
+            return Err(f);
+        }
+        self.advance_within(started_millis + (timing.delay_seconds * 1000.0) as i64, ran, last)?;
         let answer = match answer {
             MockAnswer::Return(v) if size_exceeds(&v, PAYLOAD_LIMIT) => {
                 let who = match &kind {
@@ -1412,6 +1551,7 @@ impl<'p> Vm<'p> {
                     no_error: false,
                     no_cause: false,
                     nested: false,
+                    heartbeat: false,
                 }))
             }
         }
@@ -1472,40 +1612,80 @@ impl<'p> Vm<'p> {
             )
         };
         let jsonata = state.language == Language::Jsonata;
-        let items: Cow<'_, Value> = match map.items_path {
-            _ if jsonata => match map.items {
-                Some(t) => {
-                    let value = self
-                        .map_field(t, effective, &thread.vars, sctx, entered, "Items")
-                        .map_err(|f| self.map_failed(f))?;
-                    if !value.is_array() {
-                        let rec = program.template(t);
-                        let text = rec.expr.map(|e| jsonata_body(program.expr_text(e))).unwrap_or_default();
-                        let cause = format!(
-                            "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONata expression '{text}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {value}",
-                            js_type(&value)
-                        );
-                        let failure = self.evaluation_failed(name, cause, Some("Items"));
-                        return Err(self.map_failed(failure));
-                    }
-                    Cow::Owned(value)
-                }
-                None => Cow::Borrowed(effective),
-            },
-            Some(p) => {
-                let env = Env { exec: self.info, state: sctx, vars: &thread.vars, context: OnceCell::new() };
-                match self.path(p, effective, &env) {
-                    Ok(v) => Cow::Owned(v.into_owned()),
-                    Err(m) => {
-                        return Err(runtime(format!(
-                            "Invalid path '{}' : {}",
-                            program.expr_text(p),
-                            m.message()
-                        )))
+        // Items from an `ItemReader` (distributed only) make `ItemsPath` moot; a reader
+        // failure surfaces once the Map Run has started.
+        let mut reader_failure: Option<String> = None;
+        let read_items = match map.reader_resource.filter(|_| map.distributed) {
+            None => None,
+            Some(resource) => {
+                let max_items = self.reader_max_items(map, effective, thread, sctx, entered, jsonata)?;
+                let parameters =
+                    self.io_parameters(map.reader_parameters, effective, thread, sctx, entered, jsonata)?;
+                let config = map.reader_config.map_or(&Value::Null, |c| program.constant(c));
+                if max_items < 0 {
+                    reader_failure = Some("field MaxItems must be positive".into());
+                    Some(Vec::new())
+                } else {
+                    let s3 = self.options.s3.as_ref();
+                    match distributed::read_items(
+                        s3,
+                        program.str(resource),
+                        &parameters,
+                        config,
+                        max_items as u64,
+                    ) {
+                        Ok(items) => Some(items),
+                        Err(IoFailure::Failed(cause)) => {
+                            reader_failure = Some(cause);
+                            Some(Vec::new())
+                        }
+                        Err(IoFailure::NoS3) => return Err(self.no_s3(name, thread.prev)),
                     }
                 }
             }
-            None => Cow::Borrowed(effective),
+        };
+        // `MapStateStarted.length` is 0 when the items come from a reader.
+        let from_reader = read_items.is_some();
+        let items: Cow<'_, Value> = if let Some(read) = read_items {
+            Cow::Owned(Value::Array(read))
+        } else {
+            match map.items_path {
+                _ if jsonata => match map.items {
+                    Some(t) => {
+                        let value = self
+                            .map_field(t, effective, &thread.vars, sctx, entered, "Items")
+                            .map_err(|f| self.map_failed(f))?;
+                        if !value.is_array() {
+                            let rec = program.template(t);
+                            let text =
+                                rec.expr.map(|e| jsonata_body(program.expr_text(e))).unwrap_or_default();
+                            let cause = format!(
+                            "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONata expression '{text}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {value}",
+                            js_type(&value)
+                        );
+                            let failure = self.evaluation_failed(name, cause, Some("Items"));
+                            return Err(self.map_failed(failure));
+                        }
+                        Cow::Owned(value)
+                    }
+                    None => Cow::Borrowed(effective),
+                },
+                Some(p) => {
+                    let env =
+                        Env { exec: self.info, state: sctx, vars: &thread.vars, context: OnceCell::new() };
+                    match self.path(p, effective, &env) {
+                        Ok(v) => Cow::Owned(v.into_owned()),
+                        Err(m) => {
+                            return Err(runtime(format!(
+                                "Invalid path '{}' : {}",
+                                program.expr_text(p),
+                                m.message()
+                            )))
+                        }
+                    }
+                }
+                None => Cow::Borrowed(effective),
+            }
         };
         let Value::Array(items) = &*items else {
             if jsonata {
@@ -1560,7 +1740,10 @@ impl<'p> Vm<'p> {
             for (i, (path, field, kind)) in fields.into_iter().enumerate() {
                 if i >= 1 && started.is_none() {
                     started = Some(self.emit(thread.prev, "MapStateStarted", || {
-                        Some(("mapStateStartedEventDetails", json!({"length": items.len()})))
+                        Some((
+                            "mapStateStartedEventDetails",
+                            json!({"length": if from_reader { 0 } else { items.len() }}),
+                        ))
                     }));
                 }
                 let Some(p) = path else { continue };
@@ -1594,7 +1777,10 @@ impl<'p> Vm<'p> {
         let started = match started {
             Some(s) => s,
             None => self.emit(thread.prev, "MapStateStarted", || {
-                Some(("mapStateStartedEventDetails", json!({"length": items.len()})))
+                Some((
+                    "mapStateStartedEventDetails",
+                    json!({"length": if from_reader { 0 } else { items.len() }}),
+                ))
             }),
         };
         if tolerated_count.is_some_and(|c| c < 0.0) {
@@ -1604,10 +1790,23 @@ impl<'p> Vm<'p> {
             return Err(runtime("ToleratedFailurePercentage must be between 0 and 100.".into()));
         }
         let mut run_started = started;
+        // The Map Run's ids come from their own generator, so `States.UUID` draws the same
+        // values with or without a Distributed Map before it.
+        let mut ids = Rng::new(self.options.seed ^ self.transitions.rotate_left(32) ^ 0x6d61_7052_756e);
+        let label = map.label.map_or(name, |l| program.str(l));
+        let machine = &self.info.machine_name;
+        let map_run_id = ids.uuid();
+        let map_run_arn = format!("arn:aws:states:{REGION}:{ACCOUNT}:mapRun:{machine}/{label}:{map_run_id}");
         if map.distributed {
-            run_started =
-                self.emit(started, "MapRunStarted", || Some(("mapRunStartedEventDetails", json!({}))));
+            run_started = self.emit(started, "MapRunStarted", || {
+                Some(("mapRunStartedEventDetails", json!({"mapRunArn": map_run_arn})))
+            });
         }
+        if let Some(cause) = reader_failure {
+            return Err(self.map_run_failed(run_started, "States.ItemReaderFailed", cause, thread));
+        }
+        let exporting = map.distributed && map.writer_resource.is_some();
+        let mut children: Vec<distributed::Child> = Vec::new();
         // A result nobody reads (`"ResultPath": null`, no `ResultSelector`, no `Assign`)
         // is not kept: a Map over many items then runs in memory bounded by one iteration.
         let keep_results = !(state.result_path_mode == PathMode::Null
@@ -1616,31 +1815,12 @@ impl<'p> Vm<'p> {
         let mut results = Vec::with_capacity(if keep_results { items.len() } else { 0 });
         let mut last = started;
         let mut failures = 0usize;
-        for (index, item) in items.iter().enumerate() {
-            let input = match map.item_selector {
-                Some(t) => {
-                    let item_ctx = StateCtx {
-                        name: sctx.name,
-                        entered_millis: sctx.entered_millis,
-                        retry_count: sctx.retry_count,
-                        task_token: None,
-                        map_item: Some((index, item)),
-                        timeout: None,
-                        heartbeat: None,
-                    };
-                    if jsonata {
-                        self.map_field(t, effective, &thread.vars, &item_ctx, entered, "ItemSelector")?
-                    } else {
-                        let env = Env {
-                            exec: self.info,
-                            state: &item_ctx,
-                            vars: &thread.vars,
-                            context: OnceCell::new(),
-                        };
-                        self.template(t, effective, &env, entered, name)?
-                    }
-                }
-                None => item.clone(),
+        let batches = self.batches(map, items, effective, thread, sctx, entered, jsonata)?;
+        let units: &[Value] = batches.as_ref().map_or(items.as_slice(), |b| &b.inputs);
+        for (index, item) in units.iter().enumerate() {
+            let input = match &batches {
+                Some(_) => item.clone(),
+                None => self.iteration_input(map, index, item, effective, thread, sctx, entered, jsonata)?,
             };
             let iter_prev = if map.distributed {
                 run_started
@@ -1662,13 +1842,32 @@ impl<'p> Vm<'p> {
             if map.distributed {
                 self.rec.muted += 1;
             }
+            let child_input = exporting.then(|| input.clone());
+            let child_start = self.rec.now_millis;
             let outcome = self.run_scope(map.processor, input, &mut iteration);
+            if let Some(input) = child_input {
+                if self.harness_failure.is_none() {
+                    children.push(distributed::Child {
+                        name: ids.uuid(),
+                        input,
+                        outcome: match &outcome {
+                            Ok(v) => Ok(v.clone()),
+                            Err(f) => Err((
+                                (!f.no_error).then(|| f.error.clone()),
+                                (!f.no_cause).then(|| f.cause.clone()),
+                            )),
+                        },
+                        start_millis: child_start,
+                        stop_millis: self.rec.now_millis,
+                    });
+                }
+            }
             if map.distributed {
                 self.rec.muted -= 1;
             }
             match outcome {
                 Ok(v) => {
-                    if keep_results {
+                    if keep_results && !exporting {
                         results.push(v);
                     }
                     if map.distributed {
@@ -1683,12 +1882,15 @@ impl<'p> Vm<'p> {
                         return Err(f);
                     }
                     if map.distributed {
-                        failures += 1;
+                        // Every item of a failed batch counts.
+                        failures += batches.as_ref().map_or(1, |b| b.sizes[index]);
                         let pct_ok =
                             tolerated_pct.is_some_and(|p| failures as f64 * 100.0 / items.len() as f64 <= p);
                         let count_ok = tolerated_count.is_some_and(|c| failures as f64 <= c);
                         if pct_ok || count_ok {
-                            results.push(f.error_output());
+                            if !exporting {
+                                results.push(f.error_output());
+                            }
                             continue;
                         }
                         let run_failed = self.emit(run_started, "MapRunFailed", || {
@@ -1710,6 +1912,7 @@ impl<'p> Vm<'p> {
                             no_error: false,
                             no_cause: false,
                             nested: false,
+                            heartbeat: false,
                         }));
                     }
                     self.emit(f.event, "MapIterationFailed", || {
@@ -1720,6 +1923,34 @@ impl<'p> Vm<'p> {
             }
         }
         if map.distributed {
+            let writer_config = map.writer_config.map_or(&Value::Null, |c| program.constant(c));
+            if exporting {
+                let parameters =
+                    self.io_parameters(map.writer_parameters, effective, thread, sctx, entered, jsonata)?;
+                let export = distributed::Export {
+                    parameters: &parameters,
+                    config: writer_config,
+                    map_run_arn: &map_run_arn,
+                    map_run_id: &map_run_id,
+                    child_machine_arn: &format!(
+                        "arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{machine}/{label}"
+                    ),
+                };
+                match distributed::write_results(self.options.s3.as_ref(), &export, &children) {
+                    Ok(summary) => results = vec![summary],
+                    Err(IoFailure::Failed(cause)) => {
+                        return Err(self.map_run_failed(
+                            run_started,
+                            "States.ResultWriterFailed",
+                            cause,
+                            thread,
+                        ))
+                    }
+                    Err(IoFailure::NoS3) => return Err(self.no_s3(name, thread.prev)),
+                }
+            } else if !writer_config.is_null() {
+                results = distributed::transform(writer_config, results);
+            }
             let run_done = self.emit(run_started, "MapRunSucceeded", || None);
             self.emit(run_done, "MapStateSucceeded", || None);
             thread.prev = run_started;
@@ -1727,7 +1958,222 @@ impl<'p> Vm<'p> {
             self.emit(last, "MapStateSucceeded", || None);
             thread.prev = last;
         }
+        if exporting {
+            return Ok(results.pop().unwrap_or_default());
+        }
         Ok(Value::Array(results))
+    }
+
+    /// `MapRunFailed` and `MapStateFailed` for a Map Run that cannot go on.
+    fn map_run_failed(
+        &mut self,
+        run_started: u64,
+        error: &str,
+        cause: String,
+        thread: &mut Thread,
+    ) -> Box<Failure> {
+        let run_failed = self.emit(run_started, "MapRunFailed", || {
+            Some(("mapRunFailedEventDetails", history::error_details(Some(error), Some(&cause))))
+        });
+        let failed = self.emit(run_failed, "MapStateFailed", || None);
+        thread.prev = failed;
+        Failure::new(error, cause, failed)
+    }
+
+    /// The harness failure of a Distributed Map that reads or writes S3 without a local
+    /// S3 folder.
+    fn no_s3(&mut self, name: &str, event: u64) -> Box<Failure> {
+        let mut f = Failure::new(
+            "aslc.NoS3",
+            format!(
+                "state `{name}` reads or writes S3 objects, but the run has no local S3 folder (`--s3-dir`)"
+            ),
+            event,
+        );
+        f.catchable = false;
+        self.harness_failure = Some(f.clone());
+        f
+    }
+
+    /// The evaluated `Parameters` (JSONPath) or `Arguments` (JSONata) of an `ItemReader`
+    /// or `ResultWriter`: `{}` without any.
+    fn io_parameters(
+        &mut self,
+        t: Option<TmplId>,
+        effective: &Value,
+        thread: &Thread,
+        sctx: &StateCtx<'_>,
+        entered: u64,
+        jsonata: bool,
+    ) -> Result<Value, Box<Failure>> {
+        let Some(t) = t else { return Ok(Value::Object(Map::new())) };
+        if jsonata {
+            return self.map_field(t, effective, &thread.vars, sctx, entered, "Arguments");
+        }
+        let env = Env { exec: self.info, state: sctx, vars: &thread.vars, context: OnceCell::new() };
+        self.template(t, effective, &env, entered, sctx.name)
+    }
+
+    /// `ReaderConfig.MaxItems` or `MaxItemsPath`, clipped at 100,000,000; 0 without one.
+    fn reader_max_items(
+        &mut self,
+        map: &MapRec,
+        effective: &Value,
+        thread: &Thread,
+        sctx: &StateCtx<'_>,
+        entered: u64,
+        jsonata: bool,
+    ) -> Result<i64, Box<Failure>> {
+        const CEILING: i64 = 100_000_000;
+        let field = (map.reader_max_items, map.reader_max_items_path, "MaxItems");
+        let n = self.integer_field(field, effective, thread, sctx, entered, jsonata)?;
+        Ok(n.map_or(0, |n| n.min(CEILING)))
+    }
+
+    /// An integer Map field given as a literal, a JSONata expression or a `…Path` (named
+    /// `field` + `Path`); `None` when absent. A path to something other than an integer
+    /// is `States.Runtime` (runtime-map-parallel.md §4.2).
+    fn integer_field(
+        &mut self,
+        (literal, path, field): (Option<TmplId>, Option<ExprId>, &str),
+        effective: &Value,
+        thread: &Thread,
+        sctx: &StateCtx<'_>,
+        entered: u64,
+        jsonata: bool,
+    ) -> Result<Option<i64>, Box<Failure>> {
+        let program = self.program;
+        let name = sctx.name;
+        let value = match (literal, path) {
+            (Some(t), _) if jsonata => self.map_field(t, effective, &thread.vars, sctx, entered, field)?,
+            (Some(t), _) => program.template(t).value.map_or(Value::Null, |c| program.constant(c).clone()),
+            (None, Some(p)) => {
+                let env = Env { exec: self.info, state: sctx, vars: &thread.vars, context: OnceCell::new() };
+                let text = program.expr_text(p);
+                let prefix = format!(
+                    "An error occurred while executing the state '{name}' (entered at the event id #{entered})."
+                );
+                let value = match self.path(p, effective, &env) {
+                    Ok(v) => v.into_owned(),
+                    Err(m) => {
+                        return Err(Failure::new(
+                            "States.Runtime",
+                            format!("{prefix} Invalid path '{text}' : {}", m.message()),
+                            entered,
+                        ))
+                    }
+                };
+                if value.as_i64().is_none() {
+                    let shown = match &value {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    return Err(Failure::new(
+                        "States.Runtime",
+                        format!("{prefix} The {field}Path field refers to value \"{shown}\" which is not a valid integer: {text}"),
+                        entered,
+                    ));
+                }
+                value
+            }
+            (None, None) => return Ok(None),
+        };
+        Ok(value.as_f64().map(|n| n as i64))
+    }
+
+    /// The input of iteration `index` over `item`: the `ItemSelector`'s value, else the item.
+    #[allow(clippy::too_many_arguments)]
+    fn iteration_input(
+        &mut self,
+        map: &MapRec,
+        index: usize,
+        item: &Value,
+        effective: &Value,
+        thread: &Thread,
+        sctx: &StateCtx<'_>,
+        entered: u64,
+        jsonata: bool,
+    ) -> Result<Value, Box<Failure>> {
+        let Some(t) = map.item_selector else { return Ok(item.clone()) };
+        let item_ctx = StateCtx {
+            name: sctx.name,
+            entered_millis: sctx.entered_millis,
+            retry_count: sctx.retry_count,
+            task_token: None,
+            map_item: Some((index, item)),
+            timeout: None,
+            heartbeat: None,
+        };
+        if jsonata {
+            return self.map_field(t, effective, &thread.vars, &item_ctx, entered, "ItemSelector");
+        }
+        let env = Env { exec: self.info, state: &item_ctx, vars: &thread.vars, context: OnceCell::new() };
+        self.template(t, effective, &env, entered, sctx.name)
+    }
+
+    /// The children's inputs of a Distributed Map with an `ItemBatcher`
+    /// (runtime-map-parallel.md §4.3): `{"Items": […], "BatchInput": …}`, filled in item
+    /// order (after `ItemSelector`) until `MaxItemsPerBatch` items or
+    /// `MaxInputBytesPerBatch` bytes of input would be exceeded; `None` without a batcher.
+    #[allow(clippy::too_many_arguments)]
+    fn batches(
+        &mut self,
+        map: &MapRec,
+        items: &[Value],
+        effective: &Value,
+        thread: &Thread,
+        sctx: &StateCtx<'_>,
+        entered: u64,
+        jsonata: bool,
+    ) -> Result<Option<Batches>, Box<Failure>> {
+        let batching = map.batch_max_items.is_some()
+            || map.batch_max_items_path.is_some()
+            || map.batch_max_bytes.is_some()
+            || map.batch_max_bytes_path.is_some();
+        if !map.distributed || !batching {
+            return Ok(None);
+        }
+        let field = (map.batch_max_items, map.batch_max_items_path, "MaxItemsPerBatch");
+        let max_items = self.integer_field(field, effective, thread, sctx, entered, jsonata)?;
+        let field = (map.batch_max_bytes, map.batch_max_bytes_path, "MaxInputBytesPerBatch");
+        let max_bytes = self.integer_field(field, effective, thread, sctx, entered, jsonata)?;
+        let max_items = max_items.filter(|n| *n > 0).map(|n| n as usize);
+        let max_bytes = max_bytes.filter(|n| *n > 0).map(|n| n as usize);
+        let batch_input = match map.batch_input {
+            Some(t) => Some(self.io_parameters(Some(t), effective, thread, sctx, entered, jsonata)?),
+            None => None,
+        };
+        // `{"Items":[]}` plus `,"BatchInput":…`.
+        let base = 12 + batch_input.as_ref().map_or(0, |b| 14 + b.to_string().len());
+        let mut out = Batches { inputs: Vec::new(), sizes: Vec::new() };
+        let mut current: Vec<Value> = Vec::new();
+        let mut bytes = base;
+        let flush = |current: &mut Vec<Value>, out: &mut Batches| {
+            let mut child = Map::new();
+            out.sizes.push(current.len());
+            child.insert("Items".into(), Value::Array(std::mem::take(current)));
+            if let Some(b) = &batch_input {
+                child.insert("BatchInput".into(), b.clone());
+            }
+            out.inputs.push(Value::Object(child));
+        };
+        for (index, item) in items.iter().enumerate() {
+            let input = self.iteration_input(map, index, item, effective, thread, sctx, entered, jsonata)?;
+            let len = input.to_string().len();
+            // A comma before every item but the first.
+            let full = max_items.is_some_and(|m| current.len() >= m)
+                || max_bytes.is_some_and(|m| bytes + 1 + len > m);
+            if full && !current.is_empty() {
+                flush(&mut current, &mut out);
+                bytes = base;
+            }
+            bytes += len + usize::from(!current.is_empty());
+            current.push(input);
+        }
+        if !current.is_empty() {
+            flush(&mut current, &mut out);
+        }
+        Ok(Some(out))
     }
 
     /// A JSONata-mode state: every expression goes through the query engine.
@@ -1837,6 +2283,7 @@ impl<'p> Vm<'p> {
                     catchable: true,
                     event: entered,
                     nested: false,
+                    heartbeat: false,
                 }))
             }
             StateKind::Choice => {
@@ -1903,7 +2350,7 @@ impl<'p> Vm<'p> {
                         }
                         let Some(c) = state.catch.iter().find(|c| {
                             let rec = &program.tables.catchers[c.0 as usize];
-                            self.error_matches(rec.errors, &f.error)
+                            self.error_matches(rec.errors, &f)
                         }) else {
                             return Err(f);
                         };
@@ -2034,6 +2481,27 @@ impl Vm<'_> {
     }
 }
 
+/// The failure of an execution that reached its `TimeoutSeconds` or the service's
+/// ceiling, after event `event`: not catchable, and `ExecutionTimedOut` ends the history.
+fn execution_timed_out(event: u64) -> Box<Failure> {
+    Box::new(Failure {
+        error: "States.Timeout".into(),
+        cause: "execution timed out".into(),
+        catchable: false,
+        event,
+        no_error: false,
+        no_cause: false,
+        nested: false,
+        heartbeat: false,
+    })
+}
+
+/// The children's inputs of a batching Distributed Map and how many items each holds.
+struct Batches {
+    inputs: Vec<Value>,
+    sizes: Vec<usize>,
+}
+
 /// JavaScript's name of a JSON value's type, as AWS's messages give it.
 fn js_type(value: &Value) -> &'static str {
     match value {
@@ -2049,6 +2517,29 @@ fn js_type(value: &Value) -> &'static str {
 fn jsonata_body(text: &str) -> &str {
     let t = text.trim();
     t.strip_prefix("{%").and_then(|t| t.strip_suffix("%}")).map(str::trim).unwrap_or(t)
+}
+
+/// When a task attempt times out, in seconds after it started, and whether a missed
+/// heartbeat fired it: the answer arrives `timing.delay_seconds` after the start; the
+/// worker's heartbeats at `timing.heartbeats` (runtime-tasks.md §7). An answer exactly at
+/// the limit is in time.
+fn fires(timing: &Timing, timeout: Option<f64>, heartbeat: Option<f64>) -> Option<(f64, bool)> {
+    let delay = timing.delay_seconds;
+    let by_timeout = timeout.filter(|t| delay > *t).map(|t| (t, false));
+    let by_heartbeat = heartbeat.and_then(|interval| {
+        let mut last_beat = 0.0;
+        for &beat in timing.heartbeats.iter().filter(|b| **b < delay).chain(std::iter::once(&delay)) {
+            if beat - last_beat > interval {
+                return Some((last_beat + interval, true));
+            }
+            last_beat = beat;
+        }
+        None
+    });
+    match (by_timeout, by_heartbeat) {
+        (Some(t), Some(h)) => Some(if h.0 < t.0 { h } else { t }),
+        (t, h) => t.or(h),
+    }
 }
 
 fn seconds_until(secs: f64, entered_millis: i64) -> Result<i64, String> {

@@ -421,8 +421,10 @@ fn optional_int(cursor: &mut Cursor<'_>) -> Result<Option<i64>, QueryError> {
     })
 }
 
-/// A quoted name in brackets; `\'`, `\"`, `\\`, `\/` and the JSON control escapes are
-/// resolved, any other backslash is kept as written.
+/// A quoted name in brackets. Only `\\`, `\'` and the delimiter escaped (`\"` in a
+/// `"`-quoted name) are escapes; any other backslash is kept as written, as AWS reads
+/// `$['a\"b']` as the name `a\"b` (jsonpath.md §2.1; recorded in the
+/// `ESCAPE_SEQUENCES_JSONPATH` conformance case).
 pub(super) fn quoted(cursor: &mut Cursor<'_>) -> Result<Box<str>, QueryError> {
     let open = cursor.pos();
     let Some(quote) = cursor.bump() else {
@@ -441,12 +443,8 @@ pub(super) fn quoted(cursor: &mut Cursor<'_>) -> Result<Box<str>, QueryError> {
             }
             Some(c) if c == quote => return Ok(value.into()),
             Some('\\') => match cursor.bump() {
-                Some(c @ ('\'' | '"' | '\\' | '/')) => value.push(c),
-                Some('n') => value.push('\n'),
-                Some('t') => value.push('\t'),
-                Some('r') => value.push('\r'),
-                Some('b') => value.push('\u{8}'),
-                Some('f') => value.push('\u{c}'),
+                Some(c @ ('\'' | '\\')) => value.push(c),
+                Some(c) if c == quote => value.push(c),
                 Some(other) => {
                     value.push('\\');
                     value.push(other);

@@ -82,6 +82,12 @@ fn valid_paths_normalise() {
         ("$.a:b", "$['a:b']"),
         ("$.ünïcödé", "$['ünïcödé']"),
         ("$['it\\'s']", "$['it\\'s']"),
+        // Only `\\`, `\'` and the delimiter are escapes: `\"` in a `'`-quoted name keeps
+        // its backslash, as AWS reads it.
+        ("$['Test\\\"\"Name\"']", "$['Test\\\\\"\"Name\"']"),
+        ("$[\"a\\\"b\"]", "$['a\"b']"),
+        ("$['a\\\\b']", "$['a\\\\b']"),
+        ("$['a\\nb']", "$['a\\\\nb']"),
         ("$.a.length()", "$['a']['length()']"),
         ("$.a[(@.length-1)]", "$['a'][()]"),
         ("$.a[?(@.b)]", "$['a'][?]"),
