@@ -1,8 +1,16 @@
 //! Checking one document: the same readers, template extraction, spec rules and lints as
 //! `aslc check`, plus the state index every editor feature reads.
 //!
-//! A document is checked as a whole on every change; a 1 MiB definition takes a few
-//! milliseconds, so there is no incremental reparse to keep in sync.
+//! A document is checked as a whole on every change, except that a JSON document is not
+//! read again from the start: the object or array that encloses the edit is re-read and
+//! the rest of the previous tree is reused ([`crate::incremental`]), which gives exactly
+//! the tree a full read gives. Lowering, the spec rules and the lints then run over the
+//! whole definition, as `aslc check` runs them.
+//!
+//! What that costs on a 1 MiB chain of 6,150 states (`cargo bench -p aslc_lsp`): reading
+//! the JSON was about a fifth of the time from edit to diagnostics; lowering, validation
+//! and the lints (about 150 million instructions) are the rest, tens of milliseconds. A
+//! 20 KiB definition, large for real workflows, takes about 3 ms.
 
 use aslc_ir::{CheckOptions, WorkflowType};
 use aslc_lints::LintConfig;
@@ -10,7 +18,10 @@ use aslc_source::{Diagnostic, FileId, Severity, TextRange};
 use aslc_syntax::cfn::{self, DefinitionSource};
 use aslc_syntax::Node;
 
+use std::sync::Arc;
+
 use crate::document::{Language, Snapshot};
+use crate::incremental;
 use crate::index::StateIndex;
 
 /// The one file of a document's analysis.
@@ -42,6 +53,16 @@ pub struct Analysis {
     pub machines: Vec<Machine>,
     /// Syntax, spec and lint diagnostics, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+    /// For a JSON document that could be read: the text and what the reader reported, so
+    /// the next version can re-read only what changed.
+    source: Option<Source>,
+}
+
+/// A JSON text and its reader's diagnostics (the tree is the analysis's).
+#[derive(Debug)]
+struct Source {
+    text: Arc<str>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 impl Analysis {
@@ -53,6 +74,14 @@ impl Analysis {
     /// The machine whose definition contains `offset`.
     pub fn machine_at(&self, offset: u32) -> Option<&Machine> {
         self.machines.iter().find(|m| m.node.range.start() <= offset && offset <= m.node.range.end())
+    }
+}
+
+impl Analysis {
+    /// The JSON text analysed and its reader's diagnostics, when it could be read.
+    #[cfg(test)]
+    pub(crate) fn source_text(&self) -> Option<(&str, &[Diagnostic])> {
+        self.source.as_ref().map(|s| (&*s.text, &s.diagnostics[..]))
     }
 }
 
@@ -76,8 +105,23 @@ pub fn parse(text: &str, language: Language) -> (Option<Node>, Vec<Diagnostic>) 
 
 /// Checks one snapshot with the given lint configuration.
 pub fn analyze(snapshot: &Snapshot, config: &LintConfig) -> Analysis {
+    analyze_after(None, snapshot, config)
+}
+
+/// Checks one snapshot, re-reading only the edited part of the text `previous` analysed
+/// where that is possible. The result is the same as [`analyze`]'s.
+pub fn analyze_after(previous: Option<&Analysis>, snapshot: &Snapshot, config: &LintConfig) -> Analysis {
     let text = &*snapshot.text;
-    let (root, mut diagnostics) = parse(text, snapshot.language);
+    let reread = previous.filter(|_| snapshot.language == Language::Json).and_then(|previous| {
+        let source = previous.source.as_ref()?;
+        incremental::reparse(&source.text, previous.tree()?, &source.diagnostics, text)
+    });
+    let (root, mut diagnostics) = match reread {
+        Some((root, diagnostics)) => (Some(root), diagnostics),
+        None => parse(text, snapshot.language),
+    };
+    let source = (snapshot.language == Language::Json && root.is_some())
+        .then(|| Source { text: snapshot.text.clone(), diagnostics: diagnostics.clone() });
     let mut machines = Vec::new();
     let mut template_root = None;
     if let Some(root) = root {
@@ -137,5 +181,5 @@ pub fn analyze(snapshot: &Snapshot, config: &LintConfig) -> Analysis {
         }
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    Analysis { version: snapshot.version, template: template_root, machines, diagnostics }
+    Analysis { version: snapshot.version, template: template_root, machines, diagnostics, source }
 }

@@ -21,6 +21,7 @@ mod completion;
 mod docs;
 pub mod document;
 mod hover;
+mod incremental;
 pub mod index;
 mod navigation;
 mod rules;

@@ -13,7 +13,7 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
-use crate::analysis::{analyze, Analysis};
+use crate::analysis::{analyze_after, Analysis};
 use crate::document::{Language, Snapshot};
 use crate::rules::RuleLinks;
 use crate::{actions, completion, hover, navigation, semantic};
@@ -86,34 +86,36 @@ impl Backend {
             if !delay.is_zero() {
                 tokio::time::sleep(delay).await;
             }
-            let (snapshot, settings, uri) = {
+            let (snapshot, settings, uri, previous) = {
                 let state = lock(&state);
                 let Some(doc) = state.docs.get(&key) else { return };
                 if doc.generation != generation {
                     return;
                 }
-                (doc.snapshot.clone(), state.settings.clone(), doc.uri.clone())
+                (doc.snapshot.clone(), state.settings.clone(), doc.uri.clone(), doc.analysis.clone())
             };
             let worker_uri = uri.clone();
             let checked = tokio::task::spawn_blocking(move || {
-                let analysis = Arc::new(analyze(&snapshot, &settings.lint));
+                let analysis = Arc::new(analyze_after(previous.as_deref(), &snapshot, &settings.lint));
                 let diagnostics = to_lsp_diagnostics(&snapshot, &analysis, &settings.links, &worker_uri);
                 (analysis, diagnostics, snapshot.version)
             })
             .await;
             let Ok((analysis, diagnostics, version)) = checked else { return };
-            {
+            // The analyses replaced are dropped after publishing: freeing a large tree
+            // takes a while and the client is waiting.
+            let replaced = {
                 let mut state = lock(&state);
                 let Some(doc) = state.docs.get_mut(&key) else { return };
                 if doc.generation != generation {
                     return;
                 }
-                if !analysis.machines.is_empty() {
-                    doc.last_good = Some(analysis.clone());
-                }
-                doc.analysis = Some(analysis);
-            }
+                let last_good =
+                    if analysis.machines.is_empty() { None } else { doc.last_good.replace(analysis.clone()) };
+                (doc.analysis.replace(analysis), last_good)
+            };
             client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+            drop(replaced);
         });
     }
 
@@ -124,7 +126,7 @@ impl Backend {
         uri: &Uri,
     ) -> Option<(Snapshot, Arc<Analysis>, Option<Arc<Analysis>>, Arc<Settings>)> {
         let key = key(uri);
-        let (snapshot, settings, generation) = {
+        let (snapshot, settings, generation, previous) = {
             let state = lock(&self.state);
             let doc = state.docs.get(&key)?;
             if let Some(analysis) = doc.analysis.as_ref().filter(|a| a.version == doc.snapshot.version) {
@@ -135,12 +137,15 @@ impl Backend {
                     state.settings.clone(),
                 ));
             }
-            (doc.snapshot.clone(), state.settings.clone(), doc.generation)
+            (doc.snapshot.clone(), state.settings.clone(), doc.generation, doc.analysis.clone())
         };
         let worker = snapshot.clone();
         let lint = settings.clone();
-        let analysis =
-            tokio::task::spawn_blocking(move || Arc::new(analyze(&worker, &lint.lint))).await.ok()?;
+        let analysis = tokio::task::spawn_blocking(move || {
+            Arc::new(analyze_after(previous.as_deref(), &worker, &lint.lint))
+        })
+        .await
+        .ok()?;
         let mut state = lock(&self.state);
         let doc = state.docs.get_mut(&key)?;
         if doc.generation == generation {
