@@ -38,14 +38,40 @@ impl Change {
     /// The changed region of `old` → `new`; `None` when the texts are equal.
     pub fn between(old: &str, new: &str) -> Option<Change> {
         let (a, b) = (old.as_bytes(), new.as_bytes());
-        let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        let prefix = common_prefix(a, b);
         if prefix == a.len() && prefix == b.len() {
             return None;
         }
         let room = a.len().min(b.len()) - prefix;
-        let suffix = a.iter().rev().zip(b.iter().rev()).take(room).take_while(|(x, y)| x == y).count();
+        let suffix = common_suffix(&a[a.len() - room..], &b[b.len() - room..]);
         Some(Change { start: prefix, old_end: a.len() - suffix, new_end: b.len() - suffix })
     }
+}
+
+/// Blocks compared at once before the bytes of the first unequal block: a 1 MiB document
+/// is compared at memory speed.
+const BLOCK: usize = 256;
+
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let len = a.len().min(b.len());
+    let mut at = 0;
+    while at + BLOCK <= len && a[at..at + BLOCK] == b[at..at + BLOCK] {
+        at += BLOCK;
+    }
+    at + a[at..len].iter().zip(&b[at..len]).take_while(|(x, y)| x == y).count()
+}
+
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let len = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - len..], &b[b.len() - len..]);
+    let mut matched = 0;
+    while matched + BLOCK <= len
+        && a[len - matched - BLOCK..len - matched] == b[len - matched - BLOCK..len - matched]
+    {
+        matched += BLOCK;
+    }
+    let (a, b) = (&a[..len - matched], &b[..len - matched]);
+    matched + a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count()
 }
 
 /// The tree and reader diagnostics of `new_text`, built from those of `old_text`; `None`
@@ -426,6 +452,29 @@ mod tests {
             reread += check_edits(name, text, 30, 1000 + i as u64);
         }
         assert!(files.is_empty() || reread >= 20, "only {reread} corpus edits were re-read");
+    }
+
+    #[test]
+    fn finds_the_changed_region_of_long_texts() {
+        let long = "ab".repeat(1000);
+        for at in [0, 1, 255, 256, 257, 1000, 1999] {
+            let mut changed = long.clone();
+            changed.replace_range(at..at + 1, "x");
+            assert_eq!(
+                Change::between(&long, &changed),
+                Some(Change { start: at, old_end: at + 1, new_end: at + 1 })
+            );
+            changed.insert_str(at, "yz");
+            assert_eq!(
+                Change::between(&long, &changed),
+                Some(Change { start: at, old_end: at + 1, new_end: at + 3 })
+            );
+        }
+        // Repeated text: the prefix is taken first, the suffix only from what is left.
+        assert_eq!(
+            Change::between(&long, &format!("{long}ab")),
+            Some(Change { start: 2000, old_end: 2000, new_end: 2002 })
+        );
     }
 
     #[test]
