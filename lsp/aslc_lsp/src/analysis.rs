@@ -105,17 +105,27 @@ pub fn parse(text: &str, language: Language) -> (Option<Node>, Vec<Diagnostic>) 
 
 /// Checks one snapshot with the given lint configuration.
 pub fn analyze(snapshot: &Snapshot, config: &LintConfig) -> Analysis {
-    analyze_after(None, snapshot, config)
+    analyze_after(None, snapshot, config).0
 }
 
-/// Checks one snapshot, re-reading only the edited part of the text `previous` analysed
-/// where that is possible. The result is the same as [`analyze`]'s.
-pub fn analyze_after(previous: Option<&Analysis>, snapshot: &Snapshot, config: &LintConfig) -> Analysis {
+/// Checks one snapshot, re-reading only the part of the text that changed since the one
+/// `previous` analysed, where that is possible; the result is the same as [`analyze`]'s.
+/// When `previous` is the only reference to its analysis, its tree is reused in place
+/// rather than copied. Returns the analysis and `previous` unless its tree was used up.
+pub fn analyze_after(
+    previous: Option<Arc<Analysis>>,
+    snapshot: &Snapshot,
+    config: &LintConfig,
+) -> (Analysis, Option<Arc<Analysis>>) {
     let text = &*snapshot.text;
-    let reread = previous.filter(|_| snapshot.language == Language::Json).and_then(|previous| {
+    let plan = previous.as_deref().filter(|_| snapshot.language == Language::Json).and_then(|previous| {
         let source = previous.source.as_ref()?;
-        incremental::reparse(&source.text, previous.tree()?, &source.diagnostics, text)
+        incremental::Reread::plan(&source.text, previous.tree()?, text)
     });
+    let (reread, previous) = match (plan, previous) {
+        (Some(plan), Some(previous)) => reread(plan, previous),
+        (_, previous) => (None, previous),
+    };
     let (root, mut diagnostics) = match reread {
         Some((root, diagnostics)) => (Some(root), diagnostics),
         None => parse(text, snapshot.language),
@@ -181,5 +191,33 @@ pub fn analyze_after(previous: Option<&Analysis>, snapshot: &Snapshot, config: &
         }
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    Analysis { version: snapshot.version, template: template_root, machines, diagnostics, source }
+    let analysis =
+        Analysis { version: snapshot.version, template: template_root, machines, diagnostics, source };
+    (analysis, previous)
+}
+
+/// A tree and its reader's diagnostics.
+type Read = (Node, Vec<Diagnostic>);
+
+/// The tree and reader diagnostics of a re-read text: moved out of `previous` when nothing
+/// else holds it and it is a definition file, copied otherwise; and `previous` unless it
+/// was used up.
+fn reread(plan: incremental::Reread, previous: Arc<Analysis>) -> (Option<Read>, Option<Arc<Analysis>>) {
+    match Arc::try_unwrap(previous) {
+        Ok(Analysis { template: None, mut machines, source: Some(source), .. }) if machines.len() == 1 => {
+            // A definition file's one machine holds the file's tree.
+            let node = machines.swap_remove(0).node;
+            (Some(plan.in_place(node, source.diagnostics)), None)
+        }
+        Ok(owned) => copy(plan, Arc::new(owned)),
+        Err(shared) => copy(plan, shared),
+    }
+}
+
+fn copy(plan: incremental::Reread, previous: Arc<Analysis>) -> (Option<Read>, Option<Arc<Analysis>>) {
+    let reread = match (previous.tree(), &previous.source) {
+        (Some(tree), Some(source)) => Some(plan.copying(tree, &source.diagnostics)),
+        _ => None,
+    };
+    (reread, Some(previous))
 }

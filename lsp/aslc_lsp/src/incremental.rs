@@ -17,7 +17,7 @@
 //! come from the new reading, the others are moved with their nodes. Tests compare both
 //! ways on random edits.
 
-use aslc_source::{Diagnostic, Label, TextRange};
+use aslc_source::{Diagnostic, TextRange};
 use aslc_syntax::{Member, Node, NodeValue, Str};
 
 use crate::analysis::FILE;
@@ -74,34 +74,85 @@ fn common_suffix(a: &[u8], b: &[u8]) -> usize {
     matched + a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count()
 }
 
+/// How to turn the tree of one text into the tree of the next: the container to replace,
+/// what replaces it, and how the offsets after it move.
+#[derive(Debug)]
+pub struct Reread {
+    /// Child indexes from the root to the container.
+    path: Vec<usize>,
+    /// The container's range in the old text.
+    old_range: TextRange,
+    /// The container read from the new text.
+    node: Node,
+    /// The reader's diagnostics inside it.
+    inner: Vec<Diagnostic>,
+    shift: Shift,
+}
+
+impl Reread {
+    /// How to re-read `new_text` given the tree of `old_text`; `None` when the whole text
+    /// has to be read.
+    pub fn plan(old_text: &str, old_tree: &Node, new_text: &str) -> Option<Reread> {
+        let change = Change::between(old_text, new_text)?;
+        // Offsets are u32 throughout; texts that do not fit are read whole (and refused
+        // there).
+        let old_len = u32::try_from(old_text.len()).ok()?;
+        let new_len = u32::try_from(new_text.len()).ok()?;
+        let delta = i64::from(new_len) - i64::from(old_len);
+        let (path, depth, old_range) = enclosing_container(old_tree, &change)?;
+        let (node, inner) =
+            aslc_syntax::json::parse_value_at(new_text, old_range.start() as usize, depth, FILE)?;
+        if i64::from(node.range.end()) != i64::from(old_range.end()) + delta {
+            return None;
+        }
+        Some(Reread { path, old_range, node, inner, shift: Shift { from: old_range.end(), delta } })
+    }
+
+    /// The new tree and reader diagnostics, copying the old tree.
+    pub fn copying(self, old_tree: &Node, old_diagnostics: &[Diagnostic]) -> (Node, Vec<Diagnostic>) {
+        let mut replacement = Some(self.node);
+        let tree = rebuild(old_tree, &self.path, &mut replacement, &self.shift);
+        let diagnostics = merge(old_diagnostics.iter().cloned(), self.old_range, self.inner, &self.shift);
+        (tree, diagnostics)
+    }
+
+    /// The new tree and reader diagnostics, reusing the old tree in place: nothing before
+    /// the container is touched, and what follows it is only moved.
+    pub fn in_place(self, mut tree: Node, old_diagnostics: Vec<Diagnostic>) -> (Node, Vec<Diagnostic>) {
+        splice(&mut tree, &self.path, self.node, &self.shift);
+        let diagnostics = merge(old_diagnostics.into_iter(), self.old_range, self.inner, &self.shift);
+        (tree, diagnostics)
+    }
+}
+
+/// The old diagnostics outside the container, moved, then the new ones inside it.
+fn merge(
+    old: impl Iterator<Item = Diagnostic>,
+    container: TextRange,
+    inner: Vec<Diagnostic>,
+    shift: &Shift,
+) -> Vec<Diagnostic> {
+    let mut diagnostics: Vec<Diagnostic> = old
+        .filter(|d| !contains(container, d.primary.range))
+        .map(|mut d| {
+            shift.move_diagnostic(&mut d);
+            d
+        })
+        .collect();
+    diagnostics.extend(inner);
+    diagnostics
+}
+
 /// The tree and reader diagnostics of `new_text`, built from those of `old_text`; `None`
 /// when the whole text has to be read.
-pub fn reparse(
+#[cfg(test)]
+fn reparse(
     old_text: &str,
     old_tree: &Node,
     old_diagnostics: &[Diagnostic],
     new_text: &str,
 ) -> Option<(Node, Vec<Diagnostic>)> {
-    let change = Change::between(old_text, new_text)?;
-    // Offsets are u32 throughout; texts that do not fit are read whole (and refused there).
-    let old_len = u32::try_from(old_text.len()).ok()?;
-    let new_len = u32::try_from(new_text.len()).ok()?;
-    let delta = i64::from(new_len) - i64::from(old_len);
-    let (path, depth, old_range) = enclosing_container(old_tree, &change)?;
-    let (node, inner) = aslc_syntax::json::parse_value_at(new_text, old_range.start() as usize, depth, FILE)?;
-    if i64::from(node.range.end()) != i64::from(old_range.end()) + delta {
-        return None;
-    }
-    let shift = Shift { from: old_range.end(), delta };
-    let mut replacement = Some(node);
-    let tree = rebuild(old_tree, &path, &mut replacement, &shift);
-    let mut diagnostics: Vec<Diagnostic> = old_diagnostics
-        .iter()
-        .filter(|d| !contains(old_range, d.primary.range))
-        .map(|d| shift.diagnostic(d))
-        .collect();
-    diagnostics.extend(inner);
-    Some((tree, diagnostics))
+    Some(Reread::plan(old_text, old_tree, new_text)?.copying(old_tree, old_diagnostics))
 }
 
 fn contains(outer: TextRange, inner: TextRange) -> bool {
@@ -140,6 +191,7 @@ fn enclosing_container(tree: &Node, change: &Change) -> Option<(Vec<usize>, usiz
 }
 
 /// Moves offsets at or after `from` by `delta` bytes.
+#[derive(Debug)]
 struct Shift {
     from: u32,
     delta: i64,
@@ -158,15 +210,10 @@ impl Shift {
         TextRange::new(self.offset(range.start()), self.offset(range.end()))
     }
 
-    fn label(&self, label: &Label) -> Label {
-        Label { range: self.range(label.range), ..label.clone() }
-    }
-
-    fn diagnostic(&self, diagnostic: &Diagnostic) -> Diagnostic {
-        Diagnostic {
-            primary: self.label(&diagnostic.primary),
-            secondary: diagnostic.secondary.iter().map(|l| self.label(l)).collect(),
-            ..diagnostic.clone()
+    fn move_diagnostic(&self, diagnostic: &mut Diagnostic) {
+        diagnostic.primary.range = self.range(diagnostic.primary.range);
+        for label in &mut diagnostic.secondary {
+            label.range = self.range(label.range);
         }
     }
 
@@ -214,6 +261,52 @@ fn rebuild(node: &Node, path: &[usize], replacement: &mut Option<Node>, shift: &
     replacement.take().unwrap_or_else(|| moved(node, shift))
 }
 
+/// Replaces the node at `path` by `replacement` and moves the offsets of everything else.
+fn splice(node: &mut Node, path: &[usize], replacement: Node, shift: &Shift) {
+    let Some((&target, rest)) = path.split_first() else {
+        *node = replacement;
+        return;
+    };
+    node.range = shift.range(node.range);
+    match &mut node.value {
+        NodeValue::Object(members) => {
+            // Members before the target, and the target's key, precede the change.
+            for member in members.iter_mut().skip(target + 1) {
+                move_in_place(member, shift);
+            }
+            if let Some(member) = members.get_mut(target) {
+                splice(&mut member.value, rest, replacement, shift);
+            }
+        }
+        NodeValue::Array(items) => {
+            for item in items.iter_mut().skip(target + 1) {
+                shift_in_place(item, shift);
+            }
+            if let Some(item) = items.get_mut(target) {
+                splice(item, rest, replacement, shift);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn move_in_place(member: &mut Member, shift: &Shift) {
+    member.key_range = shift.range(member.key_range);
+    member.key.verbatim = member.key.verbatim.map(|v| shift.offset(v));
+    shift_in_place(&mut member.value, shift);
+}
+
+/// Moves every offset of `node` (which lies wholly after the change).
+fn shift_in_place(node: &mut Node, shift: &Shift) {
+    node.range = shift.range(node.range);
+    match &mut node.value {
+        NodeValue::Object(members) => members.iter_mut().for_each(|m| move_in_place(m, shift)),
+        NodeValue::Array(items) => items.iter_mut().for_each(|item| shift_in_place(item, shift)),
+        NodeValue::String(s) => s.verbatim = s.verbatim.map(|v| shift.offset(v)),
+        _ => {}
+    }
+}
+
 /// A copy of `node` with offsets moved.
 fn moved(node: &Node, shift: &Shift) -> Node {
     if node.range.end() < shift.from {
@@ -240,6 +333,7 @@ fn moved(node: &Node, shift: &Shift) -> Node {
 #[cfg(test)]
 mod tests {
     use std::path::{Path, PathBuf};
+    use std::sync::Arc;
 
     use aslc_lints::LintConfig;
 
@@ -395,53 +489,78 @@ mod tests {
     }
 
     /// Runs `edits` random edits one after another from `text`; after each, the re-read
-    /// tree equals a full read and the incremental analysis equals a full one. Returns how
-    /// many edits were re-read rather than read whole.
-    fn check_edits(name: &str, text: &str, edits: usize, seed: u64) -> usize {
+    /// tree (copied and in place) equals a full read and the incremental analysis equals a
+    /// full one. Every other analysis is shared while the next is made, so both ways of
+    /// reusing its tree are taken. Returns how many edits were re-read rather than read
+    /// whole, and how many of those reused the tree in place.
+    fn check_edits(name: &str, text: &str, edits: usize, seed: u64) -> (usize, usize) {
         let config = LintConfig::default();
         let mut rng = Rng(seed);
         let mut snapshot = Snapshot::new(text.into(), Language::Json, 0);
-        let mut previous = analyze(&snapshot, &config);
-        let mut reread = 0;
+        let mut previous = Arc::new(analyze(&snapshot, &config));
+        let (mut reread, mut in_place) = (0, 0);
         for step in 1..=edits {
             let context = format!("{name}, seed {seed}, edit {step}");
             let new_text = edit(&snapshot.text, &mut rng);
             let full_read = aslc_syntax::json::parse(&new_text, FILE);
-            if let (Some(source), Some(tree)) = (previous.source_text(), previous.tree()) {
-                if let Some((node, diagnostics)) = reparse(source.0, tree, source.1, &new_text) {
+            if let (Some((old_text, old_diagnostics)), Some(tree)) = (previous.source_text(), previous.tree())
+            {
+                if let Some((node, diagnostics)) = reparse(old_text, tree, old_diagnostics, &new_text) {
                     reread += 1;
                     assert_eq!(Some(&node), full_read.node.as_ref(), "{context}: re-read tree differs");
                     assert_eq!(
                         sorted(diagnostics),
-                        sorted(full_read.diagnostics),
+                        sorted(full_read.diagnostics.clone()),
                         "{context}: reader diagnostics"
+                    );
+                    let plan = Reread::plan(old_text, tree, &new_text).expect("planned once already");
+                    let (node, diagnostics) = plan.in_place(tree.clone(), old_diagnostics.to_vec());
+                    assert_eq!(
+                        Some(&node),
+                        full_read.node.as_ref(),
+                        "{context}: tree re-read in place differs"
+                    );
+                    assert_eq!(
+                        sorted(diagnostics),
+                        sorted(full_read.diagnostics.clone()),
+                        "{context}: reader diagnostics in place"
                     );
                 }
             }
             let readable = full_read.node.is_some();
             let next = Snapshot::new(new_text.into(), Language::Json, step as i32);
-            let incremental = analyze_after(Some(&previous), &next, &config);
+            let shared = (step % 2 == 1).then(|| previous.clone());
+            let (incremental, unused) = analyze_after(Some(previous), &next, &config);
             same_analysis(&incremental, &analyze(&next, &config), &context);
+            if unused.is_none() {
+                in_place += 1;
+            }
             // Most random edits break the JSON; after a broken text the next version is
             // read whole anyway, so go on from the last text that could be read.
-            if readable {
+            previous = if readable {
                 snapshot = next;
-                previous = incremental;
-            }
+                Arc::new(incremental)
+            } else {
+                // Nothing is re-read from a text that cannot be read, so nothing was used up.
+                unused.expect("a broken text uses up no tree")
+            };
+            drop(shared);
         }
-        reread
+        (reread, in_place)
     }
 
     #[test]
     fn random_edits_of_generated_definitions_match_full_reads() {
-        let mut reread = 0;
+        let (mut reread, mut in_place) = (0, 0);
         for seed in 1..=8 {
-            reread += check_edits("generated", &generated(12), 60, seed);
+            let (r, i) = check_edits("generated", &generated(12), 60, seed);
+            (reread, in_place) = (reread + r, in_place + i);
         }
-        reread += check_edits("template", &template(), 60, 99);
+        reread += check_edits("template", &template(), 60, 99).0;
         // Most random edits break the JSON; of those that do not, most stay inside one
-        // object. The fast path must be taken often enough to have been tested.
+        // object. The fast paths must be taken often enough to have been tested.
         assert!(reread >= 100, "only {reread} of 540 edits were re-read");
+        assert!(in_place >= 30, "only {in_place} edits reused the tree in place");
     }
 
     #[test]
@@ -449,7 +568,7 @@ mod tests {
         let files = corpus_files(8);
         let mut reread = 0;
         for (i, (name, text)) in files.iter().enumerate() {
-            reread += check_edits(name, text, 30, 1000 + i as u64);
+            reread += check_edits(name, text, 30, 1000 + i as u64).0;
         }
         assert!(files.is_empty() || reread >= 20, "only {reread} corpus edits were re-read");
     }
