@@ -278,7 +278,8 @@ pub(crate) struct StateShapes {
     pub(crate) raw: Shape,
     /// After `InputPath`.
     pub(crate) effective: Shape,
-    /// After `ResultPath` (what `OutputPath` reads), `None` for states without one.
+    /// After `ResultPath` (what `OutputPath` reads), `None` for states without one, and
+    /// for states with no `OutputPath` path (nothing reads it there).
     pub(crate) after_result: Option<Shape>,
 }
 
@@ -311,7 +312,10 @@ impl Shapes {
         let state = def.state(state);
         let mut names = self.names.borrow_mut();
         let effective = input_path(state, &raw, &names);
-        let after_result = output_before_path(state, &raw, &effective, &mut names);
+        let after_result = match &state.io.output_path {
+            Some(PathOrNull::Path(_)) => output_before_path(state, &raw, &effective, &mut names),
+            None | Some(PathOrNull::Null(_)) => None,
+        };
         Some(StateShapes { raw, effective, after_result })
     }
 
