@@ -187,7 +187,8 @@ fn enclosing_container(tree: &Node, change: &Change) -> Option<(Vec<usize>, usiz
             _ => break,
         };
     }
-    Some((path.clone(), path.len(), node.range))
+    let depth = path.len();
+    Some((path, depth, node.range))
 }
 
 /// Moves offsets at or after `from` by `delta` bytes.
