@@ -37,6 +37,27 @@ pub fn parse(text: &str, file: FileId) -> Parsed {
     Parsed { node, diagnostics: reader.diagnostics }
 }
 
+/// Reads the one value that starts at byte `start` of `text` exactly as [`parse`] reads it
+/// when it meets that value at nesting depth `depth` (the number of arrays and objects
+/// around it): spans are offsets into `text`, and the diagnostics are those found inside
+/// the value. `None` when the value is malformed or `start` is not in `text`. An editor
+/// re-reads one edited object this way; the caller checks that the value ends where the
+/// rest of the old tree begins.
+pub fn parse_value_at(
+    text: &str,
+    start: usize,
+    depth: usize,
+    file: FileId,
+) -> Option<(Node, Vec<Diagnostic>)> {
+    if start >= text.len() || !text.is_char_boundary(start) {
+        return None;
+    }
+    let mut reader =
+        Reader { bytes: text.as_bytes(), text, pos: start, file, diagnostics: Vec::new(), comma_at: 0 };
+    let node = reader.value(depth).ok()?;
+    Some((node, reader.diagnostics))
+}
+
 /// Reads bytes that should be UTF-8 JSON: invalid UTF-8 is a syntax error at the first
 /// bad byte.
 pub fn parse_bytes(bytes: &[u8], file: FileId) -> Parsed {

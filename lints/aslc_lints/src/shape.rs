@@ -9,10 +9,20 @@
 //!
 //! The fixpoint is bounded: shapes are cut at [`MAX_SHAPE_DEPTH`], and a scope whose
 //! iteration does not settle within its budget is marked unknown, never half-computed.
+//!
+//! Every state holds a shape, and a long chain of states passes mostly the same fields
+//! along, so shapes are cheap to copy: member names are interned once per analysis
+//! ([`FieldName`]), and an object's member list sits behind an `Rc`, shared by every state
+//! that passes it on unchanged. A state that sets one member copies one list of at most
+//! [`MAX_FIELDS`] small entries; nothing is deep-copied.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use aslc_ir::ir::{Definition, PathOrNull, ScopeId, State, StateId, StateKind, Template};
 use aslc_query::jsonpath::{self, Axis, Path, Selector};
 use aslc_syntax::{Node, NodeValue};
+use rustc_hash::FxHashMap;
 
 use crate::cfg::{Cfg, CfgNode, Edge};
 
@@ -23,28 +33,71 @@ pub(crate) const MAX_SHAPE_DEPTH: usize = 8;
 /// Objects with more members than this are treated as open.
 const MAX_FIELDS: usize = 64;
 
+/// An interned member name. Member lists are sorted by this id (the order only has to be
+/// the same everywhere, for merging and binary search).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub(crate) struct FieldName(u32);
+
+/// The member names of one analysis.
+#[derive(Default, Debug)]
+pub(crate) struct FieldNames {
+    ids: FxHashMap<Box<str>, FieldName>,
+}
+
+impl FieldNames {
+    fn intern(&mut self, name: &str) -> FieldName {
+        if let Some(id) = self.ids.get(name) {
+            return *id;
+        }
+        // More than `u32::MAX` distinct names would need more text than a definition may
+        // have; saturating keeps the analysis total all the same.
+        let id = FieldName(u32::try_from(self.ids.len()).unwrap_or(u32::MAX));
+        self.ids.insert(name.into(), id);
+        id
+    }
+
+    /// The id of a name some shape uses; `None` when no shape has such a member.
+    fn get(&self, name: &str) -> Option<FieldName> {
+        self.ids.get(name).copied()
+    }
+}
+
 /// What is known of a JSON value.
 #[derive(Clone, PartialEq, Debug)]
 pub(crate) enum Shape {
     /// Nothing.
     Any,
-    /// An object with at least these members; `open` when others may exist too.
-    Object {
-        /// Known members (on some path), sorted by name.
-        fields: Vec<(Box<str>, Shape)>,
-        /// Whether members not listed may exist.
-        open: bool,
-    },
+    /// An object.
+    Object(Rc<Object>),
     /// An array.
     Array,
     /// A string, number, boolean or null.
     Scalar,
 }
 
+/// An object with at least the listed members; `open` when others may exist too.
+#[derive(Debug)]
+pub(crate) struct Object {
+    /// Known members (on some path), sorted by [`FieldName`], without duplicates.
+    fields: Vec<(FieldName, Shape)>,
+    /// Whether members not listed may exist.
+    open: bool,
+    /// 1 + the greatest height of a member's shape (`Any` counts 0, arrays and scalars 1),
+    /// so [`Shape::fits`] need not walk the members.
+    height: usize,
+}
+
+impl PartialEq for Object {
+    fn eq(&self, other: &Object) -> bool {
+        // Shared lists are the common case: compare the pointers before the members.
+        std::ptr::eq(self, other) || (self.open == other.open && self.fields == other.fields)
+    }
+}
+
 impl Shape {
-    fn closed(fields: Vec<(Box<str>, Shape)>) -> Shape {
+    fn closed(fields: Vec<(FieldName, Shape)>) -> Shape {
         let mut fields = fields;
-        fields.sort_by(|a, b| a.0.cmp(&b.0));
+        fields.sort_by_key(|field| field.0);
         fields.dedup_by(|a, b| a.0 == b.0);
         Shape::object(fields, false)
     }
@@ -52,22 +105,25 @@ impl Shape {
     /// An object with `fields` (sorted by name), opened and forgotten when there are more
     /// than [`MAX_FIELDS`]: that bound keeps every step of the analysis linear in the
     /// definition, however many fields a long chain of states accumulates.
-    fn object(mut fields: Vec<(Box<str>, Shape)>, open: bool) -> Shape {
+    fn object(mut fields: Vec<(FieldName, Shape)>, open: bool) -> Shape {
         if fields.len() > MAX_FIELDS {
             fields.clear();
-            return Shape::Object { fields, open: true };
+            return Object::shape(fields, true);
         }
-        Shape::Object { fields, open }
+        Object::shape(fields, open)
     }
 
     /// The shape of a literal JSON value.
-    pub(crate) fn of_node(node: &Node, depth: usize) -> Shape {
+    fn of_node(node: &Node, depth: usize, names: &mut FieldNames) -> Shape {
         if depth > MAX_SHAPE_DEPTH {
             return Shape::Any;
         }
         match &node.value {
             NodeValue::Object(members) => Shape::closed(
-                members.iter().map(|m| (m.key.text.clone(), Shape::of_node(&m.value, depth + 1))).collect(),
+                members
+                    .iter()
+                    .map(|m| (names.intern(&m.key.text), Shape::of_node(&m.value, depth + 1, names)))
+                    .collect(),
             ),
             NodeValue::Array(_) => Shape::Array,
             NodeValue::String(s) if aslc_ir::ir::is_whole_placeholder(&s.text) => Shape::Any,
@@ -76,16 +132,16 @@ impl Shape {
     }
 
     /// The shape a payload template produces.
-    fn of_template(template: &Template, depth: usize) -> Shape {
+    fn of_template(template: &Template, depth: usize, names: &mut FieldNames) -> Shape {
         if depth > MAX_SHAPE_DEPTH {
             return Shape::Any;
         }
         match template {
-            Template::Literal(node) => Shape::of_node(node, depth),
+            Template::Literal(node) => Shape::of_node(node, depth, names),
             Template::Object { members, .. } => Shape::closed(
                 members
                     .iter()
-                    .map(|m| (m.output_key.clone(), Shape::of_template(&m.value, depth + 1)))
+                    .map(|m| (names.intern(&m.output_key), Shape::of_template(&m.value, depth + 1, names)))
                     .collect(),
             ),
             Template::Array { .. } => Shape::Array,
@@ -96,9 +152,11 @@ impl Shape {
     /// The shape of either of two values.
     fn join(&self, other: &Shape) -> Shape {
         match (self, other) {
-            (Shape::Object { fields: a, open: oa }, Shape::Object { fields: b, open: ob }) => {
-                // Both lists are sorted by name: merge them in one pass.
-                let mut fields: Vec<(Box<str>, Shape)> = Vec::with_capacity(a.len().max(b.len()));
+            (Shape::Object(x), Shape::Object(y)) if Rc::ptr_eq(x, y) => self.clone(),
+            (Shape::Object(x), Shape::Object(y)) => {
+                let (a, b) = (&x.fields, &y.fields);
+                // Both lists are sorted: merge them in one pass.
+                let mut fields: Vec<(FieldName, Shape)> = Vec::with_capacity(a.len().max(b.len()));
                 let (mut i, mut j) = (0, 0);
                 while i < a.len() || j < b.len() {
                     let order = match (a.get(i), b.get(j)) {
@@ -116,13 +174,13 @@ impl Shape {
                             j += 1;
                         }
                         std::cmp::Ordering::Equal => {
-                            fields.push((a[i].0.clone(), a[i].1.join(&b[j].1)));
+                            fields.push((a[i].0, a[i].1.join(&b[j].1)));
                             i += 1;
                             j += 1;
                         }
                     }
                 }
-                Shape::object(fields, *oa || *ob)
+                Shape::object(fields, x.open || y.open)
             }
             (Shape::Array, Shape::Array) => Shape::Array,
             (Shape::Scalar, Shape::Scalar) => Shape::Scalar,
@@ -130,71 +188,152 @@ impl Shape {
         }
     }
 
+    /// `self` with everything at [`MAX_SHAPE_DEPTH`] and below forgotten, counting from
+    /// `depth`.
     fn cut(&self, depth: usize) -> Shape {
+        if self.fits(depth) {
+            return self.clone();
+        }
         match self {
             _ if depth >= MAX_SHAPE_DEPTH => Shape::Any,
-            Shape::Object { fields, open } => Shape::Object {
-                fields: fields.iter().map(|(n, s)| (n.clone(), s.cut(depth + 1))).collect(),
-                open: *open,
-            },
+            Shape::Object(object) => Object::shape(
+                object.fields.iter().map(|(n, s)| (*n, s.cut(depth + 1))).collect(),
+                object.open,
+            ),
             other => other.clone(),
         }
     }
 
+    /// Whether [`Shape::cut`] at `depth` leaves `self` as it is: `Any` always, anything
+    /// else when no part of it reaches [`MAX_SHAPE_DEPTH`].
+    fn fits(&self, depth: usize) -> bool {
+        depth + self.height() <= MAX_SHAPE_DEPTH
+    }
+
+    fn height(&self) -> usize {
+        match self {
+            Shape::Any => 0,
+            Shape::Object(object) => object.height,
+            Shape::Array | Shape::Scalar => 1,
+        }
+    }
+
     /// The shape at a definite path, `Any` where unknown.
-    fn at(&self, path: &Path) -> Shape {
-        let mut current = self.clone();
+    fn at(&self, path: &Path, names: &FieldNames) -> Shape {
+        let mut current = self;
         for segment in &path.segments {
-            current = match (&current, segment.axis, &segment.selector) {
-                (Shape::Object { fields, .. }, Axis::Child, Selector::Name(name)) => {
-                    fields.iter().find(|(n, _)| n == name).map_or(Shape::Any, |(_, s)| s.clone())
+            current = match (current, segment.axis, &segment.selector) {
+                (Shape::Object(object), Axis::Child, Selector::Name(name)) => {
+                    match names.get(name).and_then(|id| object.member(id)) {
+                        Some(shape) => shape,
+                        None => return Shape::Any,
+                    }
                 }
                 _ => return Shape::Any,
             };
         }
-        current
+        current.clone()
     }
 
     /// `self` with `value` placed at the member names `names`.
-    fn set(&self, names: &[&str], value: Shape, depth: usize) -> Shape {
+    fn set(&self, names: &[FieldName], value: Shape, depth: usize) -> Shape {
         let Some((first, rest)) = names.split_first() else { return value };
         if depth > MAX_SHAPE_DEPTH {
             return Shape::Any;
         }
         match self {
-            Shape::Object { fields, open } => {
-                let mut fields = fields.clone();
-                match fields.binary_search_by(|(n, _)| (**n).cmp(*first)) {
+            Shape::Object(object) => {
+                let mut fields = object.fields.clone();
+                match fields.binary_search_by_key(first, |field| field.0) {
                     Ok(i) => fields[i].1 = fields[i].1.set(rest, value, depth + 1),
                     Err(i) => {
-                        let inner =
-                            Shape::Object { fields: Vec::new(), open: true }.set(rest, value, depth + 1);
-                        fields.insert(i, ((*first).into(), inner));
+                        let open = Object::shape(Vec::new(), true);
+                        fields.insert(i, (*first, open.set(rest, value, depth + 1)));
                     }
                 }
-                Shape::object(fields, *open)
+                Shape::object(fields, object.open)
             }
             // Unknown input: the member is known, everything else is not.
-            _ => Shape::Object {
-                fields: vec![((*first).into(), Shape::Any.set(rest, value, depth + 1))],
-                open: true,
-            },
+            _ => Object::shape(vec![(*first, Shape::Any.set(rest, value, depth + 1))], true),
         }
     }
+}
 
-    /// The first segment of a definite path that certainly selects nothing: a member a
-    /// closed object does not have, or a member of a string, number, boolean or null.
-    pub(crate) fn absent_segment(&self, path: &Path) -> Option<usize> {
+impl Object {
+    fn shape(fields: Vec<(FieldName, Shape)>, open: bool) -> Shape {
+        let height = 1 + fields.iter().map(|(_, shape)| shape.height()).max().unwrap_or(0);
+        Shape::Object(Rc::new(Object { fields, open, height }))
+    }
+
+    fn member(&self, name: FieldName) -> Option<&Shape> {
+        let i = self.fields.binary_search_by_key(&name, |field| field.0).ok()?;
+        Some(&self.fields[i].1)
+    }
+}
+
+/// The data a state sees, at the three points the pipeline reads it.
+#[derive(Clone, Debug)]
+pub(crate) struct StateShapes {
+    /// The raw input.
+    pub(crate) raw: Shape,
+    /// After `InputPath`.
+    pub(crate) effective: Shape,
+    /// After `ResultPath` (what `OutputPath` reads), `None` for states without one, and
+    /// for states with no `OutputPath` path (nothing reads it there).
+    pub(crate) after_result: Option<Shape>,
+}
+
+/// The result of the analysis: per state, the joined input shape, or `None` when it is
+/// unknown (unreachable, JSONata scope, unsettled).
+#[derive(Debug)]
+pub(crate) struct Shapes {
+    inputs: Vec<Option<Shape>>,
+    /// Borrowed mutably only inside [`Shapes::of`] and [`Shapes::absent_segment`], which
+    /// call nothing that borrows it again.
+    names: RefCell<FieldNames>,
+}
+
+impl Shapes {
+    /// Runs the analysis over every scope.
+    pub(crate) fn build(def: &Definition, cfg: &Cfg) -> Shapes {
+        let mut inputs: Vec<Option<Shape>> = vec![None; def.states.len()];
+        let mut names = FieldNames::default();
+        for (scope_id, _) in def.iter_scopes() {
+            if cfg.is_complete(scope_id) {
+                analyse_scope(def, cfg, scope_id, &mut inputs, &mut names);
+            }
+        }
+        Shapes { inputs, names: RefCell::new(names) }
+    }
+
+    /// What is known of a state's data, `None` when nothing is.
+    pub(crate) fn of(&self, def: &Definition, state: StateId) -> Option<StateShapes> {
+        let raw = self.inputs[state.0 as usize].clone()?;
+        let state = def.state(state);
+        let mut names = self.names.borrow_mut();
+        let effective = input_path(state, &raw, &names);
+        let after_result = match &state.io.output_path {
+            Some(PathOrNull::Path(_)) => output_before_path(state, &raw, &effective, &mut names),
+            None | Some(PathOrNull::Null(_)) => None,
+        };
+        Some(StateShapes { raw, effective, after_result })
+    }
+
+    /// The first segment of a definite path that certainly selects nothing in `shape`: a
+    /// member a closed object does not have, or a member of a string, number, boolean or
+    /// null.
+    pub(crate) fn absent_segment(&self, shape: &Shape, path: &Path) -> Option<usize> {
         if !path.is_definite() {
             return None;
         }
-        let mut current = self;
+        let names = self.names.borrow();
+        let mut current = shape;
         for (i, segment) in path.segments.iter().enumerate() {
             match (current, &segment.selector) {
-                (Shape::Object { fields, open }, Selector::Name(name)) => {
-                    match fields.iter().find(|(n, _)| n == name) {
-                        Some((_, shape)) => current = shape,
-                        None if !open => return Some(i),
+                (Shape::Object(object), Selector::Name(name)) => {
+                    match names.get(name).and_then(|id| object.member(id)) {
+                        Some(shape) => current = shape,
+                        None if !object.open => return Some(i),
                         None => return None,
                     }
                 }
@@ -206,47 +345,13 @@ impl Shape {
     }
 }
 
-/// The data a state sees, at the three points the pipeline reads it.
-#[derive(Clone, Debug)]
-pub(crate) struct StateShapes {
-    /// The raw input.
-    pub(crate) raw: Shape,
-    /// After `InputPath`.
-    pub(crate) effective: Shape,
-    /// After `ResultPath` (what `OutputPath` reads), `None` for states without one.
-    pub(crate) after_result: Option<Shape>,
-}
-
-/// The result of the analysis: per state, the joined input shape, or `None` when it is
-/// unknown (unreachable, JSONata scope, unsettled).
-#[derive(Debug)]
-pub(crate) struct Shapes {
-    inputs: Vec<Option<Shape>>,
-}
-
-impl Shapes {
-    /// Runs the analysis over every scope.
-    pub(crate) fn build(def: &Definition, cfg: &Cfg) -> Shapes {
-        let mut inputs: Vec<Option<Shape>> = vec![None; def.states.len()];
-        for (scope_id, _) in def.iter_scopes() {
-            if cfg.is_complete(scope_id) {
-                analyse_scope(def, cfg, scope_id, &mut inputs);
-            }
-        }
-        Shapes { inputs }
-    }
-
-    /// What is known of a state's data, `None` when nothing is.
-    pub(crate) fn of(&self, def: &Definition, state: StateId) -> Option<StateShapes> {
-        let raw = self.inputs[state.0 as usize].clone()?;
-        let state = def.state(state);
-        let effective = input_path(state, &raw);
-        let after_result = output_before_path(state, &raw, &effective);
-        Some(StateShapes { raw, effective, after_result })
-    }
-}
-
-fn analyse_scope(def: &Definition, cfg: &Cfg, scope_id: ScopeId, inputs: &mut [Option<Shape>]) {
+fn analyse_scope(
+    def: &Definition,
+    cfg: &Cfg,
+    scope_id: ScopeId,
+    inputs: &mut [Option<Shape>],
+    names: &mut FieldNames,
+) {
     let scope = def.scope(scope_id);
     let Some(start) = scope.start_at.as_ref().and_then(|s| scope.lookup(&s.value)) else { return };
     inputs[start.0 as usize] = Some(Shape::Any);
@@ -266,7 +371,7 @@ fn analyse_scope(def: &Definition, cfg: &Cfg, scope_id: ScopeId, inputs: &mut [O
         let state = def.state(id);
         for (edge, to) in cfg.successors(id) {
             let CfgNode::State(to) = to else { continue };
-            let out = edge_output(state, edge, &raw).cut(0);
+            let out = edge_output(state, edge, &raw, names).cut(0);
             let slot = &mut inputs[to.0 as usize];
             let joined = match slot {
                 Some(existing) => existing.join(&out),
@@ -285,7 +390,7 @@ fn parse(expr: &aslc_ir::ir::Expr) -> Option<&Path> {
 }
 
 /// The input after `InputPath`.
-fn input_path(state: &State, raw: &Shape) -> Shape {
+fn input_path(state: &State, raw: &Shape, names: &FieldNames) -> Shape {
     if state.query_language != aslc_ir::ir::QueryLanguage::JsonPath {
         return Shape::Any;
     }
@@ -293,55 +398,59 @@ fn input_path(state: &State, raw: &Shape) -> Shape {
         None => raw.clone(),
         Some(PathOrNull::Null(_)) => Shape::closed(Vec::new()),
         Some(PathOrNull::Path(expr)) => match parse(expr) {
-            Some(path) if path.root == jsonpath::Root::Data => raw.at(path),
+            Some(path) if path.root == jsonpath::Root::Data => raw.at(path, names),
             _ => Shape::Any,
         },
     }
 }
 
 /// The output before `OutputPath`, for states with a result.
-fn output_before_path(state: &State, raw: &Shape, effective: &Shape) -> Option<Shape> {
+fn output_before_path(
+    state: &State,
+    raw: &Shape,
+    effective: &Shape,
+    names: &mut FieldNames,
+) -> Option<Shape> {
     if state.query_language != aslc_ir::ir::QueryLanguage::JsonPath {
         return Some(Shape::Any);
     }
-    let parameters = || match &state.io.parameters {
-        Some(template) => Shape::of_template(template, 0),
-        None => effective.clone(),
-    };
-    let selected = |result: Shape| match &state.io.result_selector {
-        Some(template) => Shape::of_template(template, 0),
-        None => result,
-    };
     let result = match &state.kind {
-        StateKind::Pass(pass) => match &pass.result {
-            Some(node) => Shape::of_node(node, 0),
-            None => parameters(),
+        StateKind::Pass(pass) => match (&pass.result, &state.io.parameters) {
+            (Some(node), _) => Shape::of_node(node, 0, names),
+            (None, Some(template)) => Shape::of_template(template, 0, names),
+            (None, None) => effective.clone(),
         },
-        StateKind::Task(_) => selected(Shape::Any),
-        StateKind::Parallel(_) | StateKind::Map(_) => selected(Shape::Array),
+        StateKind::Task(_) => match &state.io.result_selector {
+            Some(template) => Shape::of_template(template, 0, names),
+            None => Shape::Any,
+        },
+        StateKind::Parallel(_) | StateKind::Map(_) => match &state.io.result_selector {
+            Some(template) => Shape::of_template(template, 0, names),
+            None => Shape::Array,
+        },
         StateKind::Wait(_) | StateKind::Choice(_) => return Some(effective.clone()),
         StateKind::Succeed | StateKind::Fail(_) | StateKind::Invalid => return None,
     };
-    Some(place(raw, state.io.result_path.as_ref(), result))
+    Some(place(raw, state.io.result_path.as_ref(), result, names))
 }
 
 /// `raw` with `result` placed at `ResultPath` (`$` when absent).
-fn place(raw: &Shape, result_path: Option<&PathOrNull>, result: Shape) -> Shape {
+fn place(raw: &Shape, result_path: Option<&PathOrNull>, result: Shape, names: &mut FieldNames) -> Shape {
     match result_path {
         None => result,
         Some(PathOrNull::Null(_)) => raw.clone(),
         Some(PathOrNull::Path(expr)) => {
             let Some(path) = parse(expr) else { return Shape::Any };
-            let names: Option<Vec<&str>> = path
+            let members: Option<Vec<FieldName>> = path
                 .segments
                 .iter()
                 .map(|seg| match (&seg.selector, seg.axis) {
-                    (Selector::Name(name), Axis::Child) => Some(&**name),
+                    (Selector::Name(name), Axis::Child) => Some(names.intern(name)),
                     _ => None,
                 })
                 .collect();
-            match names {
-                Some(names) if path.root == jsonpath::Root::Data => raw.set(&names, result, 0),
+            match members {
+                Some(members) if path.root == jsonpath::Root::Data => raw.set(&members, result, 0),
                 _ => Shape::Any,
             }
         }
@@ -349,22 +458,25 @@ fn place(raw: &Shape, result_path: Option<&PathOrNull>, result: Shape) -> Shape 
 }
 
 /// The output a state passes along `edge`.
-fn edge_output(state: &State, edge: Edge, raw: &Shape) -> Shape {
+fn edge_output(state: &State, edge: Edge, raw: &Shape, names: &mut FieldNames) -> Shape {
     if state.query_language != aslc_ir::ir::QueryLanguage::JsonPath {
         return Shape::Any;
     }
     if let Edge::Catch(i) = edge {
         let Some(catcher) = state.errors.catch.get(i as usize) else { return Shape::Any };
-        let error = Shape::closed(vec![("Cause".into(), Shape::Scalar), ("Error".into(), Shape::Scalar)]);
-        return place(raw, catcher.result_path.as_ref(), error);
+        let error = Shape::closed(vec![
+            (names.intern("Cause"), Shape::Scalar),
+            (names.intern("Error"), Shape::Scalar),
+        ]);
+        return place(raw, catcher.result_path.as_ref(), error, names);
     }
-    let effective = input_path(state, raw);
-    let Some(before) = output_before_path(state, raw, &effective) else { return Shape::Any };
+    let effective = input_path(state, raw, names);
+    let Some(before) = output_before_path(state, raw, &effective, names) else { return Shape::Any };
     match &state.io.output_path {
         None => before,
         Some(PathOrNull::Null(_)) => Shape::closed(Vec::new()),
         Some(PathOrNull::Path(expr)) => match parse(expr) {
-            Some(path) if path.root == jsonpath::Root::Data => before.at(path),
+            Some(path) if path.root == jsonpath::Root::Data => before.at(path, names),
             _ => Shape::Any,
         },
     }
@@ -381,7 +493,7 @@ mod tests {
         let shapes = Shapes::build(&def, &cfg);
         let id = def.iter_states().find(|(_, s)| &*s.name.value == state).unwrap().0;
         let known = shapes.of(&def, id)?;
-        known.raw.absent_segment(&jsonpath::parse_path(path).unwrap())
+        shapes.absent_segment(&known.raw, &jsonpath::parse_path(path).unwrap())
     }
 
     #[test]

@@ -1,8 +1,22 @@
 //! Checking one document: the same readers, template extraction, spec rules and lints as
 //! `aslc check`, plus the state index every editor feature reads.
 //!
-//! A document is checked as a whole on every change; a 1 MiB definition takes a few
-//! milliseconds, so there is no incremental reparse to keep in sync.
+//! A document is checked as a whole on every change, except that a JSON document is not
+//! read again from the start: the object or array that encloses the edit is re-read and
+//! the rest of the previous tree is reused, moved in place when the check owns it
+//! ([`crate::incremental`]). That gives exactly the tree a full read gives, so everything
+//! after it (template extraction, lowering, spec rules, lints, the state index) runs as
+//! it does from scratch, over the whole definition.
+//!
+//! What an edit costs on a 1 MiB chain of 6,150 states (callgrind): about 140 million
+//! instructions, of which 5 million re-read the edited object (reading the whole text
+//! takes 44 million) and about 130 million lower, validate and lint the definition;
+//! `cargo bench -p aslc_lsp` measures 20–50 ms from `didChange` to `publishDiagnostics`
+//! on a busy two-core machine. A 20 KiB definition, large for real workflows, takes under
+//! a millisecond. Reusing the lowered states and the per-state diagnostics of the states
+//! an edit did not touch is what would take a 1 MiB definition below 10 ms.
+
+use std::sync::Arc;
 
 use aslc_ir::{CheckOptions, WorkflowType};
 use aslc_lints::LintConfig;
@@ -11,6 +25,7 @@ use aslc_syntax::cfn::{self, DefinitionSource};
 use aslc_syntax::Node;
 
 use crate::document::{Language, Snapshot};
+use crate::incremental;
 use crate::index::StateIndex;
 
 /// The one file of a document's analysis.
@@ -42,6 +57,16 @@ pub struct Analysis {
     pub machines: Vec<Machine>,
     /// Syntax, spec and lint diagnostics, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+    /// For a JSON document that could be read: the text and what the reader reported, so
+    /// the next version can re-read only what changed.
+    source: Option<Source>,
+}
+
+/// A JSON text and its reader's diagnostics (the tree is the analysis's).
+#[derive(Debug)]
+struct Source {
+    text: Arc<str>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 impl Analysis {
@@ -53,6 +78,14 @@ impl Analysis {
     /// The machine whose definition contains `offset`.
     pub fn machine_at(&self, offset: u32) -> Option<&Machine> {
         self.machines.iter().find(|m| m.node.range.start() <= offset && offset <= m.node.range.end())
+    }
+}
+
+impl Analysis {
+    /// The JSON text analysed and its reader's diagnostics, when it could be read.
+    #[cfg(test)]
+    pub(crate) fn source_text(&self) -> Option<(&str, &[Diagnostic])> {
+        self.source.as_ref().map(|s| (&*s.text, &s.diagnostics[..]))
     }
 }
 
@@ -76,8 +109,33 @@ pub fn parse(text: &str, language: Language) -> (Option<Node>, Vec<Diagnostic>) 
 
 /// Checks one snapshot with the given lint configuration.
 pub fn analyze(snapshot: &Snapshot, config: &LintConfig) -> Analysis {
+    analyze_after(None, snapshot, config).0
+}
+
+/// Checks one snapshot, re-reading only the part of the text that changed since the one
+/// `previous` analysed, where that is possible; the result is the same as [`analyze`]'s.
+/// When `previous` is the only reference to its analysis, its tree is reused in place
+/// rather than copied. Returns the analysis and `previous` unless its tree was used up.
+pub fn analyze_after(
+    previous: Option<Arc<Analysis>>,
+    snapshot: &Snapshot,
+    config: &LintConfig,
+) -> (Analysis, Option<Arc<Analysis>>) {
     let text = &*snapshot.text;
-    let (root, mut diagnostics) = parse(text, snapshot.language);
+    let plan = previous.as_deref().filter(|_| snapshot.language == Language::Json).and_then(|previous| {
+        let source = previous.source.as_ref()?;
+        incremental::Reread::plan(&source.text, previous.tree()?, text)
+    });
+    let (reread, previous) = match (plan, previous) {
+        (Some(plan), Some(previous)) => reread(plan, previous),
+        (_, previous) => (None, previous),
+    };
+    let (root, mut diagnostics) = match reread {
+        Some((root, diagnostics)) => (Some(root), diagnostics),
+        None => parse(text, snapshot.language),
+    };
+    let source = (snapshot.language == Language::Json && root.is_some())
+        .then(|| Source { text: snapshot.text.clone(), diagnostics: diagnostics.clone() });
     let mut machines = Vec::new();
     let mut template_root = None;
     if let Some(root) = root {
@@ -137,5 +195,33 @@ pub fn analyze(snapshot: &Snapshot, config: &LintConfig) -> Analysis {
         }
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    Analysis { version: snapshot.version, template: template_root, machines, diagnostics }
+    let analysis =
+        Analysis { version: snapshot.version, template: template_root, machines, diagnostics, source };
+    (analysis, previous)
+}
+
+/// A tree and its reader's diagnostics.
+type Read = (Node, Vec<Diagnostic>);
+
+/// The tree and reader diagnostics of a re-read text: moved out of `previous` when nothing
+/// else holds it and it is a definition file, copied otherwise; and `previous` unless it
+/// was used up.
+fn reread(plan: incremental::Reread, previous: Arc<Analysis>) -> (Option<Read>, Option<Arc<Analysis>>) {
+    match Arc::try_unwrap(previous) {
+        Ok(Analysis { template: None, mut machines, source: Some(source), .. }) if machines.len() == 1 => {
+            // A definition file's one machine holds the file's tree.
+            let node = machines.swap_remove(0).node;
+            (Some(plan.in_place(node, source.diagnostics)), None)
+        }
+        Ok(owned) => copy(plan, Arc::new(owned)),
+        Err(shared) => copy(plan, shared),
+    }
+}
+
+fn copy(plan: incremental::Reread, previous: Arc<Analysis>) -> (Option<Read>, Option<Arc<Analysis>>) {
+    let reread = match (previous.tree(), &previous.source) {
+        (Some(tree), Some(source)) => Some(plan.copying(tree, &source.diagnostics)),
+        _ => None,
+    };
+    (reread, Some(previous))
 }

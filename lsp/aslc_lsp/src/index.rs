@@ -141,41 +141,57 @@ impl StateIndex {
 
     fn state(&mut self, member: &Member, scope: usize, id: usize, depth: usize) {
         let node = &member.value;
+        // One pass over the members, keeping the first of each key as `Node::get` does: a
+        // large definition has thousands of states.
+        let mut fields: [Option<&Node>; 8] = [None; 8];
+        for m in node.as_object().unwrap_or_default() {
+            let slot = match &*m.key.text {
+                "Type" => 0,
+                "Next" => 1,
+                "Default" => 2,
+                "Choices" => 3,
+                "Catch" => 4,
+                "Branches" => 5,
+                "ItemProcessor" => 6,
+                "Iterator" => 7,
+                _ => continue,
+            };
+            fields[slot].get_or_insert(&m.value);
+        }
+        let [type_name, next, default, choices, catch, branches, item_processor, iterator] = fields;
         self.states.push(StateInfo {
             name: member.key.text.clone(),
             scope,
             key_range: member.key_range,
             name_range: verbatim_range(&member.key),
             range: node.range,
-            type_name: node.get("Type").and_then(Node::as_str).map(Into::into),
+            type_name: type_name.and_then(Node::as_str).map(Into::into),
             children: Vec::new(),
         });
-        if let Some(next) = node.get("Next") {
+        if let Some(next) = next {
             self.reference(next, scope, RefKind::Next);
         }
-        if let Some(default) = node.get("Default") {
+        if let Some(default) = default {
             self.reference(default, scope, RefKind::Default);
         }
-        for rule in node.get("Choices").and_then(Node::as_array).unwrap_or_default() {
+        for rule in choices.and_then(Node::as_array).unwrap_or_default() {
             if let Some(next) = rule.get("Next") {
                 self.reference(next, scope, RefKind::ChoiceNext);
             }
         }
-        for catcher in node.get("Catch").and_then(Node::as_array).unwrap_or_default() {
+        for catcher in catch.and_then(Node::as_array).unwrap_or_default() {
             if let Some(next) = catcher.get("Next") {
                 self.reference(next, scope, RefKind::CatchNext);
             }
         }
-        for (i, branch) in
-            node.get("Branches").and_then(Node::as_array).unwrap_or_default().iter().enumerate()
-        {
+        for (i, branch) in branches.and_then(Node::as_array).unwrap_or_default().iter().enumerate() {
             if branch.as_object().is_some() {
                 let child = self.scope(branch, Some(id), format!("Branch {}", i + 1), depth + 1);
                 self.states[id].children.push(child);
             }
         }
-        for field in ["ItemProcessor", "Iterator"] {
-            if let Some(processor) = node.get(field).filter(|n| n.as_object().is_some()) {
+        for (field, processor) in [("ItemProcessor", item_processor), ("Iterator", iterator)] {
+            if let Some(processor) = processor.filter(|n| n.as_object().is_some()) {
                 let child = self.scope(processor, Some(id), field.into(), depth + 1);
                 self.states[id].children.push(child);
             }

@@ -8,8 +8,9 @@
 //!                                                   (readers, aslc_lints::check, StateIndex)
 //! every request ─▶ the latest Analysis ─▶ hover / completion / navigation / actions
 //! ```
-//! A document is re-read and re-checked whole on each change, off the message loop; a
-//! check whose document changed meanwhile publishes nothing. Requests answer from the
+//! A document is re-checked whole on each change, off the message loop; of a JSON
+//! document only the object around the edit is read again ([`analysis`]). A check whose
+//! document changed meanwhile publishes nothing. Requests answer from the
 //! analysis of the current text, checking it first if the debounced check is pending.
 //! Only this crate knows LSP types; positions are UTF-16 as the protocol's default.
 #![warn(missing_docs)]
@@ -21,6 +22,7 @@ mod completion;
 mod docs;
 pub mod document;
 mod hover;
+mod incremental;
 pub mod index;
 mod navigation;
 pub mod rules;

@@ -13,7 +13,7 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
-use crate::analysis::{analyze, Analysis};
+use crate::analysis::{analyze_after, Analysis};
 use crate::document::{Language, Snapshot};
 use crate::rules::RuleLinks;
 use crate::{actions, completion, hover, navigation, semantic};
@@ -86,34 +86,64 @@ impl Backend {
             if !delay.is_zero() {
                 tokio::time::sleep(delay).await;
             }
-            let (snapshot, settings, uri) = {
-                let state = lock(&state);
-                let Some(doc) = state.docs.get(&key) else { return };
-                if doc.generation != generation {
-                    return;
-                }
-                (doc.snapshot.clone(), state.settings.clone(), doc.uri.clone())
-            };
-            let worker_uri = uri.clone();
-            let checked = tokio::task::spawn_blocking(move || {
-                let analysis = Arc::new(analyze(&snapshot, &settings.lint));
-                let diagnostics = to_lsp_diagnostics(&snapshot, &analysis, &settings.links, &worker_uri);
-                (analysis, diagnostics, snapshot.version)
-            })
-            .await;
-            let Ok((analysis, diagnostics, version)) = checked else { return };
-            {
+            let (snapshot, settings, uri, previous, previous_is_last_good) = {
                 let mut state = lock(&state);
+                let settings = state.settings.clone();
                 let Some(doc) = state.docs.get_mut(&key) else { return };
                 if doc.generation != generation {
                     return;
                 }
-                if !analysis.machines.is_empty() {
-                    doc.last_good = Some(analysis.clone());
+                // The analysis of an older text answers no request any more (requests
+                // check its version). Taking it, and `last_good` when that is the same,
+                // leaves the check the only owner of its tree, which is then reused in
+                // place instead of copied.
+                let previous = doc.analysis.take();
+                let previous_is_last_good =
+                    matches!((&previous, &doc.last_good), (Some(a), Some(b)) if Arc::ptr_eq(a, b));
+                if previous_is_last_good {
+                    doc.last_good = None;
                 }
-                doc.analysis = Some(analysis);
-            }
+                (doc.snapshot.clone(), settings, doc.uri.clone(), previous, previous_is_last_good)
+            };
+            let worker_uri = uri.clone();
+            let checked = tokio::task::spawn_blocking(move || {
+                let (analysis, previous) = analyze_after(previous, &snapshot, &settings.lint);
+                let analysis = Arc::new(analysis);
+                let diagnostics = to_lsp_diagnostics(&snapshot, &analysis, &settings.links, &worker_uri);
+                (analysis, previous, diagnostics, snapshot.version)
+            })
+            .await;
+            let Ok((analysis, previous, diagnostics, version)) = checked else { return };
+            // What the check did not use up of the previous analysis goes back to being
+            // the last good one when the new analysis found no machine.
+            let fallback = previous.filter(|_| previous_is_last_good);
+            let found_machines = !analysis.machines.is_empty();
+            // The analyses replaced are dropped after publishing: freeing a large tree
+            // takes a while and the client is waiting.
+            let replaced = {
+                let mut state = lock(&state);
+                let Some(doc) = state.docs.get_mut(&key) else { return };
+                if doc.generation != generation {
+                    // A newer text is being checked: keep this analysis as the starting
+                    // point of the next check, not as an answer.
+                    if doc.last_good.is_none() {
+                        doc.last_good = if found_machines { Some(analysis.clone()) } else { fallback };
+                    }
+                    doc.analysis.get_or_insert(analysis);
+                    return;
+                }
+                let last_good = if found_machines {
+                    doc.last_good.replace(analysis.clone())
+                } else {
+                    if doc.last_good.is_none() {
+                        doc.last_good = fallback;
+                    }
+                    None
+                };
+                (doc.analysis.replace(analysis), last_good)
+            };
             client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+            drop(replaced);
         });
     }
 
@@ -124,7 +154,7 @@ impl Backend {
         uri: &Uri,
     ) -> Option<(Snapshot, Arc<Analysis>, Option<Arc<Analysis>>, Arc<Settings>)> {
         let key = key(uri);
-        let (snapshot, settings, generation) = {
+        let (snapshot, settings, generation, previous) = {
             let state = lock(&self.state);
             let doc = state.docs.get(&key)?;
             if let Some(analysis) = doc.analysis.as_ref().filter(|a| a.version == doc.snapshot.version) {
@@ -135,12 +165,14 @@ impl Backend {
                     state.settings.clone(),
                 ));
             }
-            (doc.snapshot.clone(), state.settings.clone(), doc.generation)
+            (doc.snapshot.clone(), state.settings.clone(), doc.generation, doc.analysis.clone())
         };
         let worker = snapshot.clone();
         let lint = settings.clone();
         let analysis =
-            tokio::task::spawn_blocking(move || Arc::new(analyze(&worker, &lint.lint))).await.ok()?;
+            tokio::task::spawn_blocking(move || Arc::new(analyze_after(previous, &worker, &lint.lint).0))
+                .await
+                .ok()?;
         let mut state = lock(&self.state);
         let doc = state.docs.get_mut(&key)?;
         if doc.generation == generation {

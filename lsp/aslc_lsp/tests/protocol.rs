@@ -266,6 +266,49 @@ async fn incremental_edits_publish_new_diagnostics() {
 }
 
 #[tokio::test]
+async fn edited_documents_publish_what_a_fresh_open_publishes() {
+    let mut client = Client::start().await;
+    let (uri, mut text) = client.open("order.asl.json", "json").await;
+    client.diagnostics().await;
+    // Each edit falls inside one state, so the server re-reads only that state's object;
+    // the last one breaks the JSON, and the one after it must read the whole text again.
+    let edits = [
+        ("\"Next\": \"Fanout\"", 9, 6, "Nowhere"),
+        ("\"Type\": \"Choice\"", 9, 0, "X"),
+        ("\"Nowhere\"", 1, 7, "Fanout"),
+        ("\"Type\": \"XChoice\"", 9, 1, ""),
+        ("\"Next\": \"Fanout\"", 0, 0, "{ "),
+        ("{ \"Next\": \"Fanout\"", 0, 2, ""),
+    ];
+    for (version, (needle, delta, len, insert)) in (2..).zip(edits) {
+        let start = pos(&text, needle, 0, delta);
+        let end = pos(&text, needle, 0, delta + len);
+        let at = text.find(needle).expect("needle occurs") + delta;
+        text.replace_range(at..at + len, insert);
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({ "textDocument": { "uri": uri, "version": version },
+                        "contentChanges": [ { "range": { "start": start, "end": end }, "text": insert } ] }),
+            )
+            .await;
+        let edited = client.diagnostics().await;
+        let fresh_uri = format!("{ROOT}/fresh{version}.asl.json");
+        client
+            .notify(
+                "textDocument/didOpen",
+                json!({ "textDocument": { "uri": fresh_uri, "languageId": "json", "version": 1, "text": text } }),
+            )
+            .await;
+        let fresh = client.diagnostics().await;
+        assert_eq!(edited["version"], version);
+        // Related information names the document: compare as if both had the same name.
+        let fresh = fresh["diagnostics"].to_string().replace(&fresh_uri, &uri);
+        assert_eq!(edited["diagnostics"].to_string(), fresh, "after edit {version}");
+    }
+}
+
+#[tokio::test]
 async fn json_code_actions() {
     let mut client = Client::start().await;
     let (uri, text) = client.open("order.asl.json", "json").await;

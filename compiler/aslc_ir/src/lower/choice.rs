@@ -504,6 +504,10 @@ fn lower_nested(cx: &mut Cx, node: &Node, pointer: &str, scx: &StateCx) -> Condi
 }
 
 fn report_unknown_rule_fields(cx: &mut Cx, fields: &mut Fields, pointer: &str) {
+    // Most rules have no unknown field: skip gathering the candidate names for them.
+    if fields.remaining().next().is_none() {
+        return;
+    }
     let mut candidates: Vec<&str> = ChoiceOp::ALL.iter().map(|op| op.as_str()).collect();
     candidates.extend(["Variable", "And", "Or", "Not", "Next", "Assign", "Comment"]);
     reader::report_unknown(cx, fields, C_RULE_FIELDS, pointer, "a choice rule", &candidates);

@@ -4,7 +4,7 @@
 use aslc_query::jsonpath::{self, FilterBody, FilterExpr, FilterKind, Operand, OperandKind, Path, Root};
 use aslc_source::Diagnostic;
 
-use super::walk::{self, PathField, PathSite, TemplateField};
+use super::walk::{PathField, PathSite, TemplateField};
 use crate::ir::{Definition, Query, StateKind};
 use crate::rules::declare_rules;
 
@@ -59,8 +59,8 @@ declare_rules! { @spec "jsonpath.md";
 }
 
 /// Checks every context path of the JSONPath states.
-pub(crate) fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
-    for site in walk::path_sites(def) {
+pub(crate) fn check(def: &Definition, sites: &[PathSite<'_>], out: &mut Vec<Diagnostic>) {
+    for site in sites {
         let mut paths: Vec<&Path> = Vec::new();
         match &site.expr.query {
             Query::Path(path) => paths.push(path),
@@ -76,7 +76,7 @@ pub(crate) fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
         }
         for path in paths {
             if path.root == Root::Context {
-                check_context_path(def, &site, path, out);
+                check_context_path(def, site, path, out);
             }
         }
     }

@@ -10,7 +10,7 @@ use aslc_query::QueryError;
 use aslc_source::Diagnostic;
 
 use super::paths::{query_diagnostic, template_value_message};
-use super::walk::{self, PathField, PathSite};
+use super::walk::{PathField, PathSite};
 use crate::ir::{Definition, Query};
 use crate::rules::declare_rules;
 
@@ -210,14 +210,14 @@ declare_rules! { @spec "intrinsics.md";
 }
 
 /// Checks every intrinsic call in a field that allows one.
-pub(crate) fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
-    for site in walk::path_sites(def) {
+pub(crate) fn check(def: &Definition, sites: &[PathSite<'_>], out: &mut Vec<Diagnostic>) {
+    for site in sites {
         if !site.field.allows_intrinsic() || !intrinsic::is_intrinsic_call(site.expr.text.trim_start()) {
             continue;
         }
         match &site.expr.query {
-            Query::Invalid(err) => out.push(with_template_message(&site, query_diagnostic(def, &site, err))),
-            Query::Intrinsic(call) => check_call(def, &site, call, out),
+            Query::Invalid(err) => out.push(with_template_message(site, query_diagnostic(def, site, err))),
+            Query::Intrinsic(call) => check_call(def, site, call, out),
             Query::Path(_) | Query::Jsonata(_) | Query::InvalidJsonata(_) | Query::Opaque => {}
         }
     }

@@ -32,10 +32,12 @@ pub(crate) fn validate(def: &Definition, options: &CheckOptions, out: &mut Vec<D
     map::check(def, out);
     express::check(def, options, out);
     limits::check(def, options, out);
-    paths::check(def, out);
-    intrinsics::check(def, out);
+    // The path fields of the definition, gathered once for the three passes that read them.
+    let sites = walk::path_sites(def);
+    paths::check(def, &sites, out);
+    intrinsics::check(def, &sites, out);
     jsonata::check(def, out);
-    context::check(def, out);
+    context::check(def, &sites, out);
     literals::check(def, out);
     timestamps::check(def, out);
     variables::check(def, out);

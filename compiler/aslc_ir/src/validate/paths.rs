@@ -12,7 +12,7 @@ use aslc_query::jsonpath::{self, Axis, Path, Root, Segment, Selector};
 use aslc_query::QueryError;
 use aslc_source::{Diagnostic, Severity, TextRange};
 
-use super::walk::{self, PathField, PathSite};
+use super::walk::{PathField, PathSite};
 use crate::ir::{Definition, Query};
 use crate::rules::declare_rules;
 
@@ -289,9 +289,9 @@ pub(crate) fn template_value_message(key: &str) -> String {
 const NOT_REFERENCE: &str = "Value is not a Reference Path";
 
 /// Checks every path field and `.$` value of the definition.
-pub(crate) fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
-    for site in walk::path_sites(def) {
-        check_site(def, &site, out);
+pub(crate) fn check(def: &Definition, sites: &[PathSite<'_>], out: &mut Vec<Diagnostic>) {
+    for site in sites {
+        check_site(def, site, out);
     }
 }
 

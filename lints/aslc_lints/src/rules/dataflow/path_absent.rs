@@ -53,7 +53,8 @@ pub(crate) fn check(ctx: &LintCtx<'_>, acc: &mut Vec<Diagnostic>) {
         if state.query_language != QueryLanguage::JsonPath || !ctx.cfg.is_reachable(id) {
             continue;
         }
-        let Some(shapes) = ctx.shapes().of(def, id) else { continue };
+        let analysis = ctx.shapes();
+        let Some(shapes) = analysis.of(def, id) else { continue };
         visit_state(state, &mut |site, code| {
             let shape = match site {
                 Site::RawInput => &shapes.raw,
@@ -66,7 +67,7 @@ pub(crate) fn check(ctx: &LintCtx<'_>, acc: &mut Vec<Diagnostic>) {
             };
             each_reference(&code, &mut |reference| {
                 let (None, Some(path)) = (reference.variable, reference.path) else { return };
-                let Some(i) = shape.absent_segment(path) else { return };
+                let Some(i) = analysis.absent_segment(shape, path) else { return };
                 let field = match &path.segments[i].selector {
                     Selector::Name(name) => name.to_string(),
                     _ => return,
