@@ -8,6 +8,10 @@
 //! character of the same UTF-8 length; byte offsets, character columns and line numbers
 //! stay those of the JSON and SARIF views.
 //!
+//! ariadne is given only the lines it draws: the lines before the first label are left
+//! empty (keeping line numbers) and the text after the last is dropped, so a diagnostic in
+//! a large file costs what its lines cost, not what the file does.
+//!
 //! Lines longer than [`LINE_LIMIT`] characters (minified definitions, a
 //! `DefinitionString` on one line) are cut down to [`CONTEXT`] characters around each label
 //! end, the rest shown as `…`. Since that moves columns, the `file:line:col` lines are
@@ -41,8 +45,6 @@ struct Drawn<'a> {
     /// The original text.
     text: &'a str,
     line_index: &'a LineIndex,
-    /// The display-safe copy of the whole text.
-    source: Source<String>,
 }
 
 impl<'a> SnippetCache<'a> {
@@ -62,7 +64,6 @@ impl<'a> SnippetCache<'a> {
             name: escape(source.name).into_owned(),
             text: source.text,
             line_index: source.line_index,
-            source: Source::from(display_text(source.text)),
         };
         self.files.insert(file, drawn);
         true
@@ -138,11 +139,11 @@ pub(crate) fn snippet(diagnostic: &Diagnostic, cache: &mut SnippetCache<'_>, col
         let drawn = cache.files.get(file)?;
         let labels: Vec<&Placed<'_>> = placed.iter().filter(|label| label.file == *file).collect();
         let spans: Vec<Range<usize>> = labels.iter().map(|label| label.range.clone()).collect();
-        let (cut, spans) = match cut_long_lines(drawn, &spans) {
-            Some((text, spans)) => (Some(Source::from(text)), spans),
-            None => (None, spans),
+        let (shown, spans) = match cut_long_lines(drawn, &spans) {
+            Some(cut) => cut,
+            None => drawn_lines(drawn, &spans),
         };
-        let source = cut.as_ref().unwrap_or(&drawn.source);
+        let source = Source::from(shown);
         let ariadne_labels = labels.iter().zip(&spans).map(|(label, span)| {
             // ariadne underlines only labels that have a message; an empty one keeps the
             // caret.
@@ -157,7 +158,7 @@ pub(crate) fn snippet(diagnostic: &Diagnostic, cache: &mut SnippetCache<'_>, col
             .with_labels(ariadne_labels)
             .finish();
         let mut bytes = Vec::new();
-        report.write(source, &mut bytes).ok()?;
+        report.write(&source, &mut bytes).ok()?;
         let start = labels.first().map_or(0, |label| label.start);
         let start = drawn.line_index.line_col(drawn.text, u32::try_from(start).unwrap_or(u32::MAX));
         let reference = format!("{}:{}:{}", drawn.name, start.line, start.column);
@@ -194,11 +195,57 @@ pub(crate) fn snippet(diagnostic: &Diagnostic, cache: &mut SnippetCache<'_>, col
 fn caret_range(drawn: &Drawn<'_>, label: &DiagLabel) -> Range<usize> {
     let mut range = clamp_range(drawn.text, label.range);
     if range.is_empty() {
-        if let Some(next) = drawn.source.text()[range.start..].chars().next() {
-            range.end += next.len_utf8();
-        }
+        // The display text has a character of the same length at every offset, and a
+        // space after the end.
+        range.end += drawn.text[range.start..].chars().next().map_or(1, char::len_utf8);
     }
     range
+}
+
+/// The display length of `drawn`'s text: the text and the space [`display_text`] adds.
+fn display_len(drawn: &Drawn<'_>) -> usize {
+    drawn.text.len() + 1
+}
+
+/// `range` of the display copy of `drawn`'s text (see [`display_text`]), without making
+/// the copy of the whole text.
+fn display_slice(drawn: &Drawn<'_>, range: Range<usize>) -> String {
+    let text = drawn.text;
+    let end = range.end.min(text.len());
+    // One character more, so that a `\r` at the end sees the `\n` after it.
+    let more = text[end..].chars().next().map_or(0, char::len_utf8);
+    let mut out = display_text(&text[range.start.min(end)..end + more]);
+    out.truncate(end - range.start.min(end));
+    if range.end > text.len() {
+        out.push(' ');
+    }
+    out
+}
+
+/// The byte range of line `line` of the display text, without its line break.
+fn display_line_range(drawn: &Drawn<'_>, line: usize) -> Range<usize> {
+    let len = display_len(drawn);
+    let start = drawn.line_index.line_start(line).map_or(len, |n| n as usize);
+    let end = drawn.line_index.line_start(line + 1).map_or(len, |n| (n as usize).saturating_sub(1));
+    start.min(len)..end.min(len).max(start.min(len))
+}
+
+/// The text ariadne needs to draw `spans`: an empty line for each line before the first
+/// line of a span, then the display text up to the end of the last line of a span; and
+/// `spans` moved back by the content the emptied lines lost.
+fn drawn_lines(drawn: &Drawn<'_>, spans: &[Range<usize>]) -> (String, Vec<Range<usize>>) {
+    let line_of = |offset: usize| drawn.line_index.line_of(u32::try_from(offset).unwrap_or(u32::MAX));
+    let first = spans.iter().map(|span| line_of(span.start)).min().unwrap_or(0);
+    let last = spans.iter().map(|span| line_of(span.end)).max().unwrap_or(first).max(first);
+    let from = display_line_range(drawn, first).start;
+    let to = display_line_range(drawn, last).end;
+    // The line break after the last line, as the whole text has it.
+    let to = if to < drawn.text.len() { to + 1 } else { display_len(drawn) };
+    let mut out = "\n".repeat(first);
+    let shift = from - first;
+    out.push_str(&display_slice(drawn, from..to));
+    let moved = spans.iter().map(|span| span.start - shift..span.end - shift).collect();
+    (out, moved)
 }
 
 /// The text of `drawn` with the lines holding a span end cut down when they are long, and
@@ -206,14 +253,9 @@ fn caret_range(drawn: &Drawn<'_>, label: &DiagLabel) -> Range<usize> {
 /// so the others up to the last of them are left empty (keeping line numbers) and the rest
 /// of the text is dropped.
 fn cut_long_lines(drawn: &Drawn<'_>, spans: &[Range<usize>]) -> Option<(String, Vec<Range<usize>>)> {
-    let text = drawn.source.text();
-    let line_index = drawn.line_index;
-    let line_range = |line: usize| -> Range<usize> {
-        let start = line_index.line_start(line).map_or(text.len(), |n| n as usize);
-        let end = line_index.line_start(line + 1).map_or(text.len(), |n| (n as usize).saturating_sub(1));
-        start.min(text.len())..end.min(text.len()).max(start.min(text.len()))
-    };
-    let line_of = |offset: usize| line_index.line_of(u32::try_from(offset).unwrap_or(u32::MAX));
+    let text_len = display_len(drawn);
+    let line_range = |line: usize| display_line_range(drawn, line);
+    let line_of = |offset: usize| drawn.line_index.line_of(u32::try_from(offset).unwrap_or(u32::MAX));
 
     // Every span end, by line.
     let mut points: Vec<usize> = spans.iter().flat_map(|span| [span.start, span.end]).collect();
@@ -221,7 +263,7 @@ fn cut_long_lines(drawn: &Drawn<'_>, spans: &[Range<usize>]) -> Option<(String, 
     points.dedup();
     let mut lines: Vec<usize> = points.iter().map(|&p| line_of(p)).collect();
     lines.dedup();
-    if !lines.iter().any(|&line| text[line_range(line)].chars().count() > LINE_LIMIT) {
+    if !lines.iter().any(|&line| display_slice(drawn, line_range(line)).chars().count() > LINE_LIMIT) {
         return None;
     }
 
@@ -231,7 +273,8 @@ fn cut_long_lines(drawn: &Drawn<'_>, spans: &[Range<usize>]) -> Option<(String, 
     for line in 0..=last_line {
         let bounds = line_range(line);
         if lines.binary_search(&line).is_ok() {
-            let content = &text[bounds.clone()];
+            let shown = display_slice(drawn, bounds.clone());
+            let content = shown.as_str();
             let line_points: Vec<usize> =
                 points.iter().filter(|&&p| line_of(p) == line).map(|&p| p - bounds.start).collect();
             let windows = if content.chars().count() > LINE_LIMIT {
@@ -260,7 +303,7 @@ fn cut_long_lines(drawn: &Drawn<'_>, spans: &[Range<usize>]) -> Option<(String, 
                 moved.entry(bounds.start + p).or_insert(out.len());
             }
         }
-        if line < last_line || bounds.end < text.len() {
+        if line < last_line || bounds.end < text_len {
             out.push('\n');
         }
     }
@@ -361,6 +404,61 @@ mod tests {
         assert_eq!(shown, "a b  \u{a0}\u{fffd}\u{fffd}x\r\n [31m\t  ");
         for (offset, ch) in text.char_indices() {
             assert_eq!(shown[offset..].chars().next().map(char::len_utf8), Some(ch.len_utf8()));
+        }
+    }
+
+    /// ariadne's drawing of `spans` over `source`.
+    fn draw(source: &str, spans: &[Range<usize>]) -> String {
+        let config = Config::default().with_index_type(IndexType::Byte).with_color(false);
+        let labels = spans.iter().enumerate().map(|(i, span)| {
+            Label::new(span.clone())
+                .with_message(format!("label {i}"))
+                .with_order(i32::try_from(i).unwrap_or(0))
+        });
+        let report = Report::build(ReportKind::Error, spans[0].clone())
+            .with_config(config)
+            .with_labels(labels)
+            .finish();
+        let mut bytes = Vec::new();
+        report.write(Source::from(source), &mut bytes).expect("drawn");
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    /// Drawing only the lines of the labels gives what drawing the whole text gives.
+    #[test]
+    fn drawing_the_labelled_lines_is_drawing_the_whole_text() {
+        let texts = [
+            "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Pass\", \"End\": true}\n  }\n}\n",
+            "a\r\nbé\r\n\r\nc\u{2028}d\n\tlast",
+            "line\n\n\nmore\nend\n",
+            "x",
+        ];
+        let mut seed = 7u64;
+        let mut next = |bound: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            usize::try_from(seed >> 33).unwrap_or(0) % bound.max(1)
+        };
+        for text in texts {
+            let line_index = LineIndex::new(text);
+            let drawn = Drawn { name: String::new(), text, line_index: &line_index };
+            let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            for _ in 0..200 {
+                let count = 1 + next(3);
+                let spans: Vec<Range<usize>> = (0..count)
+                    .map(|_| {
+                        let a = boundaries[next(boundaries.len())];
+                        let b = boundaries[next(boundaries.len())];
+                        let label = DiagLabel::new(
+                            FileId(0),
+                            aslc_source::TextRange::new(a.min(b) as u32, a.max(b) as u32),
+                            "",
+                        );
+                        caret_range(&drawn, &label)
+                    })
+                    .collect();
+                let (window, moved) = drawn_lines(&drawn, &spans);
+                assert_eq!(draw(&window, &moved), draw(&display_text(text), &spans), "{text:?} {spans:?}");
+            }
         }
     }
 
