@@ -286,11 +286,16 @@ impl<'o> Evaluator<'o> {
         if let Some(value) = env.lookup(name) {
             return Some(value);
         }
-        let json = match self.globals.iter().find(|(n, _)| n == name) {
-            Some((_, json)) => json,
-            None => self.more?.variable(name)?,
+        let value = match self.globals.iter().find(|(n, _)| n == name) {
+            Some((_, json)) => Value::from_json(json),
+            None => {
+                let more = self.more?;
+                match more.document(name) {
+                    Some(document) => document.into_value(),
+                    None => Value::from_json(more.variable(name)?),
+                }
+            }
         };
-        let value = Value::from_json(json);
         self.root.bind(name, Some(value.clone()));
         Some(Some(value))
     }

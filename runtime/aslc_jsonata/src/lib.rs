@@ -185,6 +185,38 @@ impl From<error::Error> for EvalError {
 pub trait Variables {
     /// The value of `$name`, when bound.
     fn variable(&self, name: &str) -> Option<&serde_json::Value>;
+
+    /// The value of `$name` already read into a [`Document`], when the caller keeps it so;
+    /// asked before [`Variables::variable`]. A caller that evaluates several expressions
+    /// over the same large value reads it once this way instead of once per evaluation.
+    fn document(&self, name: &str) -> Option<Document> {
+        let _ = name;
+        None
+    }
+}
+
+/// A JSON value read into the evaluator's own representation, ready to be bound as a
+/// variable ([`Variables::document`]) in any number of evaluations. Cloning it is cheap:
+/// its arrays and objects are shared, and evaluation never changes them.
+#[derive(Clone, Debug)]
+pub struct Document(Value);
+
+impl Document {
+    /// Reads a JSON value.
+    pub fn from_json(json: &serde_json::Value) -> Document {
+        Document(Value::from_json(json))
+    }
+
+    /// An object of the given members, in order (a later member replaces an earlier one of
+    /// the same name).
+    pub fn object<'a>(members: impl IntoIterator<Item = (&'a str, Document)>) -> Document {
+        let map = members.into_iter().map(|(name, member)| (std::rc::Rc::from(name), member.0)).collect();
+        Document(Value::object(map))
+    }
+
+    pub(crate) fn into_value(self) -> Value {
+        self.0
+    }
 }
 
 /// Evaluates `expr` against `input` (`None`: no input) with `bindings`. `Ok(None)` is

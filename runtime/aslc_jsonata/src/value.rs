@@ -173,19 +173,26 @@ impl Value {
 
     /// Reads a JSON value.
     pub fn from_json(json: &serde_json::Value) -> Value {
+        Value::from_json_inner(json, &mut KeyCache::default())
+    }
+
+    fn from_json_inner<'j>(json: &'j serde_json::Value, keys: &mut KeyCache<'j>) -> Value {
         match json {
             serde_json::Value::Null => Value::Null,
             serde_json::Value::Bool(b) => Value::Bool(*b),
             serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
             serde_json::Value::String(s) => Value::string(s),
-            serde_json::Value::Array(items) => Value::array(items.iter().map(Value::from_json).collect()),
-            serde_json::Value::Object(members) => {
+            // A `serde_json::Value` built in code may nest deeper than a parsed one.
+            serde_json::Value::Array(items) => stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+                Value::array(items.iter().map(|item| Value::from_json_inner(item, keys)).collect())
+            }),
+            serde_json::Value::Object(members) => stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
                 let mut map = Map::with_capacity_and_hasher(members.len(), FxBuildHasher);
                 for (key, value) in members {
-                    map.insert(Rc::from(key.as_str()), Value::from_json(value));
+                    map.insert(keys.intern(key), Value::from_json_inner(value, keys));
                 }
                 Value::object(map)
-            }
+            }),
         }
     }
 
@@ -213,6 +220,25 @@ impl Value {
             }
             Value::Function(_) => serde_json::Value::String(String::new()),
         })
+    }
+}
+
+/// The member names met while reading one JSON document, so that the objects of a list of
+/// records share one allocation per name instead of one per member.
+#[derive(Default)]
+struct KeyCache<'j> {
+    names: rustc_hash::FxHashMap<&'j str, Rc<str>>,
+}
+
+impl<'j> KeyCache<'j> {
+    /// Names longer than this are rarely repeated; they are not worth a lookup.
+    const MAX_LEN: usize = 32;
+
+    fn intern(&mut self, key: &'j str) -> Rc<str> {
+        if key.len() > Self::MAX_LEN {
+            return Rc::from(key);
+        }
+        self.names.entry(key).or_insert_with(|| Rc::from(key)).clone()
     }
 }
 

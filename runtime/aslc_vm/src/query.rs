@@ -7,6 +7,9 @@
 //! `States.QueryEvaluationError`, which Retry/Catch handle like AWS's own evaluation
 //! failures.
 
+use std::any::Any;
+use std::cell::{OnceCell, RefCell};
+
 use rustc_hash::FxHashMap;
 use serde_json::Value;
 
@@ -14,8 +17,50 @@ use serde_json::Value;
 pub struct Bindings<'a> {
     /// Workflow variables by name (without `$`).
     pub variables: &'a FxHashMap<Box<str>, Value>,
-    /// `$states`: `input`, `context`, and where available `result` and `errorOutput`.
-    pub states: Value,
+    /// `$states.input` and `$states.context`, shared by the expressions of one state.
+    pub states: &'a States<'a>,
+    /// The member `$states` has besides `input` and `context` where the field sees one:
+    /// `("result", …)` or `("errorOutput", …)`.
+    pub extra: Option<(&'a str, &'a Value)>,
+}
+
+/// The members of `$states` that every expression of one state sees alike. The context
+/// object is built when an expression first asks for it, and an engine may keep what it
+/// derives from these members ([`States::prepared`]) for the state's next expressions,
+/// instead of reading the state's input again for each of them.
+pub struct States<'a> {
+    input: &'a Value,
+    context: OnceCell<Value>,
+    build_context: Box<dyn Fn() -> Value + 'a>,
+    prepared: RefCell<Option<Box<dyn Any>>>,
+}
+
+impl<'a> States<'a> {
+    /// `$states` with `input`, and the context object `build_context` makes on first use.
+    pub fn new(input: &'a Value, build_context: impl Fn() -> Value + 'a) -> States<'a> {
+        States {
+            input,
+            context: OnceCell::new(),
+            build_context: Box::new(build_context),
+            prepared: RefCell::new(None),
+        }
+    }
+
+    /// `$states.input`.
+    pub fn input(&self) -> &'a Value {
+        self.input
+    }
+
+    /// `$states.context`.
+    pub fn context(&self) -> &Value {
+        self.context.get_or_init(|| (self.build_context)())
+    }
+
+    /// Where the engine keeps what it derived from these members; it lives as long as the
+    /// `States`, and only the engine that put something there knows its type.
+    pub fn prepared(&self) -> &RefCell<Option<Box<dyn Any>>> {
+        &self.prepared
+    }
 }
 
 /// Why an expression gave no JSON value.

@@ -19,7 +19,7 @@ use crate::history::{self, Recorder, STANDARD_HISTORY_LIMIT};
 use crate::intrinsics::{self, IntrinsicError, Rng};
 use crate::jsonpath::{self, Roots};
 use crate::mocks::MockAnswer;
-use crate::query::{Bindings, QueryError};
+use crate::query::{Bindings, QueryError, States};
 use crate::tasks::{self, ResourceKind};
 use crate::{Outcome, RunOptions, Status, TraceEntry, WorkflowType};
 
@@ -83,6 +83,7 @@ struct Thread {
 }
 
 /// What the context object describes for one evaluation.
+#[derive(Clone)]
 struct StateCtx<'a> {
     name: &'a str,
     entered_millis: i64,
@@ -152,17 +153,18 @@ impl ExecInfo {
                 self.machine_name, self.execution_name
             )
         };
-        let mut execution = json!({
-            "Id": id,
-            "Input": self.input,
-            "StartTime": iso_millis(self.start_millis),
-            "Name": self.execution_name,
-            "RoleArn": "arn:aws:iam::123456789012:role/aslc-execution-role",
-        });
+        // Built member by member: `json!` would serialise the execution input into a new
+        // value, several times slower than cloning it.
+        let mut execution = Map::new();
+        execution.insert("Id".into(), Value::String(id));
+        execution.insert("Input".into(), self.input.clone());
+        execution.insert("StartTime".into(), Value::String(iso_millis(self.start_millis)));
+        execution.insert("Name".into(), Value::String(self.execution_name.clone()));
+        execution.insert("RoleArn".into(), json!("arn:aws:iam::123456789012:role/aslc-execution-role"));
         if !self.express {
-            execution["RedriveCount"] = json!(0);
+            execution.insert("RedriveCount".into(), json!(0));
         }
-        ctx.insert("Execution".into(), execution);
+        ctx.insert("Execution".into(), Value::Object(execution));
         ctx.insert("StateMachine".into(), json!({"Id": machine_arn, "Name": self.machine_name}));
         ctx.insert("State".into(), Value::Object(state_obj));
         if let Some(token) = &state.task_token {
@@ -1742,18 +1744,13 @@ impl<'p> Vm<'p> {
         let program = self.program;
         let state = program.state(id);
         let name = program.str(state.name);
-        let context = self.info.context(sctx);
-        let states = |extra: Option<(&str, &Value)>| {
-            let mut m = Map::new();
-            m.insert("input".into(), raw.clone());
-            m.insert("context".into(), context.clone());
-            if let Some((k, v)) = extra {
-                m.insert(k.into(), v.clone());
-            }
-            Value::Object(m)
-        };
-        let eval = |vm: &mut Vm<'_>, t: TmplId, states: Value, vars: &Vars, field: &str| {
-            vm.jsonata_template(t, states, vars, entered, name, field)
+        // The context as the state was entered: later changes to `sctx` (a task token, the
+        // timeouts) are not part of it.
+        let info = self.info;
+        let facts = sctx.clone();
+        let states = States::new(&raw, move || info.context(&facts));
+        let eval = |vm: &mut Vm<'_>, t: TmplId, extra: Option<(&str, &Value)>, vars: &Vars, field: &str| {
+            vm.jsonata_template(t, &states, extra, vars, entered, name, field)
         };
         // Leaving the state: `Output` (else `plain`, what the state passes on without one)
         // and `Assign`, both evaluated before any variable changes, with `extra` in
@@ -1766,11 +1763,11 @@ impl<'p> Vm<'p> {
                       assign: Option<TmplId>|
          -> Result<Value, Box<Failure>> {
             let output = match output {
-                Some(t) => eval(vm, t, states(extra), &thread.vars, "Output")?,
+                Some(t) => eval(vm, t, extra, &thread.vars, "Output")?,
                 None => plain.clone(),
             };
             let assigned = match assign {
-                Some(t) => match eval(vm, t, states(extra), &thread.vars, "Assign")? {
+                Some(t) => match eval(vm, t, extra, &thread.vars, "Assign")? {
                     Value::Object(m) => Some(m),
                     _ => None,
                 },
@@ -1785,7 +1782,7 @@ impl<'p> Vm<'p> {
                 if state.kind == StateKind::Wait {
                     let wait = &program.tables.waits[state.wait.expect("verified").0 as usize];
                     let secs = match wait.seconds {
-                        Some(t) => Some(eval(self, t, states(None), &thread.vars, "Seconds")?),
+                        Some(t) => Some(eval(self, t, None, &thread.vars, "Seconds")?),
                         None => None,
                     };
                     if let Some(s) = secs.as_ref().and_then(Value::as_f64) {
@@ -1793,7 +1790,7 @@ impl<'p> Vm<'p> {
                         self.sleep_until(until);
                     }
                     if let Some(t) = wait.timestamp {
-                        let value = eval(self, t, states(None), &thread.vars, "Timestamp")?;
+                        let value = eval(self, t, None, &thread.vars, "Timestamp")?;
                         let text = match &value {
                             Value::String(s) => s.clone(),
                             other => other.to_string(),
@@ -1818,15 +1815,11 @@ impl<'p> Vm<'p> {
             StateKind::Fail => {
                 let fail = &program.tables.fails[state.fail.expect("verified").0 as usize];
                 let error = match fail.error {
-                    Some(t) => {
-                        eval(self, t, states(None), &thread.vars, "Error")?.as_str().map(str::to_owned)
-                    }
+                    Some(t) => eval(self, t, None, &thread.vars, "Error")?.as_str().map(str::to_owned),
                     None => None,
                 };
                 let cause = match fail.cause {
-                    Some(t) => {
-                        eval(self, t, states(None), &thread.vars, "Cause")?.as_str().map(str::to_owned)
-                    }
+                    Some(t) => eval(self, t, None, &thread.vars, "Cause")?.as_str().map(str::to_owned),
                     None => None,
                 };
                 Err(Box::new(Failure {
@@ -1845,7 +1838,7 @@ impl<'p> Vm<'p> {
                     let rule = &program.tables.rules[rule_id.0 as usize];
                     let cond = &program.tables.conditions[rule.condition.0 as usize];
                     let Some(t) = cond.expr else { continue };
-                    if eval(self, t, states(None), &thread.vars, "Condition")? == Value::Bool(true) {
+                    if eval(self, t, None, &thread.vars, "Condition")? == Value::Bool(true) {
                         let output =
                             finish(self, thread, None, &raw, rule.output.or(state.output), rule.assign)?;
                         return Ok(Step::Next(rule.next, output));
@@ -1879,7 +1872,7 @@ impl<'p> Vm<'p> {
                         else {
                             continue;
                         };
-                        let seconds = eval(self, t, states(None), &thread.vars, field)?.as_f64();
+                        let seconds = eval(self, t, None, &thread.vars, field)?.as_f64();
                         if i == 0 {
                             sctx.timeout = seconds;
                         } else {
@@ -1888,7 +1881,7 @@ impl<'p> Vm<'p> {
                     }
                 }
                 let args = match state.arguments {
-                    Some(t) => eval(self, t, states(None), &thread.vars, "Arguments")?,
+                    Some(t) => eval(self, t, None, &thread.vars, "Arguments")?,
                     None => raw.clone(),
                 };
                 match self.with_retry(id, &args, thread, entered, sctx) {
@@ -1922,10 +1915,12 @@ impl<'p> Vm<'p> {
 
     /// Evaluates a JSONata-mode template: literals as they are, `{% %}` strings through
     /// the query engine.
+    #[allow(clippy::too_many_arguments)]
     fn jsonata_template(
         &mut self,
         t: TmplId,
-        states: Value,
+        states: &States<'_>,
+        extra: Option<(&str, &Value)>,
         vars: &Vars,
         entered: u64,
         name: &str,
@@ -1941,7 +1936,7 @@ impl<'p> Vm<'p> {
                     let member = &program.tables.members[m.0 as usize];
                     let k = program.str(member.key);
                     let at = format!("{field}/{k}");
-                    let v = self.jsonata_template(member.value, states.clone(), vars, entered, name, &at)?;
+                    let v = self.jsonata_template(member.value, states, extra, vars, entered, name, &at)?;
                     out.insert(k.to_owned(), v);
                 }
                 Ok(Value::Object(out))
@@ -1951,7 +1946,7 @@ impl<'p> Vm<'p> {
                 for (i, it) in rec.items.iter().enumerate() {
                     let item = &program.tables.items[it.0 as usize];
                     let at = format!("{field}[{i}]");
-                    out.push(self.jsonata_template(item.value, states.clone(), vars, entered, name, &at)?);
+                    out.push(self.jsonata_template(item.value, states, extra, vars, entered, name, &at)?);
                 }
                 Ok(Value::Array(out))
             }
@@ -1965,7 +1960,7 @@ impl<'p> Vm<'p> {
                         entered,
                     ));
                 };
-                let bindings = Bindings { variables: vars, states };
+                let bindings = Bindings { variables: vars, states, extra };
                 let fail = |vm: &mut Vm<'_>, cause: String| vm.evaluation_failed(name, cause, Some(field));
                 match self.options.engine.evaluate(e, None, &bindings) {
                     Ok(Some(v)) => Ok(v),
@@ -2029,8 +2024,9 @@ impl Vm<'_> {
         entered: u64,
         field: &str,
     ) -> Result<Value, Box<Failure>> {
-        let states = json!({"input": effective, "context": self.info.context(sctx)});
-        self.jsonata_template(t, states, vars, entered, sctx.name, field)
+        let info = self.info;
+        let states = States::new(effective, || info.context(sctx));
+        self.jsonata_template(t, &states, None, vars, entered, sctx.name, field)
     }
 }
 
