@@ -158,6 +158,7 @@ impl<'o> Evaluator<'o> {
             ExprKind::Number(n) => Ok(Some(Value::Number(n.value))),
             ExprKind::Variable(name) => Ok(self.eval_variable(name, input, env)),
             ExprKind::Path(path) if is_simple_path(path) => self.eval_simple_path(path, input),
+            ExprKind::Path(path) if is_variable_path(path) => self.eval_variable_path(path, input, env),
             _ => stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || self.eval_inner(expr, input, env)),
         };
         self.depth -= 1;
@@ -341,6 +342,9 @@ impl<'o> Evaluator<'o> {
         if is_simple_path(path) {
             return self.eval_simple_path(path, input);
         }
+        if is_variable_path(path) {
+            return self.eval_variable_path(path, input, env);
+        }
         let first_is_variable = matches!(path.steps[0].expr.kind, ExprKind::Variable(_));
         // The reference's `createSequence(undefined)` holds one undefined item: a path from
         // no input still evaluates its first step once.
@@ -425,54 +429,34 @@ impl<'o> Evaluator<'o> {
             let ExprKind::Name(name) = &step.expr.kind else { return Ok(None) };
             return Ok(map.get(&**name).cloned());
         }
-        let mut items: Vec<Value> = match input {
+        let items: Vec<Value> = match input {
             Value::Array(array) => array.items.clone(),
             other => vec![other.clone()],
         };
-        let last = path.steps.len() - 1;
-        for (i, step) in path.steps.iter().enumerate() {
-            let ExprKind::Name(name) = &step.expr.kind else { break };
-            let mut results: Vec<Value> = Vec::with_capacity(items.len());
-            for item in &items {
-                match item {
-                    Value::Object(map) => {
-                        if let Some(value) = map.get(&**name) {
-                            results.push(value.clone());
-                        }
-                    }
-                    Value::Array(_) => {
-                        if let Some(value) = lookup(Some(item), name) {
-                            if !matches!(&value, Value::Array(a) if a.sequence && a.items.is_empty()) {
-                                results.push(value);
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            if i == last && results.len() == 1 {
-                if let Value::Array(array) = &results[0] {
-                    if !array.sequence {
-                        return Ok(results.pop());
-                    }
-                }
-            }
-            let mut flat = Vec::with_capacity(results.len());
-            for res in results {
-                match res {
-                    Value::Array(array) if !array.cons => flat.extend(array.items.iter().cloned()),
-                    other => flat.push(other),
-                }
-            }
-            items = flat;
-            if items.is_empty() {
-                return Ok(None);
-            }
+        Ok(name_steps(items, &path.steps))
+    }
+
+    /// A variable followed by field names (`$order.items.price`), as common in lambdas as
+    /// plain names are elsewhere; same results as [`Evaluator::eval_path`].
+    fn eval_variable_path(&mut self, path: &Path, input: Option<&Value>, env: &Env) -> Result<Option<Value>> {
+        // The variable and then each name are one more (leaf) entry of the evaluator in the
+        // reference.
+        if self.depth + 1 > self.options.max_depth {
+            return Err(Error::new("U1001").with_position(path.steps[0].expr.range.start()).with_message(
+                "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive.",
+            ));
         }
-        if items.len() == 1 {
-            return Ok(items.pop());
+        let ExprKind::Variable(name) = &path.steps[0].expr.kind else { return Ok(None) };
+        // A path that starts with a variable evaluates it once, against the whole input.
+        let Some(value) = normalize(self.eval_variable(name, input, env), false) else { return Ok(None) };
+        let items = match value {
+            Value::Array(array) if !array.cons => array.items.clone(),
+            other => vec![other],
+        };
+        if items.is_empty() {
+            return Ok(None);
         }
-        Ok(Some(Value::sequence(items)))
+        Ok(name_steps(items, &path.steps[1..]))
     }
 
     /// One step over the input sequence: the flattened results, or (second member) the
@@ -1461,18 +1445,81 @@ fn rebuild_inner(value: &Value, edits: &[(*const crate::value::Object, Map, Vec<
 
 /// Whether a path is only field names, without predicates, bindings or grouping.
 fn is_simple_path(path: &Path) -> bool {
+    is_plain_path(path) && path.steps.iter().all(|step| matches!(step.expr.kind, ExprKind::Name(_)))
+}
+
+/// Whether a path is a variable followed by field names only, without predicates, bindings
+/// or grouping.
+fn is_variable_path(path: &Path) -> bool {
+    path.steps.len() > 1
+        && is_plain_path(path)
+        && matches!(path.steps[0].expr.kind, ExprKind::Variable(_))
+        && path.steps[1..].iter().all(|step| matches!(step.expr.kind, ExprKind::Name(_)))
+}
+
+/// Whether no step of a path has predicates, bindings or an array constructor, and the path
+/// has no grouping and no `[]`.
+fn is_plain_path(path: &Path) -> bool {
     !path.tuple
         && path.group.is_none()
         && !path.keep_singleton_array
         && path.steps.iter().all(|step| {
-            matches!(step.expr.kind, ExprKind::Name(_))
-                && step.stages.is_empty()
+            step.stages.is_empty()
                 && step.index.is_none()
                 && step.focus.is_none()
                 && step.ancestor.is_none()
                 && !step.tuple
                 && !step.cons_array
         })
+}
+
+/// Field-name steps over the items of a sequence: what [`Evaluator::eval_path`] does for
+/// them, without its general machinery.
+fn name_steps(mut items: Vec<Value>, steps: &[Step]) -> Option<Value> {
+    let last = steps.len() - 1;
+    for (i, step) in steps.iter().enumerate() {
+        let ExprKind::Name(name) = &step.expr.kind else { break };
+        let mut results: Vec<Value> = Vec::with_capacity(items.len());
+        for item in &items {
+            match item {
+                Value::Object(map) => {
+                    if let Some(value) = map.get(&**name) {
+                        results.push(value.clone());
+                    }
+                }
+                Value::Array(_) => {
+                    if let Some(value) = lookup(Some(item), name) {
+                        if !matches!(&value, Value::Array(a) if a.sequence && a.items.is_empty()) {
+                            results.push(value);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if i == last && results.len() == 1 {
+            if let Value::Array(array) = &results[0] {
+                if !array.sequence {
+                    return results.pop();
+                }
+            }
+        }
+        let mut flat = Vec::with_capacity(results.len());
+        for res in results {
+            match res {
+                Value::Array(array) if !array.cons => flat.extend(array.items.iter().cloned()),
+                other => flat.push(other),
+            }
+        }
+        items = flat;
+        if items.is_empty() {
+            return None;
+        }
+    }
+    if items.len() == 1 {
+        return items.pop();
+    }
+    Some(Value::sequence(items))
 }
 
 fn is_tuple_expr(expr: &Expr) -> bool {
