@@ -156,6 +156,7 @@ impl<'o> Evaluator<'o> {
         let result = match &expr.kind {
             // Leaves never recurse: no need to check the stack.
             ExprKind::Number(n) => Ok(Some(Value::Number(n.value))),
+            ExprKind::String(s) => Ok(Some(Value::String(Rc::from(&**s)))),
             ExprKind::Variable(name) => Ok(self.eval_variable(name, input, env)),
             ExprKind::Path(path) if is_simple_path(path) => self.eval_simple_path(path, input),
             ExprKind::Path(path) if is_variable_path(path) => self.eval_variable_path(path, input, env),
@@ -210,9 +211,9 @@ impl<'o> Evaluator<'o> {
             }
             ExprKind::Object(pairs) => {
                 let items = match input {
-                    Some(Value::Array(array)) => array.items.clone(),
-                    Some(other) => vec![other.clone()],
-                    None => Vec::new(),
+                    Some(Value::Array(array)) => array.items.as_slice(),
+                    Some(other) => std::slice::from_ref(other),
+                    None => &[],
                 };
                 Some(self.eval_group_values(pairs, expr, items, env)?)
             }
@@ -726,16 +727,19 @@ impl<'o> Evaluator<'o> {
 
     fn eval_group(&mut self, group: &Group, items: Vec<Value>, env: &Env) -> Result<Value> {
         let expr = Expr { kind: ExprKind::Null, range: group.range };
-        self.eval_group_values(&group.pairs, &expr, items, env)
+        self.eval_group_values(&group.pairs, &expr, &items, env)
     }
 
     fn eval_group_values(
         &mut self,
         pairs: &[ast::Pair],
         at: &Expr,
-        items: Vec<Value>,
+        items: &[Value],
         env: &Env,
     ) -> Result<Value> {
+        if items.len() <= 1 && pairs.len() <= SMALL_OBJECT {
+            return self.eval_object(pairs, at, items.first(), env);
+        }
         let mut groups: indexmap::IndexMap<Rc<str>, (Vec<Value>, usize), rustc_hash::FxBuildHasher> =
             indexmap::IndexMap::default();
         // No items: one undefined item, so that a constant object is still built.
@@ -773,6 +777,39 @@ impl<'o> Evaluator<'o> {
             };
             let value = self.eval(&pairs[pair_index].value, context.as_ref(), env)?;
             if let Some(value) = value {
+                result.insert(key, value);
+            }
+        }
+        Ok(Value::object(result))
+    }
+
+    /// An object constructor over at most one item, the commonest case (`orders.{…}` builds
+    /// one object per order): no grouping is needed, so the keys are checked with a linear
+    /// scan and the values see the item itself. Same results and errors as
+    /// [`Evaluator::eval_group_values`]: every key first, in order, then the values.
+    fn eval_object(
+        &mut self,
+        pairs: &[ast::Pair],
+        at: &Expr,
+        item: Option<&Value>,
+        env: &Env,
+    ) -> Result<Value> {
+        let mut keys: Vec<(Rc<str>, usize)> = Vec::with_capacity(pairs.len());
+        for (pair_index, pair) in pairs.iter().enumerate() {
+            let key = match self.eval(&pair.key, item, env)? {
+                None => continue,
+                Some(Value::String(s)) => s,
+                Some(other) => return Err(Error::new("T1003").at(at).value(other)),
+            };
+            // One item: a key seen before came from another pair.
+            if keys.iter().any(|(seen, _)| *seen == key) {
+                return Err(Error::new("D1009").at(at).value(Value::String(key)));
+            }
+            keys.push((key, pair_index));
+        }
+        let mut result = Map::with_capacity_and_hasher(keys.len(), rustc_hash::FxBuildHasher);
+        for (key, pair_index) in keys {
+            if let Some(value) = self.eval(&pairs[pair_index].value, item, env)? {
                 result.insert(key, value);
             }
         }
@@ -1442,6 +1479,10 @@ fn rebuild_inner(value: &Value, edits: &[(*const crate::value::Object, Map, Vec<
         other => other.clone(),
     }
 }
+
+/// The most members an object constructor may have for [`Evaluator::eval_object`], which
+/// looks for duplicate keys with a linear scan.
+const SMALL_OBJECT: usize = 16;
 
 /// Whether a path is only field names, without predicates, bindings or grouping.
 fn is_simple_path(path: &Path) -> bool {
