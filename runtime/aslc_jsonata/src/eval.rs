@@ -450,6 +450,11 @@ impl<'o> Evaluator<'o> {
         let ExprKind::Variable(name) = &path.steps[0].expr.kind else { return Ok(None) };
         // A path that starts with a variable evaluates it once, against the whole input.
         let Some(value) = normalize(self.eval_variable(name, input, env), false) else { return Ok(None) };
+        if let (Value::Object(map), [step]) = (&value, &path.steps[1..]) {
+            if let Some(field) = field_of_one(map, step) {
+                return Ok(field);
+            }
+        }
         let items = match value {
             Value::Array(array) if !array.cons => array.items.clone(),
             other => vec![other],
@@ -1514,9 +1519,25 @@ fn is_plain_path(path: &Path) -> bool {
         })
 }
 
+/// One name step over one object, when its result is the field's value as it is (anything
+/// but a sequence, which the general loop flattens): `None` when the loop must run.
+fn field_of_one(map: &Map, step: &Step) -> Option<Option<Value>> {
+    let ExprKind::Name(name) = &step.expr.kind else { return None };
+    match map.get(&**name) {
+        None => Some(None),
+        Some(Value::Array(array)) if array.sequence => None,
+        Some(value) => Some(Some(value.clone())),
+    }
+}
+
 /// Field-name steps over the items of a sequence: what [`Evaluator::eval_path`] does for
 /// them, without its general machinery.
 fn name_steps(mut items: Vec<Value>, steps: &[Step]) -> Option<Value> {
+    if let ([Value::Object(map)], [step]) = (items.as_slice(), steps) {
+        if let Some(field) = field_of_one(map, step) {
+            return field;
+        }
+    }
     let last = steps.len() - 1;
     for (i, step) in steps.iter().enumerate() {
         let ExprKind::Name(name) = &step.expr.kind else { break };
