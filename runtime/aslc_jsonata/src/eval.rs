@@ -247,7 +247,7 @@ impl<'o> Evaluator<'o> {
                 env: env.clone(),
             }))),
             ExprKind::Block(block) => {
-                let frame = Frame::child(env);
+                let frame = block_frame(block, env);
                 let mut result = None;
                 for item in &block.exprs {
                     result = self.eval(item, input, &frame)?;
@@ -595,7 +595,7 @@ impl<'o> Evaluator<'o> {
             }
             ExprKind::Block(block) if block_is_tuple(block) => {
                 self.enter(expr)?;
-                let frame = Frame::child(env);
+                let frame = block_frame(block, env);
                 let mut out = Stream::Values(Vec::new());
                 let n = block.exprs.len();
                 for (i, item) in block.exprs.iter().enumerate() {
@@ -1130,19 +1130,17 @@ impl<'o> Evaluator<'o> {
                     Some(sig) => signature::validate(sig, args, input)?,
                     None => args,
                 };
-                let frame = Frame::child(lambda_env);
-                match params {
-                    Some(params) => {
-                        for (i, name) in params.iter().enumerate() {
-                            frame.bind_rc(name, args.get(i).cloned().flatten());
-                        }
-                    }
-                    None => {
-                        for (i, param) in lambda.params.iter().enumerate() {
-                            frame.bind(&param.name, args.get(i).cloned().flatten());
-                        }
-                    }
-                }
+                let mut args = args.into_iter();
+                let frame = match params {
+                    Some(params) => Frame::with_vars(
+                        lambda_env,
+                        params.iter().map(|name| (name.clone(), args.next().flatten())),
+                    ),
+                    None => Frame::with_vars(
+                        lambda_env,
+                        lambda.params.iter().map(|param| (Rc::from(&*param.name), args.next().flatten())),
+                    ),
+                };
                 let lambda = lambda.clone();
                 let lambda_input = lambda_input.clone();
                 self.eval_body(&lambda.body, lambda_input, frame)
@@ -1226,7 +1224,7 @@ impl<'o> Evaluator<'o> {
             }
             ExprKind::Block(block) if !block.exprs.is_empty() => {
                 self.enter(body)?;
-                let frame = Frame::child(&env);
+                let frame = block_frame(block, &env);
                 let n = block.exprs.len();
                 let mut res = Ok(Tail::Value(None));
                 for (i, item) in block.exprs.iter().enumerate() {
@@ -1488,6 +1486,16 @@ fn rebuild_inner(value: &Value, edits: &[(*const crate::value::Object, Map, Vec<
 /// The most members an object constructor may have for [`Evaluator::eval_object`], which
 /// looks for duplicate keys with a linear scan.
 const SMALL_OBJECT: usize = 16;
+
+/// The scope a block's expressions run in: a new one when the block binds variables, else
+/// the enclosing one (nothing would ever be bound in a new one).
+fn block_frame(block: &ast::Block, env: &Env) -> Env {
+    if block.binds {
+        Frame::child(env)
+    } else {
+        env.clone()
+    }
+}
 
 /// Whether a path is only field names, without predicates, bindings or grouping.
 fn is_simple_path(path: &Path) -> bool {

@@ -208,3 +208,15 @@ fn one_item_object_constructors() {
     check_error("row.{v: 1}", data.clone(), "T1003");
     check_error("row.{'a': 1, 'a': $undefined_function()}", data, "D1009");
 }
+
+#[test]
+fn scopes_of_blocks_and_lambdas() {
+    let data = json!({"n": 2});
+    check("($f := function($a, $a) { $a }; $f(1, 2))", data.clone(), Some(json!(2)));
+    check("($x := 1; ($x := 2); $x)", data.clone(), Some(json!(1)));
+    check("($x := 1; ($x + 1); $x)", data.clone(), Some(json!(1)));
+    check("($x := 1; ($y := 5; $x := $y); $x)", data.clone(), Some(json!(1)));
+    check("($x := 1; $f := function() { ($x := 3; $x) }; [$f(), $x])", data.clone(), Some(json!([3, 1])));
+    check("($g := (function() { $x }); $x := 4; $g())", data.clone(), Some(json!(4)));
+    check("(($x := n); $x)", data, None);
+}
