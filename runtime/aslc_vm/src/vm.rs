@@ -276,24 +276,27 @@ impl<'p> Vm<'p> {
     }
 
     pub fn run(mut self) -> Outcome {
-        let input = self.info.input.clone();
+        // The first state reads the execution input where `ExecInfo` keeps it: a JSONata state
+        // never needs a copy of its input, a JSONPath state makes one as it takes it.
+        let info = self.info;
+        let input = &info.input;
         let started = self.emit(0, "ExecutionStarted", || {
             Some((
                 "executionStartedEventDetails",
-                json!({"input": history::text(&input), "inputDetails": history::not_truncated(),
+                json!({"input": history::text(input), "inputDetails": history::not_truncated(),
                        "roleArn": "arn:aws:iam::123456789012:role/aslc-execution-role"}),
             ))
         });
         let root = self.program.machine().root;
         let mut thread = Thread { prev: 0, vars: Vars::default(), depth: 0 };
-        let result = if size_exceeds(&input, PAYLOAD_LIMIT) {
+        let result = if size_exceeds(input, PAYLOAD_LIMIT) {
             Err(Failure::new(
                 "States.DataLimitExceeded",
                 "The state/task 'execution input' returned a result with a size exceeding the maximum number of bytes service limit.",
                 started,
             ))
         } else {
-            self.run_scope(root, input, &mut thread)
+            self.run_scope(root, Cow::Borrowed(input), &mut thread)
         };
         let result = match (self.rec.overflow, result) {
             // The cap was reached inside a state: the execution fails at once.
@@ -363,7 +366,7 @@ impl<'p> Vm<'p> {
     fn run_scope(
         &mut self,
         scope: ScopeId,
-        input: Value,
+        input: Cow<'p, Value>,
         thread: &mut Thread,
     ) -> Result<Value, Box<Failure>> {
         let program = self.program;
@@ -414,14 +417,14 @@ impl<'p> Vm<'p> {
             match self.step(state, input, thread)? {
                 Step::Next(next, output) => {
                     state = next;
-                    input = output;
+                    input = Cow::Owned(output);
                 }
                 Step::End(output) => return Ok(output),
             }
         }
     }
 
-    fn step(&mut self, id: StateId, raw: Value, thread: &mut Thread) -> Result<Step, Box<Failure>> {
+    fn step(&mut self, id: StateId, raw: Cow<'_, Value>, thread: &mut Thread) -> Result<Step, Box<Failure>> {
         let program = self.program;
         let state = program.state(id);
         let name = program.str(state.name);
@@ -463,8 +466,9 @@ impl<'p> Vm<'p> {
             // `EvaluationFailed` follows the event before the state's entered event (the
             // entered event itself in a Wait state), as AWS's histories show.
             self.evaluation_prev = if kind == StateKind::Wait { entered } else { entered_prev };
-            return self.step_jsonata(id, raw, thread, entered, &mut sctx);
+            return self.step_jsonata(id, &raw, thread, entered, &mut sctx);
         }
+        let raw = raw.into_owned();
         // InputPath. `moved` holds the effective input when it differs from the raw input;
         // otherwise the raw input itself is the effective input and moves on without a copy.
         let moved: Option<Value> = match state.input_path_mode {
@@ -1441,7 +1445,7 @@ impl<'p> Vm<'p> {
                     started,
                 ));
             }
-            match self.run_scope(scope, effective.clone(), &mut branch) {
+            match self.run_scope(scope, Cow::Owned(effective.clone()), &mut branch) {
                 Ok(v) => {
                     results.push(v);
                     last = branch.prev;
@@ -1664,7 +1668,7 @@ impl<'p> Vm<'p> {
             if map.distributed {
                 self.rec.muted += 1;
             }
-            let outcome = self.run_scope(map.processor, input, &mut iteration);
+            let outcome = self.run_scope(map.processor, Cow::Owned(input), &mut iteration);
             if map.distributed {
                 self.rec.muted -= 1;
             }
@@ -1736,7 +1740,7 @@ impl<'p> Vm<'p> {
     fn step_jsonata(
         &mut self,
         id: StateId,
-        raw: Value,
+        raw: &Value,
         thread: &mut Thread,
         entered: u64,
         sctx: &mut StateCtx<'_>,
@@ -1748,7 +1752,7 @@ impl<'p> Vm<'p> {
         // timeouts) are not part of it.
         let info = self.info;
         let facts = sctx.clone();
-        let states = States::new(&raw, move || info.context(&facts));
+        let states = States::new(raw, move || info.context(&facts));
         let eval = |vm: &mut Vm<'_>, t: TmplId, extra: Option<(&str, &Value)>, vars: &Vars, field: &str| {
             vm.jsonata_template(t, &states, extra, vars, entered, name, field)
         };
@@ -1806,7 +1810,7 @@ impl<'p> Vm<'p> {
                         }
                     }
                 }
-                let result = finish(self, thread, None, &raw, state.output, state.assign)?;
+                let result = finish(self, thread, None, raw, state.output, state.assign)?;
                 if state.kind == StateKind::Succeed {
                     return Ok(Step::End(result));
                 }
@@ -1840,13 +1844,13 @@ impl<'p> Vm<'p> {
                     let Some(t) = cond.expr else { continue };
                     if eval(self, t, None, &thread.vars, "Condition")? == Value::Bool(true) {
                         let output =
-                            finish(self, thread, None, &raw, rule.output.or(state.output), rule.assign)?;
+                            finish(self, thread, None, raw, rule.output.or(state.output), rule.assign)?;
                         return Ok(Step::Next(rule.next, output));
                     }
                 }
                 match choice.default {
                     Some(d) => {
-                        let output = finish(self, thread, None, &raw, state.output, state.assign)?;
+                        let output = finish(self, thread, None, raw, state.output, state.assign)?;
                         Ok(Step::Next(d, output))
                     }
                     None => Err(Failure::new(
@@ -1859,7 +1863,7 @@ impl<'p> Vm<'p> {
             StateKind::Task | StateKind::Parallel | StateKind::Map => {
                 if let Some(task) = state.task {
                     let task = &program.tables.tasks[task.0 as usize];
-                    if let Err(msg) = self.prepare_task(task, &raw, sctx, &thread.vars) {
+                    if let Err(msg) = self.prepare_task(task, raw, sctx, &thread.vars) {
                         return Err(Failure::new(
                             "States.Runtime",
                             format!("An error occurred while executing the state '{name}' (entered at the event id #{entered}). {msg}"),
