@@ -354,7 +354,8 @@ impl<'o> Evaluator<'o> {
             Some(other) => (vec![other.clone()], false),
             None => (Vec::new(), true),
         };
-        let mut result = Value::sequence(Vec::new());
+        // Every branch of the loop below sets `result` before reading it.
+        let mut result = Value::Null;
         let mut tuples: Option<Vec<Tuple>> = None;
         let mut is_tuple = false;
         let last = path.steps.len() - 1;
@@ -387,8 +388,9 @@ impl<'o> Evaluator<'o> {
             if !is_tuple && result.members().is_empty() {
                 break;
             }
-            if step.focus.is_none() && !is_tuple {
-                input_items = result.members().to_vec();
+            // The next step's input; after the last step `result` is the answer.
+            if step.focus.is_none() && !is_tuple && i < last {
+                input_items = into_members(std::mem::replace(&mut result, Value::Null));
                 input_undefined = false;
             }
         }
@@ -478,13 +480,11 @@ impl<'o> Evaluator<'o> {
             }
             return Ok(Value::sequence(values));
         }
-        let mut results: Vec<Value> = Vec::new();
         // No input is one undefined item.
-        let items: Vec<Option<&Value>> = match input {
-            Some(items) => items.iter().map(Some).collect(),
-            None => vec![None],
-        };
-        for item in items {
+        let count = input.map_or(1, <[Value]>::len);
+        let mut results: Vec<Value> = Vec::with_capacity(count);
+        for index in 0..count {
+            let item = input.map(|items| &items[index]);
             let mut res = self.eval(&step.expr, item, env)?;
             for stage in &step.stages {
                 if let Stage::Filter(filter) = stage {
@@ -1525,6 +1525,17 @@ fn is_plain_path(path: &Path) -> bool {
                 && !step.tuple
                 && !step.cons_array
         })
+}
+
+/// The items of a sequence (or the value alone), taken out of it when nothing else holds it.
+fn into_members(value: Value) -> Vec<Value> {
+    match value {
+        Value::Array(array) => match Rc::try_unwrap(array) {
+            Ok(mut array) => std::mem::take(&mut array.items),
+            Err(shared) => shared.items.clone(),
+        },
+        other => vec![other],
+    }
 }
 
 /// One name step over one object, when its result is the field's value as it is (anything
