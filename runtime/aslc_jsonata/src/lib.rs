@@ -252,6 +252,28 @@ pub fn evaluate_with(
     bindings: &Bindings,
     more: Option<&dyn Variables>,
 ) -> Result<Evaluation, EvalError> {
+    evaluate_inner(expr, input, bindings, more, false).map(|(evaluation, _)| evaluation)
+}
+
+/// [`evaluate_with`], also giving a JSON result as a [`Document`]: the value reading that JSON
+/// would give, without reading it. A caller that passes the result on to the next evaluation
+/// (a workflow state's output is the next state's input) binds it without converting it back.
+pub fn evaluate_to_document(
+    expr: &Expr,
+    input: Option<&serde_json::Value>,
+    bindings: &Bindings,
+    more: Option<&dyn Variables>,
+) -> Result<(Evaluation, Option<Document>), EvalError> {
+    evaluate_inner(expr, input, bindings, more, true)
+}
+
+fn evaluate_inner(
+    expr: &Expr,
+    input: Option<&serde_json::Value>,
+    bindings: &Bindings,
+    more: Option<&dyn Variables>,
+    keep: bool,
+) -> Result<(Evaluation, Option<Document>), EvalError> {
     let env = Frame::root();
     // Variables are read into values when the expression first uses them: a workflow binds
     // every variable in scope, an expression reads a few.
@@ -269,15 +291,18 @@ pub fn evaluate_with(
     let env = Frame::child(&env);
     let result = evaluator.eval(expr, input.as_ref(), &env)?;
     match result {
-        None => Ok(Evaluation::Undefined),
-        Some(Value::Function(_)) => Ok(Evaluation::Function),
+        None => Ok((Evaluation::Undefined, None)),
+        Some(Value::Function(_)) => Ok((Evaluation::Function, None)),
         Some(value) if value::nests_deeper_than(&value, value::MAX_NESTING) => {
             Err(functions::too_deep().into())
         }
-        Some(value) => value
-            .to_json()
-            .map(Evaluation::Value)
-            .map_err(|n| error::Error::new("D1001").value(Value::Number(n)).into()),
+        Some(value) => {
+            let json = value
+                .to_json()
+                .map_err(|n| EvalError::from(error::Error::new("D1001").value(Value::Number(n))))?;
+            let document = keep.then(|| Document(value.to_plain()));
+            Ok((Evaluation::Value(json), document))
+        }
     }
 }
 

@@ -15,7 +15,7 @@ use aslc_jsonata::Document;
 use aslc_query::jsonata::ast::{Expr, ExprKind};
 use serde_json::Value;
 
-use crate::query::{Bindings, QueryEngine, QueryError, States};
+use crate::query::{Bindings, Kept, QueryEngine, QueryError, States};
 
 /// How long one expression may run before it fails with `U1001`. Depth is bounded by the
 /// evaluator itself, but a tail-recursive loop that never ends grows no depth: without a
@@ -171,12 +171,35 @@ impl QueryEngine for Jsonata {
         bindings: &Bindings<'_>,
     ) -> Result<Option<Value>, QueryError> {
         let scope = Scope { bindings, members: members_read(expr) };
-        match aslc_jsonata::evaluate_with(expr, input, &self.options, Some(&scope)) {
-            Ok(aslc_jsonata::Evaluation::Undefined) => Ok(None),
-            Ok(aslc_jsonata::Evaluation::Value(value)) => Ok(Some(value)),
-            Ok(aslc_jsonata::Evaluation::Function) => Err(QueryError::Unsupported),
-            Err(err) => Err(QueryError::Threw(err.to_string())),
-        }
+        outcome(aslc_jsonata::evaluate_with(expr, input, &self.options, Some(&scope)))
+    }
+
+    fn evaluate_output(
+        &self,
+        expr: &aslc_query::jsonata::Expr,
+        input: Option<&Value>,
+        bindings: &Bindings<'_>,
+    ) -> Result<(Option<Value>, Option<Kept>), QueryError> {
+        let scope = Scope { bindings, members: members_read(expr) };
+        let (evaluation, document) =
+            match aslc_jsonata::evaluate_to_document(expr, input, &self.options, Some(&scope)) {
+                Ok((evaluation, document)) => (Ok(evaluation), document),
+                Err(err) => (Err(err), None),
+            };
+        let kept = document.map(|input| Box::new(Prepared { input: Some(input), context: None }) as Kept);
+        Ok((outcome(evaluation)?, kept))
+    }
+}
+
+/// An evaluation's result as the VM sees it.
+fn outcome(
+    evaluation: Result<aslc_jsonata::Evaluation, aslc_jsonata::EvalError>,
+) -> Result<Option<Value>, QueryError> {
+    match evaluation {
+        Ok(aslc_jsonata::Evaluation::Undefined) => Ok(None),
+        Ok(aslc_jsonata::Evaluation::Value(value)) => Ok(Some(value)),
+        Ok(aslc_jsonata::Evaluation::Function) => Err(QueryError::Unsupported),
+        Err(err) => Err(QueryError::Threw(err.to_string())),
     }
 }
 
@@ -198,6 +221,27 @@ mod tests {
         let states = States::new(&input, || json!({"Execution": {"Name": "e"}}));
         let bindings = Bindings { variables: &variables, states: &states, extra: Some(("result", &input)) };
         Jsonata::new().evaluate(&parse(text), None, &bindings)
+    }
+
+    #[test]
+    fn an_output_is_read_by_the_next_state_as_it_was_made() {
+        let engine = Jsonata::new();
+        let variables = FxHashMap::default();
+        let first_input = json!({"rows": [{"k": "a", "n": -0.0}, {"k": "b", "n": 2}]});
+        let first = States::new(&first_input, || json!({}));
+        let bindings = Bindings { variables: &variables, states: &first, extra: None };
+        let (output, kept) = engine
+            .evaluate_output(&parse("$states.input.rows.{'key': k, 'n': n, 'f': $sum}"), None, &bindings)
+            .expect("evaluates");
+        let output = output.expect("a value");
+        assert!(kept.is_some(), "the engine keeps what it made");
+        let second = States::new(&output, || json!({})).with_prepared(kept);
+        let bindings = Bindings { variables: &variables, states: &second, extra: None };
+        let read = |text: &str| engine.evaluate(&parse(text), None, &bindings);
+        // As if read from the JSON: a plain array, and `""` for the function.
+        assert_eq!(read("$states.input"), Ok(Some(output.clone())));
+        assert_eq!(read("$type($states.input[0].f)"), Ok(Some(json!("string"))));
+        assert_eq!(read("$states.input.key"), Ok(Some(json!(["a", "b"]))));
     }
 
     #[test]

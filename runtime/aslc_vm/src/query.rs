@@ -13,6 +13,10 @@ use std::cell::{OnceCell, RefCell};
 use rustc_hash::FxHashMap;
 use serde_json::Value;
 
+/// What an engine keeps of a value it made or read, in its own form; only the engine that
+/// made it knows its type.
+pub type Kept = Box<dyn Any>;
+
 /// What a JSONata expression can read: the workflow variables and `$states`.
 pub struct Bindings<'a> {
     /// Workflow variables by name (without `$`).
@@ -32,7 +36,7 @@ pub struct States<'a> {
     input: &'a Value,
     context: OnceCell<Value>,
     build_context: Box<dyn Fn() -> Value + 'a>,
-    prepared: RefCell<Option<Box<dyn Any>>>,
+    prepared: RefCell<Option<Kept>>,
 }
 
 impl<'a> States<'a> {
@@ -44,6 +48,13 @@ impl<'a> States<'a> {
             build_context: Box::new(build_context),
             prepared: RefCell::new(None),
         }
+    }
+
+    /// These members with what the engine kept of `input` when an earlier expression made
+    /// it ([`QueryEngine::evaluate_output`]).
+    pub fn with_prepared(self, prepared: Option<Kept>) -> States<'a> {
+        *self.prepared.borrow_mut() = prepared;
+        self
     }
 
     /// `$states.input`.
@@ -58,7 +69,7 @@ impl<'a> States<'a> {
 
     /// Where the engine keeps what it derived from these members; it lives as long as the
     /// `States`, and only the engine that put something there knows its type.
-    pub fn prepared(&self) -> &RefCell<Option<Box<dyn Any>>> {
+    pub fn prepared(&self) -> &RefCell<Option<Kept>> {
         &self.prepared
     }
 }
@@ -81,6 +92,18 @@ pub trait QueryEngine {
         input: Option<&Value>,
         bindings: &Bindings<'_>,
     ) -> Result<Option<Value>, QueryError>;
+
+    /// [`QueryEngine::evaluate`] for a value that becomes the next state's input, with what the
+    /// engine can keep of it to read it there ([`States::with_prepared`]) without reading the
+    /// JSON again. By default nothing is kept.
+    fn evaluate_output(
+        &self,
+        expr: &aslc_query::jsonata::Expr,
+        input: Option<&Value>,
+        bindings: &Bindings<'_>,
+    ) -> Result<(Option<Value>, Option<Kept>), QueryError> {
+        Ok((self.evaluate(expr, input, bindings)?, None))
+    }
 }
 
 /// The engine of a build without a JSONata evaluator.

@@ -19,7 +19,7 @@ use crate::history::{self, Recorder, STANDARD_HISTORY_LIMIT};
 use crate::intrinsics::{self, IntrinsicError, Rng};
 use crate::jsonpath::{self, Roots};
 use crate::mocks::MockAnswer;
-use crate::query::{Bindings, QueryError, States};
+use crate::query::{Bindings, Kept, QueryError, States};
 use crate::tasks::{self, ResourceKind};
 use crate::{Outcome, RunOptions, Status, TraceEntry, WorkflowType};
 
@@ -193,6 +193,9 @@ pub(crate) struct Vm<'p> {
     evaluation_prev: u64,
     /// The states entered, when traced.
     trace: Vec<TraceEntry>,
+    /// What the query engine kept of the output the current state's `Output` expression
+    /// gave, for reading it as the next state's input; taken by `run_scope` after every step.
+    handoff: Option<Kept>,
 }
 
 enum Step {
@@ -260,6 +263,7 @@ impl<'p> Vm<'p> {
             token_counter: 0,
             evaluation_prev: 0,
             trace: Vec::new(),
+            handoff: None,
             // The machine's own `TimeoutSeconds`, within the service ceiling: one year for
             // Standard, five minutes for Express (runtime-limits.md `R-LIM-DURATION`).
             timeout_millis: options.timeout_millis.or_else(|| {
@@ -374,6 +378,8 @@ impl<'p> Vm<'p> {
             return Err(Failure::new("States.Runtime", "the scope has no `StartAt` state", thread.prev));
         };
         let mut input = input;
+        // What the engine kept of `input`, when the previous step's `Output` expression made it.
+        let mut prepared: Option<Kept> = None;
         loop {
             if let Some(f) = &self.harness_failure {
                 return Err(f.clone());
@@ -414,17 +420,27 @@ impl<'p> Vm<'p> {
                 self.harness_failure = Some(f.clone());
                 return Err(f);
             }
-            match self.step(state, input, thread)? {
+            let step = self.step(state, input, prepared.take(), thread);
+            // Taken after every step, so that it never outlives the output it describes.
+            let handoff = self.handoff.take();
+            match step? {
                 Step::Next(next, output) => {
                     state = next;
                     input = Cow::Owned(output);
+                    prepared = handoff;
                 }
                 Step::End(output) => return Ok(output),
             }
         }
     }
 
-    fn step(&mut self, id: StateId, raw: Cow<'_, Value>, thread: &mut Thread) -> Result<Step, Box<Failure>> {
+    fn step(
+        &mut self,
+        id: StateId,
+        raw: Cow<'_, Value>,
+        prepared: Option<Kept>,
+        thread: &mut Thread,
+    ) -> Result<Step, Box<Failure>> {
         let program = self.program;
         let state = program.state(id);
         let name = program.str(state.name);
@@ -466,7 +482,7 @@ impl<'p> Vm<'p> {
             // `EvaluationFailed` follows the event before the state's entered event (the
             // entered event itself in a Wait state), as AWS's histories show.
             self.evaluation_prev = if kind == StateKind::Wait { entered } else { entered_prev };
-            return self.step_jsonata(id, &raw, thread, entered, &mut sctx);
+            return self.step_jsonata(id, &raw, prepared, thread, entered, &mut sctx);
         }
         let raw = raw.into_owned();
         // InputPath. `moved` holds the effective input when it differs from the raw input;
@@ -1741,6 +1757,7 @@ impl<'p> Vm<'p> {
         &mut self,
         id: StateId,
         raw: &Value,
+        prepared: Option<Kept>,
         thread: &mut Thread,
         entered: u64,
         sctx: &mut StateCtx<'_>,
@@ -1752,9 +1769,9 @@ impl<'p> Vm<'p> {
         // timeouts) are not part of it.
         let info = self.info;
         let facts = sctx.clone();
-        let states = States::new(raw, move || info.context(&facts));
+        let states = States::new(raw, move || info.context(&facts)).with_prepared(prepared);
         let eval = |vm: &mut Vm<'_>, t: TmplId, extra: Option<(&str, &Value)>, vars: &Vars, field: &str| {
-            vm.jsonata_template(t, &states, extra, vars, entered, name, field)
+            vm.jsonata_template(t, &states, extra, vars, entered, name, field, false)
         };
         // Leaving the state: `Output` (else `plain`, what the state passes on without one)
         // and `Assign`, both evaluated before any variable changes, with `extra` in
@@ -1766,8 +1783,12 @@ impl<'p> Vm<'p> {
                       output: Option<TmplId>,
                       assign: Option<TmplId>|
          -> Result<Value, Box<Failure>> {
+            // Only an output made by this `Output` expression is handed to the next state.
+            vm.handoff = None;
             let output = match output {
-                Some(t) => eval(vm, t, extra, &thread.vars, "Output")?,
+                Some(t) => {
+                    vm.jsonata_template(t, &states, extra, &thread.vars, entered, name, "Output", true)?
+                }
                 None => plain.clone(),
             };
             let assigned = match assign {
@@ -1919,6 +1940,8 @@ impl<'p> Vm<'p> {
 
     /// Evaluates a JSONata-mode template: literals as they are, `{% %}` strings through
     /// the query engine.
+    /// `keep`: the value becomes the next state's input; what the engine kept of it is left
+    /// in `handoff` (for an expression; a literal or a template has nothing kept).
     #[allow(clippy::too_many_arguments)]
     fn jsonata_template(
         &mut self,
@@ -1929,6 +1952,7 @@ impl<'p> Vm<'p> {
         entered: u64,
         name: &str,
         field: &str,
+        keep: bool,
     ) -> Result<Value, Box<Failure>> {
         let program = self.program;
         let rec = program.template(t);
@@ -1940,7 +1964,8 @@ impl<'p> Vm<'p> {
                     let member = &program.tables.members[m.0 as usize];
                     let k = program.str(member.key);
                     let at = format!("{field}/{k}");
-                    let v = self.jsonata_template(member.value, states, extra, vars, entered, name, &at)?;
+                    let v =
+                        self.jsonata_template(member.value, states, extra, vars, entered, name, &at, false)?;
                     out.insert(k.to_owned(), v);
                 }
                 Ok(Value::Object(out))
@@ -1950,7 +1975,9 @@ impl<'p> Vm<'p> {
                 for (i, it) in rec.items.iter().enumerate() {
                     let item = &program.tables.items[it.0 as usize];
                     let at = format!("{field}[{i}]");
-                    out.push(self.jsonata_template(item.value, states, extra, vars, entered, name, &at)?);
+                    out.push(
+                        self.jsonata_template(item.value, states, extra, vars, entered, name, &at, false)?,
+                    );
                 }
                 Ok(Value::Array(out))
             }
@@ -1966,7 +1993,15 @@ impl<'p> Vm<'p> {
                 };
                 let bindings = Bindings { variables: vars, states, extra };
                 let fail = |vm: &mut Vm<'_>, cause: String| vm.evaluation_failed(name, cause, Some(field));
-                match self.options.engine.evaluate(e, None, &bindings) {
+                let evaluated = if keep {
+                    self.options.engine.evaluate_output(e, None, &bindings).map(|(value, kept)| {
+                        self.handoff = kept;
+                        value
+                    })
+                } else {
+                    self.options.engine.evaluate(e, None, &bindings)
+                };
+                match evaluated {
                     Ok(Some(v)) => Ok(v),
                     Ok(None) => Err(fail(
                         self,
@@ -2030,7 +2065,7 @@ impl Vm<'_> {
     ) -> Result<Value, Box<Failure>> {
         let info = self.info;
         let states = States::new(effective, || info.context(sctx));
-        self.jsonata_template(t, &states, None, vars, entered, sctx.name, field)
+        self.jsonata_template(t, &states, None, vars, entered, sctx.name, field, false)
     }
 }
 
