@@ -1,7 +1,8 @@
 //! Criterion benchmarks over the JSONata reference suite (`../shared/jsonata-suite/`):
 //! parsing every expression, evaluating every case that has a result against its input
 //! (the cases with a time or depth guard are left out), and the three cases that map
-//! 200 000 items on their own.
+//! 200 000 items on their own; and the JSONata states of the VM bench's `jsonata_transform`
+//! workflow (`../shared/bench/workflows/`) over its 500 orders.
 
 use std::path::{Path, PathBuf};
 
@@ -143,6 +144,11 @@ fn benches(c: &mut Criterion) {
     c.bench_function("workflow transform over $states", |b| {
         b.iter(|| evaluate(&transform, None, &workflow).is_ok())
     });
+    if let Some(pipeline) = bench_workflow(&suite_dir().join("../bench/workflows")) {
+        c.bench_function("vm bench jsonata_transform over 500 orders", |b| {
+            b.iter(|| pipeline.run().is_some())
+        });
+    }
     let mut group = c.benchmark_group("large");
     group.sample_size(10);
     for (expr, case) in large {
@@ -151,6 +157,70 @@ fn benches(c: &mut Criterion) {
         });
     }
     group.finish();
+}
+
+/// The JSONata states of the VM bench's `jsonata_transform` workflow, in order: each
+/// state's `Output` expression, `Assign` expressions bound for the states after it.
+struct Pipeline {
+    input: Value,
+    states: Vec<PipelineState>,
+}
+
+/// A state of [`Pipeline`]: its `Assign` expressions by variable, and its `Output`.
+struct PipelineState {
+    assign: Vec<(String, Expr)>,
+    output: Option<Expr>,
+}
+
+impl Pipeline {
+    /// Runs the states one after another as the VM does, each with `$states.input` the
+    /// previous output; `None` when an expression fails.
+    fn run(&self) -> Option<Value> {
+        let mut input = self.input.clone();
+        let mut bindings = Bindings::step_functions();
+        for PipelineState { assign, output } in &self.states {
+            let states = serde_json::json!({ "input": input });
+            let with_states = bindings.clone().with("states", states);
+            for (name, expr) in assign {
+                let value = evaluate(expr, None, &with_states).ok()??;
+                bindings.insert(name.clone(), value);
+            }
+            if let Some(output) = output {
+                input = evaluate(output, None, &with_states).ok()??;
+            }
+        }
+        Some(input)
+    }
+}
+
+/// The workflow's Pass states along its path (`Totals`, `Paid`, `Summarise`), when the bench
+/// folder is next to the checkout.
+fn bench_workflow(dir: &Path) -> Option<Pipeline> {
+    let read = |name: &str| -> Option<Value> {
+        serde_json::from_str(&std::fs::read_to_string(dir.join(name)).ok()?).ok()
+    };
+    let definition = read("jsonata_transform.asl.json")?;
+    let input = read("jsonata_transform.input.json")?;
+    let body = |text: &Value| -> Option<Expr> {
+        let text = text.as_str()?.trim().strip_prefix("{%")?.strip_suffix("%}")?;
+        parse_jsonata(text).ok()
+    };
+    let mut states = Vec::new();
+    for name in ["Totals", "Paid", "Summarise"] {
+        let state = definition.get("States")?.get(name)?;
+        let mut assign = Vec::new();
+        if let Some(Value::Object(members)) = state.get("Assign") {
+            for (var, text) in members {
+                assign.push((var.clone(), body(text)?));
+            }
+        }
+        let output = match state.get("Output") {
+            Some(text) => Some(body(text)?),
+            None => None,
+        };
+        states.push(PipelineState { assign, output });
+    }
+    Some(Pipeline { input, states })
 }
 
 criterion_group!(suite, benches);

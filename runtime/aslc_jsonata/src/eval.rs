@@ -156,8 +156,10 @@ impl<'o> Evaluator<'o> {
         let result = match &expr.kind {
             // Leaves never recurse: no need to check the stack.
             ExprKind::Number(n) => Ok(Some(Value::Number(n.value))),
+            ExprKind::String(s) => Ok(Some(Value::String(Rc::from(&**s)))),
             ExprKind::Variable(name) => Ok(self.eval_variable(name, input, env)),
             ExprKind::Path(path) if is_simple_path(path) => self.eval_simple_path(path, input),
+            ExprKind::Path(path) if is_variable_path(path) => self.eval_variable_path(path, input, env),
             _ => stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || self.eval_inner(expr, input, env)),
         };
         self.depth -= 1;
@@ -209,9 +211,9 @@ impl<'o> Evaluator<'o> {
             }
             ExprKind::Object(pairs) => {
                 let items = match input {
-                    Some(Value::Array(array)) => array.items.clone(),
-                    Some(other) => vec![other.clone()],
-                    None => Vec::new(),
+                    Some(Value::Array(array)) => array.items.as_slice(),
+                    Some(other) => std::slice::from_ref(other),
+                    None => &[],
                 };
                 Some(self.eval_group_values(pairs, expr, items, env)?)
             }
@@ -245,7 +247,7 @@ impl<'o> Evaluator<'o> {
                 env: env.clone(),
             }))),
             ExprKind::Block(block) => {
-                let frame = Frame::child(env);
+                let frame = block_frame(block, env);
                 let mut result = None;
                 for item in &block.exprs {
                     result = self.eval(item, input, &frame)?;
@@ -286,11 +288,16 @@ impl<'o> Evaluator<'o> {
         if let Some(value) = env.lookup(name) {
             return Some(value);
         }
-        let json = match self.globals.iter().find(|(n, _)| n == name) {
-            Some((_, json)) => json,
-            None => self.more?.variable(name)?,
+        let value = match self.globals.iter().find(|(n, _)| n == name) {
+            Some((_, json)) => Value::from_json(json),
+            None => {
+                let more = self.more?;
+                match more.document(name) {
+                    Some(document) => document.into_value(),
+                    None => Value::from_json(more.variable(name)?),
+                }
+            }
         };
-        let value = Value::from_json(json);
         self.root.bind(name, Some(value.clone()));
         Some(Some(value))
     }
@@ -336,6 +343,9 @@ impl<'o> Evaluator<'o> {
         if is_simple_path(path) {
             return self.eval_simple_path(path, input);
         }
+        if is_variable_path(path) {
+            return self.eval_variable_path(path, input, env);
+        }
         let first_is_variable = matches!(path.steps[0].expr.kind, ExprKind::Variable(_));
         // The reference's `createSequence(undefined)` holds one undefined item: a path from
         // no input still evaluates its first step once.
@@ -344,7 +354,8 @@ impl<'o> Evaluator<'o> {
             Some(other) => (vec![other.clone()], false),
             None => (Vec::new(), true),
         };
-        let mut result = Value::sequence(Vec::new());
+        // Every branch of the loop below sets `result` before reading it.
+        let mut result = Value::Null;
         let mut tuples: Option<Vec<Tuple>> = None;
         let mut is_tuple = false;
         let last = path.steps.len() - 1;
@@ -377,8 +388,9 @@ impl<'o> Evaluator<'o> {
             if !is_tuple && result.members().is_empty() {
                 break;
             }
-            if step.focus.is_none() && !is_tuple {
-                input_items = result.members().to_vec();
+            // The next step's input; after the last step `result` is the answer.
+            if step.focus.is_none() && !is_tuple && i < last {
+                input_items = into_members(std::mem::replace(&mut result, Value::Null));
                 input_undefined = false;
             }
         }
@@ -420,54 +432,39 @@ impl<'o> Evaluator<'o> {
             let ExprKind::Name(name) = &step.expr.kind else { return Ok(None) };
             return Ok(map.get(&**name).cloned());
         }
-        let mut items: Vec<Value> = match input {
+        let items: Vec<Value> = match input {
             Value::Array(array) => array.items.clone(),
             other => vec![other.clone()],
         };
-        let last = path.steps.len() - 1;
-        for (i, step) in path.steps.iter().enumerate() {
-            let ExprKind::Name(name) = &step.expr.kind else { break };
-            let mut results: Vec<Value> = Vec::with_capacity(items.len());
-            for item in &items {
-                match item {
-                    Value::Object(map) => {
-                        if let Some(value) = map.get(&**name) {
-                            results.push(value.clone());
-                        }
-                    }
-                    Value::Array(_) => {
-                        if let Some(value) = lookup(Some(item), name) {
-                            if !matches!(&value, Value::Array(a) if a.sequence && a.items.is_empty()) {
-                                results.push(value);
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            if i == last && results.len() == 1 {
-                if let Value::Array(array) = &results[0] {
-                    if !array.sequence {
-                        return Ok(results.pop());
-                    }
-                }
-            }
-            let mut flat = Vec::with_capacity(results.len());
-            for res in results {
-                match res {
-                    Value::Array(array) if !array.cons => flat.extend(array.items.iter().cloned()),
-                    other => flat.push(other),
-                }
-            }
-            items = flat;
-            if items.is_empty() {
-                return Ok(None);
+        Ok(name_steps(items, &path.steps))
+    }
+
+    /// A variable followed by field names (`$order.items.price`), as common in lambdas as
+    /// plain names are elsewhere; same results as [`Evaluator::eval_path`].
+    fn eval_variable_path(&mut self, path: &Path, input: Option<&Value>, env: &Env) -> Result<Option<Value>> {
+        // The variable and then each name are one more (leaf) entry of the evaluator in the
+        // reference.
+        if self.depth + 1 > self.options.max_depth {
+            return Err(Error::new("U1001").with_position(path.steps[0].expr.range.start()).with_message(
+                "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive.",
+            ));
+        }
+        let ExprKind::Variable(name) = &path.steps[0].expr.kind else { return Ok(None) };
+        // A path that starts with a variable evaluates it once, against the whole input.
+        let Some(value) = normalize(self.eval_variable(name, input, env), false) else { return Ok(None) };
+        if let (Value::Object(map), [step]) = (&value, &path.steps[1..]) {
+            if let Some(field) = field_of_one(map, step) {
+                return Ok(field);
             }
         }
-        if items.len() == 1 {
-            return Ok(items.pop());
+        let items = match value {
+            Value::Array(array) if !array.cons => array.items.clone(),
+            other => vec![other],
+        };
+        if items.is_empty() {
+            return Ok(None);
         }
-        Ok(Some(Value::sequence(items)))
+        Ok(name_steps(items, &path.steps[1..]))
     }
 
     /// One step over the input sequence: the flattened results, or (second member) the
@@ -483,13 +480,11 @@ impl<'o> Evaluator<'o> {
             }
             return Ok(Value::sequence(values));
         }
-        let mut results: Vec<Value> = Vec::new();
         // No input is one undefined item.
-        let items: Vec<Option<&Value>> = match input {
-            Some(items) => items.iter().map(Some).collect(),
-            None => vec![None],
-        };
-        for item in items {
+        let count = input.map_or(1, <[Value]>::len);
+        let mut results: Vec<Value> = Vec::with_capacity(count);
+        for index in 0..count {
+            let item = input.map(|items| &items[index]);
             let mut res = self.eval(&step.expr, item, env)?;
             for stage in &step.stages {
                 if let Stage::Filter(filter) = stage {
@@ -600,7 +595,7 @@ impl<'o> Evaluator<'o> {
             }
             ExprKind::Block(block) if block_is_tuple(block) => {
                 self.enter(expr)?;
-                let frame = Frame::child(env);
+                let frame = block_frame(block, env);
                 let mut out = Stream::Values(Vec::new());
                 let n = block.exprs.len();
                 for (i, item) in block.exprs.iter().enumerate() {
@@ -737,16 +732,19 @@ impl<'o> Evaluator<'o> {
 
     fn eval_group(&mut self, group: &Group, items: Vec<Value>, env: &Env) -> Result<Value> {
         let expr = Expr { kind: ExprKind::Null, range: group.range };
-        self.eval_group_values(&group.pairs, &expr, items, env)
+        self.eval_group_values(&group.pairs, &expr, &items, env)
     }
 
     fn eval_group_values(
         &mut self,
         pairs: &[ast::Pair],
         at: &Expr,
-        items: Vec<Value>,
+        items: &[Value],
         env: &Env,
     ) -> Result<Value> {
+        if items.len() <= 1 && pairs.len() <= SMALL_OBJECT {
+            return self.eval_object(pairs, at, items.first(), env);
+        }
         let mut groups: indexmap::IndexMap<Rc<str>, (Vec<Value>, usize), rustc_hash::FxBuildHasher> =
             indexmap::IndexMap::default();
         // No items: one undefined item, so that a constant object is still built.
@@ -784,6 +782,39 @@ impl<'o> Evaluator<'o> {
             };
             let value = self.eval(&pairs[pair_index].value, context.as_ref(), env)?;
             if let Some(value) = value {
+                result.insert(key, value);
+            }
+        }
+        Ok(Value::object(result))
+    }
+
+    /// An object constructor over at most one item, the commonest case (`orders.{…}` builds
+    /// one object per order): no grouping is needed, so the keys are checked with a linear
+    /// scan and the values see the item itself. Same results and errors as
+    /// [`Evaluator::eval_group_values`]: every key first, in order, then the values.
+    fn eval_object(
+        &mut self,
+        pairs: &[ast::Pair],
+        at: &Expr,
+        item: Option<&Value>,
+        env: &Env,
+    ) -> Result<Value> {
+        let mut keys: Vec<(Rc<str>, usize)> = Vec::with_capacity(pairs.len());
+        for (pair_index, pair) in pairs.iter().enumerate() {
+            let key = match self.eval(&pair.key, item, env)? {
+                None => continue,
+                Some(Value::String(s)) => s,
+                Some(other) => return Err(Error::new("T1003").at(at).value(other)),
+            };
+            // One item: a key seen before came from another pair.
+            if keys.iter().any(|(seen, _)| *seen == key) {
+                return Err(Error::new("D1009").at(at).value(Value::String(key)));
+            }
+            keys.push((key, pair_index));
+        }
+        let mut result = Map::with_capacity_and_hasher(keys.len(), rustc_hash::FxBuildHasher);
+        for (key, pair_index) in keys {
+            if let Some(value) = self.eval(&pairs[pair_index].value, item, env)? {
                 result.insert(key, value);
             }
         }
@@ -1099,19 +1130,17 @@ impl<'o> Evaluator<'o> {
                     Some(sig) => signature::validate(sig, args, input)?,
                     None => args,
                 };
-                let frame = Frame::child(lambda_env);
-                match params {
-                    Some(params) => {
-                        for (i, name) in params.iter().enumerate() {
-                            frame.bind_rc(name, args.get(i).cloned().flatten());
-                        }
-                    }
-                    None => {
-                        for (i, param) in lambda.params.iter().enumerate() {
-                            frame.bind(&param.name, args.get(i).cloned().flatten());
-                        }
-                    }
-                }
+                let mut args = args.into_iter();
+                let frame = match params {
+                    Some(params) => Frame::with_vars(
+                        lambda_env,
+                        params.iter().map(|name| (name.clone(), args.next().flatten())),
+                    ),
+                    None => Frame::with_vars(
+                        lambda_env,
+                        lambda.params.iter().map(|param| (Rc::from(&*param.name), args.next().flatten())),
+                    ),
+                };
                 let lambda = lambda.clone();
                 let lambda_input = lambda_input.clone();
                 self.eval_body(&lambda.body, lambda_input, frame)
@@ -1195,7 +1224,7 @@ impl<'o> Evaluator<'o> {
             }
             ExprKind::Block(block) if !block.exprs.is_empty() => {
                 self.enter(body)?;
-                let frame = Frame::child(&env);
+                let frame = block_frame(block, &env);
                 let n = block.exprs.len();
                 let mut res = Ok(Tail::Value(None));
                 for (i, item) in block.exprs.iter().enumerate() {
@@ -1454,20 +1483,124 @@ fn rebuild_inner(value: &Value, edits: &[(*const crate::value::Object, Map, Vec<
     }
 }
 
+/// The most members an object constructor may have for [`Evaluator::eval_object`], which
+/// looks for duplicate keys with a linear scan.
+const SMALL_OBJECT: usize = 16;
+
+/// The scope a block's expressions run in: a new one when the block binds variables, else
+/// the enclosing one (nothing would ever be bound in a new one).
+fn block_frame(block: &ast::Block, env: &Env) -> Env {
+    if block.binds {
+        Frame::child(env)
+    } else {
+        env.clone()
+    }
+}
+
 /// Whether a path is only field names, without predicates, bindings or grouping.
 fn is_simple_path(path: &Path) -> bool {
+    is_plain_path(path) && path.steps.iter().all(|step| matches!(step.expr.kind, ExprKind::Name(_)))
+}
+
+/// Whether a path is a variable followed by field names only, without predicates, bindings
+/// or grouping.
+fn is_variable_path(path: &Path) -> bool {
+    path.steps.len() > 1
+        && is_plain_path(path)
+        && matches!(path.steps[0].expr.kind, ExprKind::Variable(_))
+        && path.steps[1..].iter().all(|step| matches!(step.expr.kind, ExprKind::Name(_)))
+}
+
+/// Whether no step of a path has predicates, bindings or an array constructor, and the path
+/// has no grouping and no `[]`.
+fn is_plain_path(path: &Path) -> bool {
     !path.tuple
         && path.group.is_none()
         && !path.keep_singleton_array
         && path.steps.iter().all(|step| {
-            matches!(step.expr.kind, ExprKind::Name(_))
-                && step.stages.is_empty()
+            step.stages.is_empty()
                 && step.index.is_none()
                 && step.focus.is_none()
                 && step.ancestor.is_none()
                 && !step.tuple
                 && !step.cons_array
         })
+}
+
+/// The items of a sequence (or the value alone), taken out of it when nothing else holds it.
+fn into_members(value: Value) -> Vec<Value> {
+    match value {
+        Value::Array(array) => match Rc::try_unwrap(array) {
+            Ok(mut array) => std::mem::take(&mut array.items),
+            Err(shared) => shared.items.clone(),
+        },
+        other => vec![other],
+    }
+}
+
+/// One name step over one object, when its result is the field's value as it is (anything
+/// but a sequence, which the general loop flattens): `None` when the loop must run.
+fn field_of_one(map: &Map, step: &Step) -> Option<Option<Value>> {
+    let ExprKind::Name(name) = &step.expr.kind else { return None };
+    match map.get(&**name) {
+        None => Some(None),
+        Some(Value::Array(array)) if array.sequence => None,
+        Some(value) => Some(Some(value.clone())),
+    }
+}
+
+/// Field-name steps over the items of a sequence: what [`Evaluator::eval_path`] does for
+/// them, without its general machinery.
+fn name_steps(mut items: Vec<Value>, steps: &[Step]) -> Option<Value> {
+    if let ([Value::Object(map)], [step]) = (items.as_slice(), steps) {
+        if let Some(field) = field_of_one(map, step) {
+            return field;
+        }
+    }
+    let last = steps.len() - 1;
+    for (i, step) in steps.iter().enumerate() {
+        let ExprKind::Name(name) = &step.expr.kind else { break };
+        let mut results: Vec<Value> = Vec::with_capacity(items.len());
+        for item in &items {
+            match item {
+                Value::Object(map) => {
+                    if let Some(value) = map.get(&**name) {
+                        results.push(value.clone());
+                    }
+                }
+                Value::Array(_) => {
+                    if let Some(value) = lookup(Some(item), name) {
+                        if !matches!(&value, Value::Array(a) if a.sequence && a.items.is_empty()) {
+                            results.push(value);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if i == last && results.len() == 1 {
+            if let Value::Array(array) = &results[0] {
+                if !array.sequence {
+                    return results.pop();
+                }
+            }
+        }
+        let mut flat = Vec::with_capacity(results.len());
+        for res in results {
+            match res {
+                Value::Array(array) if !array.cons => flat.extend(array.items.iter().cloned()),
+                other => flat.push(other),
+            }
+        }
+        items = flat;
+        if items.is_empty() {
+            return None;
+        }
+    }
+    if items.len() == 1 {
+        return items.pop();
+    }
+    Some(Value::sequence(items))
 }
 
 fn is_tuple_expr(expr: &Expr) -> bool {

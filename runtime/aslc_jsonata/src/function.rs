@@ -73,6 +73,19 @@ impl Frame {
         Rc::new(Frame { vars: RefCell::new(Vec::new()), parent: Some(parent.clone()) })
     }
 
+    /// A frame with `vars` bound in order (a later binding of a name replaces an earlier one,
+    /// as when a lambda names a parameter twice).
+    pub fn with_vars(parent: &Env, vars: impl Iterator<Item = (Rc<str>, Option<Value>)>) -> Env {
+        let mut bound: Vec<(Rc<str>, Option<Value>)> = Vec::with_capacity(vars.size_hint().0);
+        for (name, value) in vars {
+            match bound.iter_mut().find(|(n, _)| *n == name) {
+                Some(slot) => slot.1 = value,
+                None => bound.push((name, value)),
+            }
+        }
+        Rc::new(Frame { vars: RefCell::new(bound), parent: Some(parent.clone()) })
+    }
+
     pub fn bind(&self, name: &str, value: Option<Value>) {
         let mut vars = self.vars.borrow_mut();
         if let Some(slot) = vars.iter_mut().find(|(n, _)| &**n == name) {

@@ -185,6 +185,38 @@ impl From<error::Error> for EvalError {
 pub trait Variables {
     /// The value of `$name`, when bound.
     fn variable(&self, name: &str) -> Option<&serde_json::Value>;
+
+    /// The value of `$name` already read into a [`Document`], when the caller keeps it so;
+    /// asked before [`Variables::variable`]. A caller that evaluates several expressions
+    /// over the same large value reads it once this way instead of once per evaluation.
+    fn document(&self, name: &str) -> Option<Document> {
+        let _ = name;
+        None
+    }
+}
+
+/// A JSON value read into the evaluator's own representation, ready to be bound as a
+/// variable ([`Variables::document`]) in any number of evaluations. Cloning it is cheap:
+/// its arrays and objects are shared, and evaluation never changes them.
+#[derive(Clone, Debug)]
+pub struct Document(Value);
+
+impl Document {
+    /// Reads a JSON value.
+    pub fn from_json(json: &serde_json::Value) -> Document {
+        Document(Value::from_json(json))
+    }
+
+    /// An object of the given members, in order (a later member replaces an earlier one of
+    /// the same name).
+    pub fn object<'a>(members: impl IntoIterator<Item = (&'a str, Document)>) -> Document {
+        let map = members.into_iter().map(|(name, member)| (std::rc::Rc::from(name), member.0)).collect();
+        Document(Value::object(map))
+    }
+
+    pub(crate) fn into_value(self) -> Value {
+        self.0
+    }
 }
 
 /// Evaluates `expr` against `input` (`None`: no input) with `bindings`. `Ok(None)` is
@@ -220,6 +252,28 @@ pub fn evaluate_with(
     bindings: &Bindings,
     more: Option<&dyn Variables>,
 ) -> Result<Evaluation, EvalError> {
+    evaluate_inner(expr, input, bindings, more, false).map(|(evaluation, _)| evaluation)
+}
+
+/// [`evaluate_with`], also giving a JSON result as a [`Document`]: the value reading that JSON
+/// would give, without reading it. A caller that passes the result on to the next evaluation
+/// (a workflow state's output is the next state's input) binds it without converting it back.
+pub fn evaluate_to_document(
+    expr: &Expr,
+    input: Option<&serde_json::Value>,
+    bindings: &Bindings,
+    more: Option<&dyn Variables>,
+) -> Result<(Evaluation, Option<Document>), EvalError> {
+    evaluate_inner(expr, input, bindings, more, true)
+}
+
+fn evaluate_inner(
+    expr: &Expr,
+    input: Option<&serde_json::Value>,
+    bindings: &Bindings,
+    more: Option<&dyn Variables>,
+    keep: bool,
+) -> Result<(Evaluation, Option<Document>), EvalError> {
     let env = Frame::root();
     // Variables are read into values when the expression first uses them: a workflow binds
     // every variable in scope, an expression reads a few.
@@ -237,15 +291,18 @@ pub fn evaluate_with(
     let env = Frame::child(&env);
     let result = evaluator.eval(expr, input.as_ref(), &env)?;
     match result {
-        None => Ok(Evaluation::Undefined),
-        Some(Value::Function(_)) => Ok(Evaluation::Function),
+        None => Ok((Evaluation::Undefined, None)),
+        Some(Value::Function(_)) => Ok((Evaluation::Function, None)),
         Some(value) if value::nests_deeper_than(&value, value::MAX_NESTING) => {
             Err(functions::too_deep().into())
         }
-        Some(value) => value
-            .to_json()
-            .map(Evaluation::Value)
-            .map_err(|n| error::Error::new("D1001").value(Value::Number(n)).into()),
+        Some(value) => {
+            let json = value
+                .to_json()
+                .map_err(|n| EvalError::from(error::Error::new("D1001").value(Value::Number(n))))?;
+            let document = keep.then(|| Document(value.to_plain()));
+            Ok((Evaluation::Value(json), document))
+        }
     }
 }
 

@@ -179,3 +179,44 @@ fn caller_variables_are_shadowed_by_local_ones() {
     assert_eq!(run("(function() { $x * 2 })()", None, &bindings), Ok(Some(json!(10))));
     assert_eq!(run("x()", None, &bindings), Err("T1005"));
 }
+
+#[test]
+fn variable_paths() {
+    let data =
+        json!({"o": {"items": [{"q": 3}, {"q": 1}], "one": [7], "n": {"m": null}, "deep": [{"q": [2, 3]}]}});
+    let bound = |expr: &str| format!("($x := o; {expr})");
+    check(&bound("$x.items.q"), data.clone(), Some(json!([3, 1])));
+    check(&bound("$x.deep.q"), data.clone(), Some(json!([2, 3])));
+    check(&bound("$x.one"), data.clone(), Some(json!([7])));
+    check(&bound("$x.n.m"), data.clone(), Some(json!(null)));
+    check(&bound("$x.missing.q"), data.clone(), None);
+    check(&bound("$y.q"), data.clone(), None);
+    check("($x := [[1, 2], [3]]; $x.a)", json!(null), None);
+    check("($x := [{'a': 1}, [{'a': 2}]]; $x.a)", json!(null), Some(json!([1, 2])));
+    check("$.o.one", data.clone(), Some(json!([7])));
+    check("($x := [[{'a': [[1, 2]]}]]; $x.a)", json!(null), Some(json!([1, 2])));
+    check("$sort(o.items, function($l, $r) { $l.q > $r.q })[0].q", data, Some(json!(1)));
+}
+
+#[test]
+fn one_item_object_constructors() {
+    let data = json!({"rows": [{"k": "a", "v": 1}, {"k": "b", "v": 2}], "row": {"k": "c", "v": 3}});
+    check("rows.{k: v}", data.clone(), Some(json!([{"a": 1}, {"b": 2}])));
+    check("row.{k: v, 'w': nothing, '2': v, '1': k}", data.clone(), Some(json!({"1": "c", "2": 3, "c": 3})));
+    check("{'x': 1, 'y': row.v}", data.clone(), Some(json!({"x": 1, "y": 3})));
+    check_error("row.{k: 1, 'c': 2}", data.clone(), "D1009");
+    check_error("row.{v: 1}", data.clone(), "T1003");
+    check_error("row.{'a': 1, 'a': $undefined_function()}", data, "D1009");
+}
+
+#[test]
+fn scopes_of_blocks_and_lambdas() {
+    let data = json!({"n": 2});
+    check("($f := function($a, $a) { $a }; $f(1, 2))", data.clone(), Some(json!(2)));
+    check("($x := 1; ($x := 2); $x)", data.clone(), Some(json!(1)));
+    check("($x := 1; ($x + 1); $x)", data.clone(), Some(json!(1)));
+    check("($x := 1; ($y := 5; $x := $y); $x)", data.clone(), Some(json!(1)));
+    check("($x := 1; $f := function() { ($x := 3; $x) }; [$f(), $x])", data.clone(), Some(json!([3, 1])));
+    check("($g := (function() { $x }); $x := 4; $g())", data.clone(), Some(json!(4)));
+    check("(($x := n); $x)", data, None);
+}

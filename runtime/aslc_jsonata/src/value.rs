@@ -173,19 +173,26 @@ impl Value {
 
     /// Reads a JSON value.
     pub fn from_json(json: &serde_json::Value) -> Value {
+        Value::from_json_inner(json, &mut KeyCache::default())
+    }
+
+    fn from_json_inner<'j>(json: &'j serde_json::Value, keys: &mut KeyCache<'j>) -> Value {
         match json {
             serde_json::Value::Null => Value::Null,
             serde_json::Value::Bool(b) => Value::Bool(*b),
             serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
             serde_json::Value::String(s) => Value::string(s),
-            serde_json::Value::Array(items) => Value::array(items.iter().map(Value::from_json).collect()),
-            serde_json::Value::Object(members) => {
+            // A `serde_json::Value` built in code may nest deeper than a parsed one.
+            serde_json::Value::Array(items) => stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+                Value::array(items.iter().map(|item| Value::from_json_inner(item, keys)).collect())
+            }),
+            serde_json::Value::Object(members) => stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
                 let mut map = Map::with_capacity_and_hasher(members.len(), FxBuildHasher);
                 for (key, value) in members {
-                    map.insert(Rc::from(key.as_str()), Value::from_json(value));
+                    map.insert(keys.intern(key), Value::from_json_inner(value, keys));
                 }
                 Value::object(map)
-            }
+            }),
         }
     }
 
@@ -214,6 +221,77 @@ impl Value {
             Value::Function(_) => serde_json::Value::String(String::new()),
         })
     }
+}
+
+/// The member names met while reading one JSON document, so that the objects of a list of
+/// records share one allocation per name instead of one per member.
+#[derive(Default)]
+struct KeyCache<'j> {
+    names: rustc_hash::FxHashMap<&'j str, Rc<str>>,
+}
+
+impl<'j> KeyCache<'j> {
+    /// Names longer than this are rarely repeated; they are not worth a lookup.
+    const MAX_LEN: usize = 32;
+
+    fn intern(&mut self, key: &'j str) -> Rc<str> {
+        if key.len() > Self::MAX_LEN {
+            return Rc::from(key);
+        }
+        self.names.entry(key).or_insert_with(|| Rc::from(key)).clone()
+    }
+}
+
+impl Value {
+    /// The value that reading its JSON form back gives ([`Value::from_json`] of
+    /// [`Value::to_json`], for a value whose numbers are finite): arrays without their
+    /// sequence flags, functions as `""`, `-0` as `0`. Parts that are plain already are
+    /// shared, not copied.
+    pub fn to_plain(&self) -> Value {
+        self.plain_if_changed().unwrap_or_else(|| self.clone())
+    }
+
+    /// [`Value::to_plain`], or `None` when the value is plain already.
+    fn plain_if_changed(&self) -> Option<Value> {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || match self {
+            Value::Number(n) if *n == 0.0 && n.is_sign_negative() => Some(Value::Number(0.0)),
+            Value::Function(_) => Some(Value::string("")),
+            Value::Array(array) => {
+                let flagged = array.sequence || array.keep_singleton || array.cons || array.outer_wrapper;
+                match plain_items(array.items.iter()) {
+                    Some(items) => Some(Value::array(items)),
+                    None if flagged => Some(Value::array(array.items.clone())),
+                    None => None,
+                }
+            }
+            Value::Object(map) => {
+                let values = plain_items(map.values())?;
+                let members = map.keys().cloned().zip(values).collect();
+                Some(Value::object(members))
+            }
+            _ => None,
+        })
+    }
+}
+
+/// The plain forms of `items`, or `None` when every one is plain already.
+fn plain_items<'v>(items: impl Iterator<Item = &'v Value> + Clone) -> Option<Vec<Value>> {
+    let all = items.clone();
+    let mut out: Option<Vec<Value>> = None;
+    for (index, item) in items.enumerate() {
+        // Each item is looked at once: a changed item's plain form is kept, not recomputed.
+        match (item.plain_if_changed(), &mut out) {
+            (Some(plain), Some(out)) => out.push(plain),
+            (None, Some(out)) => out.push(item.clone()),
+            (Some(plain), None) => {
+                let mut before: Vec<Value> = all.clone().take(index).cloned().collect();
+                before.push(plain);
+                out = Some(before);
+            }
+            (None, None) => {}
+        }
+    }
+    out
 }
 
 /// Whether JavaScript treats `key` as an array index (`"0"`, `"42"`, not `"01"`).
@@ -523,6 +601,67 @@ mod tests {
         }
         assert_eq!(js_number(to_precision_15(5890840712243076.0)), "5890840712243080");
         assert_eq!(js_number(to_precision_15(0.1 + 0.2)), "0.3");
+    }
+
+    /// Equal as values, with the same array flags and the same member order.
+    fn same(a: &Value, b: &Value) -> bool {
+        match (a, b) {
+            (Value::Array(x), Value::Array(y)) => {
+                (x.sequence, x.keep_singleton, x.cons, x.outer_wrapper)
+                    == (y.sequence, y.keep_singleton, y.cons, y.outer_wrapper)
+                    && x.items.len() == y.items.len()
+                    && x.items.iter().zip(&y.items).all(|(p, q)| same(p, q))
+            }
+            (Value::Object(x), Value::Object(y)) => {
+                x.len() == y.len() && x.iter().zip(y.iter()).all(|((k, p), (l, q))| k == l && same(p, q))
+            }
+            (Value::Number(x), Value::Number(y)) => x.to_bits() == y.to_bits(),
+            _ => deep_equal(a, b),
+        }
+    }
+
+    #[test]
+    fn plain_values_are_what_their_json_reads_back_as() {
+        let function =
+            Value::Function(Rc::new(crate::function::Function::Native(crate::functions::Native::Sum)));
+        let mut flagged = Array::sequence(vec![Value::Number(-0.0), Value::string("a")]);
+        flagged.keep_singleton = true;
+        let mut members = Map::default();
+        members.insert(Rc::from("f"), function.clone());
+        members.insert(Rc::from("s"), Value::Array(Rc::new(flagged)));
+        members.insert(Rc::from("n"), Value::Number(2.5));
+        let shared = Value::array(vec![Value::Null, Value::Bool(true), Value::Number(1e300)]);
+        members.insert(Rc::from("p"), shared.clone());
+        let value = Value::sequence(vec![Value::object(members), function, shared.clone()]);
+        let read_back = Value::from_json(&value.to_json().expect("finite numbers"));
+        assert!(same(&value.to_plain(), &read_back));
+        let plain = shared.to_plain();
+        let (Value::Array(before), Value::Array(after)) = (&shared, &plain) else { unreachable!("arrays") };
+        assert!(Rc::ptr_eq(before, after), "a plain value is shared, not copied");
+    }
+
+    #[test]
+    fn documents_of_results_are_their_json_read_back() {
+        let input = serde_json::json!({"a": [{"b": [1, 2]}, {"b": 3}], "k": {"2": 1, "x": 2, "1": 3}});
+        for text in [
+            "a.b",
+            "a.b[]",
+            "[a.b]",
+            "a[0].b",
+            "{'s': a.b, 'f': $sum, 'z': -0, 'k': k}",
+            "k",
+            "$map(a, function($v) { $v.b })",
+            "a.{'b': b}",
+            "[[1], [2, [3]]]",
+        ] {
+            let expr = aslc_query::jsonata::parse_jsonata(text).expect("the test expression parses");
+            let bindings = crate::Bindings::new();
+            let (evaluation, document) =
+                crate::evaluate_to_document(&expr, Some(&input), &bindings, None).expect("evaluates");
+            let crate::Evaluation::Value(json) = evaluation else { panic!("{text}: a JSON result") };
+            let document = document.expect("a document for a JSON result").into_value();
+            assert!(same(&document, &Value::from_json(&json)), "{text}");
+        }
     }
 
     #[test]

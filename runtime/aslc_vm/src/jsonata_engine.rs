@@ -4,13 +4,18 @@
 //! Each evaluation sees `$states` and the workflow variables in scope where the VM keeps
 //! them: the evaluator looks a variable up when the expression first reads it and converts
 //! only that one, so the variables in scope are neither copied nor converted per
-//! evaluation.
+//! evaluation. `$states.input` and `$states.context` are read into the evaluator's values
+//! once per state and shared by the state's expressions (a state's input can be large, and
+//! `Assign`, `Output` and `Arguments` all read it); the context, which holds the whole
+//! execution input, is read only by an expression that names `$states.context`.
 
 use std::time::Duration;
 
+use aslc_jsonata::Document;
+use aslc_query::jsonata::ast::{Expr, ExprKind};
 use serde_json::Value;
 
-use crate::query::{Bindings, QueryEngine, QueryError};
+use crate::query::{Bindings, Kept, QueryEngine, QueryError, States};
 
 /// How long one expression may run before it fails with `U1001`. Depth is bounded by the
 /// evaluator itself, but a tail-recursive loop that never ends grows no depth: without a
@@ -54,15 +59,107 @@ impl Default for Jsonata {
     }
 }
 
+/// The members of `$states` an expression can observe.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Members {
+    context: bool,
+    /// Whether the member besides `input` and `context` (`result`, `errorOutput`) is read.
+    extra: bool,
+}
+
+impl Members {
+    const ALL: Members = Members { context: true, extra: true };
+    const INPUT: Members = Members { context: false, extra: false };
+
+    fn union(self, other: Members) -> Members {
+        Members { context: self.context || other.context, extra: self.extra || other.extra }
+    }
+}
+
+/// Which members of `$states` `expr` can observe. `$states.name` reads one member; `$states`
+/// used any other way (alone, as an argument, with a predicate or a binding on it) can reach
+/// every member. A parameter or a local variable named `$states` only makes the answer
+/// larger than needed, never smaller.
+fn members_read(expr: &Expr) -> Members {
+    let mut members = Members::INPUT;
+    let mut pending = vec![expr];
+    while let Some(expr) = pending.pop() {
+        match &expr.kind {
+            ExprKind::Variable(name) if &**name == "states" => return Members::ALL,
+            ExprKind::Path(path) => {
+                let first = &path.steps[0];
+                let reads_member = matches!(&first.expr.kind, ExprKind::Variable(name) if &**name == "states")
+                    && first.stages.is_empty()
+                    && first.index.is_none()
+                    && first.focus.is_none()
+                    && first.ancestor.is_none()
+                    && !first.tuple;
+                if let (true, Some(second)) = (reads_member, path.steps.get(1)) {
+                    match &second.expr.kind {
+                        ExprKind::Name(member) => {
+                            members = members.union(match &**member {
+                                "input" => Members::INPUT,
+                                "context" => Members { context: true, extra: false },
+                                _ => Members { context: false, extra: true },
+                            });
+                        }
+                        _ => return Members::ALL,
+                    }
+                    // Everything but the first step, which is accounted for.
+                    let mut children = expr.children();
+                    children.remove(0);
+                    pending.extend(children);
+                    continue;
+                }
+                pending.extend(expr.children());
+            }
+            _ => pending.extend(expr.children()),
+        }
+    }
+    members
+}
+
+/// What the engine keeps in [`States::prepared`]: the state's input and context, read once.
+#[derive(Default)]
+struct Prepared {
+    input: Option<Document>,
+    context: Option<Document>,
+}
+
+/// `$states` for one expression: the shared members read once per state, the extra member
+/// read for this expression.
+fn states_document(states: &States<'_>, extra: Option<(&str, &Value)>, members: Members) -> Document {
+    let mut slot = states.prepared().borrow_mut();
+    if !slot.as_ref().is_some_and(|prepared| prepared.is::<Prepared>()) {
+        *slot = Some(Box::new(Prepared::default()));
+    }
+    let prepared = slot.as_mut().and_then(|prepared| prepared.downcast_mut::<Prepared>());
+    let Some(prepared) = prepared else { unreachable!("the slot was just filled with a `Prepared`") };
+    let input = prepared.input.get_or_insert_with(|| Document::from_json(states.input())).clone();
+    let mut out = vec![("input", input)];
+    if members.context {
+        let context = prepared.context.get_or_insert_with(|| Document::from_json(states.context())).clone();
+        out.push(("context", context));
+    }
+    if let (true, Some((name, value))) = (members.extra, extra) {
+        out.push((name, Document::from_json(value)));
+    }
+    Document::object(out)
+}
+
 /// `$states` and the workflow variables, as the evaluator looks them up.
-struct Scope<'a, 'b>(&'a Bindings<'b>);
+struct Scope<'a, 'b> {
+    bindings: &'a Bindings<'b>,
+    members: Members,
+}
 
 impl aslc_jsonata::Variables for Scope<'_, '_> {
     fn variable(&self, name: &str) -> Option<&Value> {
-        if name == "states" {
-            return Some(&self.0.states);
-        }
-        self.0.variables.get(name)
+        self.bindings.variables.get(name)
+    }
+
+    fn document(&self, name: &str) -> Option<Document> {
+        (name == "states").then(|| states_document(self.bindings.states, self.bindings.extra, self.members))
     }
 }
 
@@ -73,12 +170,36 @@ impl QueryEngine for Jsonata {
         input: Option<&Value>,
         bindings: &Bindings<'_>,
     ) -> Result<Option<Value>, QueryError> {
-        match aslc_jsonata::evaluate_with(expr, input, &self.options, Some(&Scope(bindings))) {
-            Ok(aslc_jsonata::Evaluation::Undefined) => Ok(None),
-            Ok(aslc_jsonata::Evaluation::Value(value)) => Ok(Some(value)),
-            Ok(aslc_jsonata::Evaluation::Function) => Err(QueryError::Unsupported),
-            Err(err) => Err(QueryError::Threw(err.to_string())),
-        }
+        let scope = Scope { bindings, members: members_read(expr) };
+        outcome(aslc_jsonata::evaluate_with(expr, input, &self.options, Some(&scope)))
+    }
+
+    fn evaluate_output(
+        &self,
+        expr: &aslc_query::jsonata::Expr,
+        input: Option<&Value>,
+        bindings: &Bindings<'_>,
+    ) -> Result<(Option<Value>, Option<Kept>), QueryError> {
+        let scope = Scope { bindings, members: members_read(expr) };
+        let (evaluation, document) =
+            match aslc_jsonata::evaluate_to_document(expr, input, &self.options, Some(&scope)) {
+                Ok((evaluation, document)) => (Ok(evaluation), document),
+                Err(err) => (Err(err), None),
+            };
+        let kept = document.map(|input| Box::new(Prepared { input: Some(input), context: None }) as Kept);
+        Ok((outcome(evaluation)?, kept))
+    }
+}
+
+/// An evaluation's result as the VM sees it.
+fn outcome(
+    evaluation: Result<aslc_jsonata::Evaluation, aslc_jsonata::EvalError>,
+) -> Result<Option<Value>, QueryError> {
+    match evaluation {
+        Ok(aslc_jsonata::Evaluation::Undefined) => Ok(None),
+        Ok(aslc_jsonata::Evaluation::Value(value)) => Ok(Some(value)),
+        Ok(aslc_jsonata::Evaluation::Function) => Err(QueryError::Unsupported),
+        Err(err) => Err(QueryError::Threw(err.to_string())),
     }
 }
 
@@ -89,13 +210,91 @@ mod tests {
 
     use super::*;
 
+    fn parse(text: &str) -> Expr {
+        aslc_query::jsonata::parse_jsonata(text).expect("the test expression parses")
+    }
+
     fn eval(text: &str, vars: &[(&str, Value)]) -> Result<Option<Value>, QueryError> {
-        let expr =
-            aslc_query::jsonata::parse_jsonata(text).map_err(|e| QueryError::Threw(format!("{e:?}")))?;
         let variables: FxHashMap<Box<str>, Value> =
             vars.iter().map(|(n, v)| (Box::from(*n), v.clone())).collect();
-        let bindings = Bindings { variables: &variables, states: json!({"input": {"a": 2}}) };
-        Jsonata::new().evaluate(&expr, None, &bindings)
+        let input = json!({"a": 2});
+        let states = States::new(&input, || json!({"Execution": {"Name": "e"}}));
+        let bindings = Bindings { variables: &variables, states: &states, extra: Some(("result", &input)) };
+        Jsonata::new().evaluate(&parse(text), None, &bindings)
+    }
+
+    #[test]
+    fn an_output_is_read_by_the_next_state_as_it_was_made() {
+        let engine = Jsonata::new();
+        let variables = FxHashMap::default();
+        let first_input = json!({"rows": [{"k": "a", "n": -0.0}, {"k": "b", "n": 2}]});
+        let first = States::new(&first_input, || json!({}));
+        let bindings = Bindings { variables: &variables, states: &first, extra: None };
+        let (output, kept) = engine
+            .evaluate_output(&parse("$states.input.rows.{'key': k, 'n': n, 'f': $sum}"), None, &bindings)
+            .expect("evaluates");
+        let output = output.expect("a value");
+        assert!(kept.is_some(), "the engine keeps what it made");
+        let second = States::new(&output, || json!({})).with_prepared(kept);
+        let bindings = Bindings { variables: &variables, states: &second, extra: None };
+        let read = |text: &str| engine.evaluate(&parse(text), None, &bindings);
+        // As if read from the JSON: a plain array, and `""` for the function.
+        assert_eq!(read("$states.input"), Ok(Some(output.clone())));
+        assert_eq!(read("$type($states.input[0].f)"), Ok(Some(json!("string"))));
+        assert_eq!(read("$states.input.key"), Ok(Some(json!(["a", "b"]))));
+    }
+
+    #[test]
+    fn states_has_every_member_when_read_whole() {
+        assert_eq!(eval("$keys($states)", &[]), Ok(Some(json!(["input", "context", "result"]))));
+        assert_eq!(eval("$states.context.Execution.Name", &[]), Ok(Some(json!("e"))));
+        assert_eq!(eval("$states.result.a + $states.input.a", &[]), Ok(Some(json!(4))));
+    }
+
+    #[test]
+    fn members_read_by_name_only() {
+        let members = |text: &str| members_read(&parse(text));
+        assert_eq!(members("$states.input.a"), Members::INPUT);
+        assert_eq!(
+            members("$states.input[x > 1].{'y': $states.result}"),
+            Members { context: false, extra: true }
+        );
+        assert_eq!(members("$states.context.Execution.Id"), Members { context: true, extra: false });
+        assert_eq!(members("$keys($states)"), Members::ALL);
+        assert_eq!(members("$states[0]"), Members::ALL);
+        assert_eq!(members("$states.*"), Members::ALL);
+        assert_eq!(members("function($f) { $f($states) }"), Members::ALL);
+    }
+
+    #[test]
+    fn the_context_is_built_only_when_read_and_the_input_read_once() {
+        let built = std::cell::Cell::new(0);
+        let input = json!({"a": [1, 2, 3]});
+        let states = States::new(&input, || {
+            built.set(built.get() + 1);
+            json!({"State": {"Name": "S"}})
+        });
+        let variables = FxHashMap::default();
+        let bindings = Bindings { variables: &variables, states: &states, extra: None };
+        let engine = Jsonata::new();
+        assert_eq!(engine.evaluate(&parse("$sum($states.input.a)"), None, &bindings), Ok(Some(json!(6))));
+        assert_eq!(built.get(), 0);
+        let first = states
+            .prepared()
+            .borrow()
+            .as_ref()
+            .and_then(|p| p.downcast_ref::<Prepared>())
+            .and_then(|p| p.input.clone());
+        assert!(first.is_some(), "the input is kept for the next expression");
+        assert_eq!(
+            engine.evaluate(&parse("$states.context.State.Name"), None, &bindings),
+            Ok(Some(json!("S")))
+        );
+        assert_eq!(
+            engine.evaluate(&parse("$states.context.State.Name"), None, &bindings),
+            Ok(Some(json!("S")))
+        );
+        assert_eq!(built.get(), 1);
     }
 
     #[test]
@@ -125,7 +324,9 @@ mod tests {
     fn an_endless_loop_ends() {
         let expr = aslc_query::jsonata::parse_jsonata("($f := function(){ $f() }; $f())").expect("parses");
         let variables = FxHashMap::default();
-        let bindings = Bindings { variables: &variables, states: json!({}) };
+        let input = json!({});
+        let states = States::new(&input, || json!({}));
+        let bindings = Bindings { variables: &variables, states: &states, extra: None };
         let engine = Jsonata::new().time_limit(Duration::from_millis(50));
         match engine.evaluate(&expr, None, &bindings) {
             Err(QueryError::Threw(message)) => assert!(message.starts_with("U1001"), "{message}"),

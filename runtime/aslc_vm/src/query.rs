@@ -7,15 +7,71 @@
 //! `States.QueryEvaluationError`, which Retry/Catch handle like AWS's own evaluation
 //! failures.
 
+use std::any::Any;
+use std::cell::{OnceCell, RefCell};
+
 use rustc_hash::FxHashMap;
 use serde_json::Value;
+
+/// What an engine keeps of a value it made or read, in its own form; only the engine that
+/// made it knows its type.
+pub type Kept = Box<dyn Any>;
 
 /// What a JSONata expression can read: the workflow variables and `$states`.
 pub struct Bindings<'a> {
     /// Workflow variables by name (without `$`).
     pub variables: &'a FxHashMap<Box<str>, Value>,
-    /// `$states`: `input`, `context`, and where available `result` and `errorOutput`.
-    pub states: Value,
+    /// `$states.input` and `$states.context`, shared by the expressions of one state.
+    pub states: &'a States<'a>,
+    /// The member `$states` has besides `input` and `context` where the field sees one:
+    /// `("result", …)` or `("errorOutput", …)`.
+    pub extra: Option<(&'a str, &'a Value)>,
+}
+
+/// The members of `$states` that every expression of one state sees alike. The context
+/// object is built when an expression first asks for it, and an engine may keep what it
+/// derives from these members ([`States::prepared`]) for the state's next expressions,
+/// instead of reading the state's input again for each of them.
+pub struct States<'a> {
+    input: &'a Value,
+    context: OnceCell<Value>,
+    build_context: Box<dyn Fn() -> Value + 'a>,
+    prepared: RefCell<Option<Kept>>,
+}
+
+impl<'a> States<'a> {
+    /// `$states` with `input`, and the context object `build_context` makes on first use.
+    pub fn new(input: &'a Value, build_context: impl Fn() -> Value + 'a) -> States<'a> {
+        States {
+            input,
+            context: OnceCell::new(),
+            build_context: Box::new(build_context),
+            prepared: RefCell::new(None),
+        }
+    }
+
+    /// These members with what the engine kept of `input` when an earlier expression made
+    /// it ([`QueryEngine::evaluate_output`]).
+    pub fn with_prepared(self, prepared: Option<Kept>) -> States<'a> {
+        *self.prepared.borrow_mut() = prepared;
+        self
+    }
+
+    /// `$states.input`.
+    pub fn input(&self) -> &'a Value {
+        self.input
+    }
+
+    /// `$states.context`.
+    pub fn context(&self) -> &Value {
+        self.context.get_or_init(|| (self.build_context)())
+    }
+
+    /// Where the engine keeps what it derived from these members; it lives as long as the
+    /// `States`, and only the engine that put something there knows its type.
+    pub fn prepared(&self) -> &RefCell<Option<Kept>> {
+        &self.prepared
+    }
 }
 
 /// Why an expression gave no JSON value.
@@ -36,6 +92,18 @@ pub trait QueryEngine {
         input: Option<&Value>,
         bindings: &Bindings<'_>,
     ) -> Result<Option<Value>, QueryError>;
+
+    /// [`QueryEngine::evaluate`] for a value that becomes the next state's input, with what the
+    /// engine can keep of it to read it there ([`States::with_prepared`]) without reading the
+    /// JSON again. By default nothing is kept.
+    fn evaluate_output(
+        &self,
+        expr: &aslc_query::jsonata::Expr,
+        input: Option<&Value>,
+        bindings: &Bindings<'_>,
+    ) -> Result<(Option<Value>, Option<Kept>), QueryError> {
+        Ok((self.evaluate(expr, input, bindings)?, None))
+    }
 }
 
 /// The engine of a build without a JSONata evaluator.

@@ -20,7 +20,7 @@ use crate::history::{self, Recorder, STANDARD_HISTORY_LIMIT};
 use crate::intrinsics::{self, IntrinsicError, Rng};
 use crate::jsonpath::{self, Roots};
 use crate::mocks::{MockAnswer, Timing};
-use crate::query::{Bindings, QueryError};
+use crate::query::{Bindings, Kept, QueryError, States};
 use crate::tasks::{self, Handled, ResourceKind};
 use crate::{Outcome, RunOptions, Status, TraceEntry, WorkflowType};
 
@@ -94,6 +94,7 @@ struct Thread {
 }
 
 /// What the context object describes for one evaluation.
+#[derive(Clone)]
 struct StateCtx<'a> {
     name: &'a str,
     entered_millis: i64,
@@ -163,17 +164,18 @@ impl ExecInfo {
                 self.machine_name, self.execution_name
             )
         };
-        let mut execution = json!({
-            "Id": id,
-            "Input": self.input,
-            "StartTime": iso_millis(self.start_millis),
-            "Name": self.execution_name,
-            "RoleArn": "arn:aws:iam::123456789012:role/aslc-execution-role",
-        });
+        // Built member by member: `json!` would serialise the execution input into a new
+        // value, several times slower than cloning it.
+        let mut execution = Map::new();
+        execution.insert("Id".into(), Value::String(id));
+        execution.insert("Input".into(), self.input.clone());
+        execution.insert("StartTime".into(), Value::String(iso_millis(self.start_millis)));
+        execution.insert("Name".into(), Value::String(self.execution_name.clone()));
+        execution.insert("RoleArn".into(), json!("arn:aws:iam::123456789012:role/aslc-execution-role"));
         if !self.express {
-            execution["RedriveCount"] = json!(0);
+            execution.insert("RedriveCount".into(), json!(0));
         }
-        ctx.insert("Execution".into(), execution);
+        ctx.insert("Execution".into(), Value::Object(execution));
         ctx.insert("StateMachine".into(), json!({"Id": machine_arn, "Name": self.machine_name}));
         ctx.insert("State".into(), Value::Object(state_obj));
         if let Some(token) = &state.task_token {
@@ -202,6 +204,9 @@ pub(crate) struct Vm<'p> {
     evaluation_prev: u64,
     /// The states entered, when traced.
     trace: Vec<TraceEntry>,
+    /// What the query engine kept of the output the current state's `Output` expression
+    /// gave, for reading it as the next state's input; taken by `run_scope` after every step.
+    handoff: Option<Kept>,
 }
 
 enum Step {
@@ -269,6 +274,7 @@ impl<'p> Vm<'p> {
             token_counter: 0,
             evaluation_prev: 0,
             trace: Vec::new(),
+            handoff: None,
             // The machine's own `TimeoutSeconds`, within the service ceiling: one year for
             // Standard, five minutes for Express (runtime-limits.md `R-LIM-DURATION`).
             timeout_millis: options.timeout_millis.or_else(|| {
@@ -285,24 +291,27 @@ impl<'p> Vm<'p> {
     }
 
     pub fn run(mut self) -> Outcome {
-        let input = self.info.input.clone();
+        // The first state reads the execution input where `ExecInfo` keeps it: a JSONata state
+        // never needs a copy of its input, a JSONPath state makes one as it takes it.
+        let info = self.info;
+        let input = &info.input;
         let started = self.emit(0, "ExecutionStarted", || {
             Some((
                 "executionStartedEventDetails",
-                json!({"input": history::text(&input), "inputDetails": history::not_truncated(),
+                json!({"input": history::text(input), "inputDetails": history::not_truncated(),
                        "roleArn": "arn:aws:iam::123456789012:role/aslc-execution-role"}),
             ))
         });
         let root = self.program.machine().root;
         let mut thread = Thread { prev: 0, vars: Vars::default(), depth: 0 };
-        let result = if size_exceeds(&input, PAYLOAD_LIMIT) {
+        let result = if size_exceeds(input, PAYLOAD_LIMIT) {
             Err(Failure::new(
                 "States.DataLimitExceeded",
                 "The state/task 'execution input' returned a result with a size exceeding the maximum number of bytes service limit.",
                 started,
             ))
         } else {
-            self.run_scope(root, input, &mut thread)
+            self.run_scope(root, Cow::Borrowed(input), &mut thread)
         };
         let result = match (self.rec.overflow, result) {
             // The cap was reached inside a state: the execution fails at once.
@@ -373,7 +382,7 @@ impl<'p> Vm<'p> {
     fn run_scope(
         &mut self,
         scope: ScopeId,
-        input: Value,
+        input: Cow<'p, Value>,
         thread: &mut Thread,
     ) -> Result<Value, Box<Failure>> {
         let program = self.program;
@@ -381,6 +390,8 @@ impl<'p> Vm<'p> {
             return Err(Failure::new("States.Runtime", "the scope has no `StartAt` state", thread.prev));
         };
         let mut input = input;
+        // What the engine kept of `input`, when the previous step's `Output` expression made it.
+        let mut prepared: Option<Kept> = None;
         loop {
             if let Some(f) = &self.harness_failure {
                 return Err(f.clone());
@@ -414,17 +425,27 @@ impl<'p> Vm<'p> {
                 self.harness_failure = Some(f.clone());
                 return Err(f);
             }
-            match self.step(state, input, thread)? {
+            let step = self.step(state, input, prepared.take(), thread);
+            // Taken after every step, so that it never outlives the output it describes.
+            let handoff = self.handoff.take();
+            match step? {
                 Step::Next(next, output) => {
                     state = next;
-                    input = output;
+                    input = Cow::Owned(output);
+                    prepared = handoff;
                 }
                 Step::End(output) => return Ok(output),
             }
         }
     }
 
-    fn step(&mut self, id: StateId, raw: Value, thread: &mut Thread) -> Result<Step, Box<Failure>> {
+    fn step(
+        &mut self,
+        id: StateId,
+        raw: Cow<'_, Value>,
+        prepared: Option<Kept>,
+        thread: &mut Thread,
+    ) -> Result<Step, Box<Failure>> {
         let program = self.program;
         let state = program.state(id);
         let name = program.str(state.name);
@@ -466,8 +487,9 @@ impl<'p> Vm<'p> {
             // `EvaluationFailed` follows the event before the state's entered event (the
             // entered event itself in a Wait state), as AWS's histories show.
             self.evaluation_prev = if kind == StateKind::Wait { entered } else { entered_prev };
-            return self.step_jsonata(id, raw, thread, entered, &mut sctx);
+            return self.step_jsonata(id, &raw, prepared, thread, entered, &mut sctx);
         }
+        let raw = raw.into_owned();
         // InputPath. `moved` holds the effective input when it differs from the raw input;
         // otherwise the raw input itself is the effective input and moves on without a copy.
         let moved: Option<Value> = match state.input_path_mode {
@@ -1579,7 +1601,7 @@ impl<'p> Vm<'p> {
                     started,
                 ));
             }
-            match self.run_scope(scope, effective.clone(), &mut branch) {
+            match self.run_scope(scope, Cow::Owned(effective.clone()), &mut branch) {
                 Ok(v) => {
                     results.push(v);
                     last = branch.prev;
@@ -1844,7 +1866,7 @@ impl<'p> Vm<'p> {
             }
             let child_input = exporting.then(|| input.clone());
             let child_start = self.rec.now_millis;
-            let outcome = self.run_scope(map.processor, input, &mut iteration);
+            let outcome = self.run_scope(map.processor, Cow::Owned(input), &mut iteration);
             if let Some(input) = child_input {
                 if self.harness_failure.is_none() {
                     children.push(distributed::Child {
@@ -2180,7 +2202,8 @@ impl<'p> Vm<'p> {
     fn step_jsonata(
         &mut self,
         id: StateId,
-        raw: Value,
+        raw: &Value,
+        prepared: Option<Kept>,
         thread: &mut Thread,
         entered: u64,
         sctx: &mut StateCtx<'_>,
@@ -2188,18 +2211,13 @@ impl<'p> Vm<'p> {
         let program = self.program;
         let state = program.state(id);
         let name = program.str(state.name);
-        let context = self.info.context(sctx);
-        let states = |extra: Option<(&str, &Value)>| {
-            let mut m = Map::new();
-            m.insert("input".into(), raw.clone());
-            m.insert("context".into(), context.clone());
-            if let Some((k, v)) = extra {
-                m.insert(k.into(), v.clone());
-            }
-            Value::Object(m)
-        };
-        let eval = |vm: &mut Vm<'_>, t: TmplId, states: Value, vars: &Vars, field: &str| {
-            vm.jsonata_template(t, states, vars, entered, name, field)
+        // The context as the state was entered: later changes to `sctx` (a task token, the
+        // timeouts) are not part of it.
+        let info = self.info;
+        let facts = sctx.clone();
+        let states = States::new(raw, move || info.context(&facts)).with_prepared(prepared);
+        let eval = |vm: &mut Vm<'_>, t: TmplId, extra: Option<(&str, &Value)>, vars: &Vars, field: &str| {
+            vm.jsonata_template(t, &states, extra, vars, entered, name, field, false)
         };
         // Leaving the state: `Output` (else `plain`, what the state passes on without one)
         // and `Assign`, both evaluated before any variable changes, with `extra` in
@@ -2211,12 +2229,16 @@ impl<'p> Vm<'p> {
                       output: Option<TmplId>,
                       assign: Option<TmplId>|
          -> Result<Value, Box<Failure>> {
+            // Only an output made by this `Output` expression is handed to the next state.
+            vm.handoff = None;
             let output = match output {
-                Some(t) => eval(vm, t, states(extra), &thread.vars, "Output")?,
+                Some(t) => {
+                    vm.jsonata_template(t, &states, extra, &thread.vars, entered, name, "Output", true)?
+                }
                 None => plain.clone(),
             };
             let assigned = match assign {
-                Some(t) => match eval(vm, t, states(extra), &thread.vars, "Assign")? {
+                Some(t) => match eval(vm, t, extra, &thread.vars, "Assign")? {
                     Value::Object(m) => Some(m),
                     _ => None,
                 },
@@ -2231,7 +2253,7 @@ impl<'p> Vm<'p> {
                 if state.kind == StateKind::Wait {
                     let wait = &program.tables.waits[state.wait.expect("verified").0 as usize];
                     let secs = match wait.seconds {
-                        Some(t) => Some(eval(self, t, states(None), &thread.vars, "Seconds")?),
+                        Some(t) => Some(eval(self, t, None, &thread.vars, "Seconds")?),
                         None => None,
                     };
                     if let Some(s) = secs.as_ref().and_then(Value::as_f64) {
@@ -2239,7 +2261,7 @@ impl<'p> Vm<'p> {
                         self.sleep_until(until);
                     }
                     if let Some(t) = wait.timestamp {
-                        let value = eval(self, t, states(None), &thread.vars, "Timestamp")?;
+                        let value = eval(self, t, None, &thread.vars, "Timestamp")?;
                         let text = match &value {
                             Value::String(s) => s.clone(),
                             other => other.to_string(),
@@ -2255,7 +2277,7 @@ impl<'p> Vm<'p> {
                         }
                     }
                 }
-                let result = finish(self, thread, None, &raw, state.output, state.assign)?;
+                let result = finish(self, thread, None, raw, state.output, state.assign)?;
                 if state.kind == StateKind::Succeed {
                     return Ok(Step::End(result));
                 }
@@ -2264,15 +2286,11 @@ impl<'p> Vm<'p> {
             StateKind::Fail => {
                 let fail = &program.tables.fails[state.fail.expect("verified").0 as usize];
                 let error = match fail.error {
-                    Some(t) => {
-                        eval(self, t, states(None), &thread.vars, "Error")?.as_str().map(str::to_owned)
-                    }
+                    Some(t) => eval(self, t, None, &thread.vars, "Error")?.as_str().map(str::to_owned),
                     None => None,
                 };
                 let cause = match fail.cause {
-                    Some(t) => {
-                        eval(self, t, states(None), &thread.vars, "Cause")?.as_str().map(str::to_owned)
-                    }
+                    Some(t) => eval(self, t, None, &thread.vars, "Cause")?.as_str().map(str::to_owned),
                     None => None,
                 };
                 Err(Box::new(Failure {
@@ -2292,15 +2310,15 @@ impl<'p> Vm<'p> {
                     let rule = &program.tables.rules[rule_id.0 as usize];
                     let cond = &program.tables.conditions[rule.condition.0 as usize];
                     let Some(t) = cond.expr else { continue };
-                    if eval(self, t, states(None), &thread.vars, "Condition")? == Value::Bool(true) {
+                    if eval(self, t, None, &thread.vars, "Condition")? == Value::Bool(true) {
                         let output =
-                            finish(self, thread, None, &raw, rule.output.or(state.output), rule.assign)?;
+                            finish(self, thread, None, raw, rule.output.or(state.output), rule.assign)?;
                         return Ok(Step::Next(rule.next, output));
                     }
                 }
                 match choice.default {
                     Some(d) => {
-                        let output = finish(self, thread, None, &raw, state.output, state.assign)?;
+                        let output = finish(self, thread, None, raw, state.output, state.assign)?;
                         Ok(Step::Next(d, output))
                     }
                     None => Err(Failure::new(
@@ -2313,7 +2331,7 @@ impl<'p> Vm<'p> {
             StateKind::Task | StateKind::Parallel | StateKind::Map => {
                 if let Some(task) = state.task {
                     let task = &program.tables.tasks[task.0 as usize];
-                    if let Err(msg) = self.prepare_task(task, &raw, sctx, &thread.vars) {
+                    if let Err(msg) = self.prepare_task(task, raw, sctx, &thread.vars) {
                         return Err(Failure::new(
                             "States.Runtime",
                             format!("An error occurred while executing the state '{name}' (entered at the event id #{entered}). {msg}"),
@@ -2326,7 +2344,7 @@ impl<'p> Vm<'p> {
                         else {
                             continue;
                         };
-                        let seconds = eval(self, t, states(None), &thread.vars, field)?.as_f64();
+                        let seconds = eval(self, t, None, &thread.vars, field)?.as_f64();
                         if i == 0 {
                             sctx.timeout = seconds;
                         } else {
@@ -2335,7 +2353,7 @@ impl<'p> Vm<'p> {
                     }
                 }
                 let args = match state.arguments {
-                    Some(t) => eval(self, t, states(None), &thread.vars, "Arguments")?,
+                    Some(t) => eval(self, t, None, &thread.vars, "Arguments")?,
                     None => raw.clone(),
                 };
                 match self.with_retry(id, &args, thread, entered, sctx) {
@@ -2369,14 +2387,19 @@ impl<'p> Vm<'p> {
 
     /// Evaluates a JSONata-mode template: literals as they are, `{% %}` strings through
     /// the query engine.
+    /// `keep`: the value becomes the next state's input; what the engine kept of it is left
+    /// in `handoff` (for an expression; a literal or a template has nothing kept).
+    #[allow(clippy::too_many_arguments)]
     fn jsonata_template(
         &mut self,
         t: TmplId,
-        states: Value,
+        states: &States<'_>,
+        extra: Option<(&str, &Value)>,
         vars: &Vars,
         entered: u64,
         name: &str,
         field: &str,
+        keep: bool,
     ) -> Result<Value, Box<Failure>> {
         let program = self.program;
         let rec = program.template(t);
@@ -2388,7 +2411,8 @@ impl<'p> Vm<'p> {
                     let member = &program.tables.members[m.0 as usize];
                     let k = program.str(member.key);
                     let at = format!("{field}/{k}");
-                    let v = self.jsonata_template(member.value, states.clone(), vars, entered, name, &at)?;
+                    let v =
+                        self.jsonata_template(member.value, states, extra, vars, entered, name, &at, false)?;
                     out.insert(k.to_owned(), v);
                 }
                 Ok(Value::Object(out))
@@ -2398,7 +2422,9 @@ impl<'p> Vm<'p> {
                 for (i, it) in rec.items.iter().enumerate() {
                     let item = &program.tables.items[it.0 as usize];
                     let at = format!("{field}[{i}]");
-                    out.push(self.jsonata_template(item.value, states.clone(), vars, entered, name, &at)?);
+                    out.push(
+                        self.jsonata_template(item.value, states, extra, vars, entered, name, &at, false)?,
+                    );
                 }
                 Ok(Value::Array(out))
             }
@@ -2412,9 +2438,17 @@ impl<'p> Vm<'p> {
                         entered,
                     ));
                 };
-                let bindings = Bindings { variables: vars, states };
+                let bindings = Bindings { variables: vars, states, extra };
                 let fail = |vm: &mut Vm<'_>, cause: String| vm.evaluation_failed(name, cause, Some(field));
-                match self.options.engine.evaluate(e, None, &bindings) {
+                let evaluated = if keep {
+                    self.options.engine.evaluate_output(e, None, &bindings).map(|(value, kept)| {
+                        self.handoff = kept;
+                        value
+                    })
+                } else {
+                    self.options.engine.evaluate(e, None, &bindings)
+                };
+                match evaluated {
                     Ok(Some(v)) => Ok(v),
                     Ok(None) => Err(fail(
                         self,
@@ -2476,8 +2510,9 @@ impl Vm<'_> {
         entered: u64,
         field: &str,
     ) -> Result<Value, Box<Failure>> {
-        let states = json!({"input": effective, "context": self.info.context(sctx)});
-        self.jsonata_template(t, states, vars, entered, sctx.name, field)
+        let info = self.info;
+        let states = States::new(effective, || info.context(sctx));
+        self.jsonata_template(t, &states, None, vars, entered, sctx.name, field, false)
     }
 }
 

@@ -303,6 +303,33 @@ pub struct Block {
     pub exprs: Vec<Expr>,
     /// Whether the block holds an array constructor whose result is kept as one value.
     pub cons_array: bool,
+    /// Whether evaluating the block can bind a variable in the block's own scope: a `:=`
+    /// that is not inside a nested block or a lambda body (which have scopes of their own).
+    /// A block without one needs no scope of its own.
+    pub binds: bool,
+}
+
+impl Block {
+    /// A block of `exprs`, with [`Block::binds`] worked out from them.
+    pub fn new(exprs: Vec<Expr>) -> Block {
+        let binds = binds_in_scope(&exprs);
+        Block { exprs, cons_array: false, binds }
+    }
+}
+
+/// Whether some `:=` among `exprs` binds in their scope (not inside a nested block or a
+/// lambda body). A transform's update runs later in the scope it was created in, so it is
+/// looked into like any other expression.
+fn binds_in_scope(exprs: &[Expr]) -> bool {
+    let mut pending: Vec<&Expr> = exprs.iter().collect();
+    while let Some(expr) = pending.pop() {
+        match &expr.kind {
+            ExprKind::Bind(_) => return true,
+            ExprKind::Block(_) | ExprKind::Lambda(_) => {}
+            _ => pending.extend(expr.children()),
+        }
+    }
+    false
 }
 
 /// `$name := value`.

@@ -893,9 +893,7 @@ impl Processor {
                     delete: delete.map(|d| self.lower_box(d)),
                 }))
             }
-            PKind::Block(exprs) => {
-                ExprKind::Block(Box::new(Block { exprs: self.lower_all(exprs), cons_array: false }))
-            }
+            PKind::Block(exprs) => ExprKind::Block(Box::new(Block::new(self.lower_all(exprs)))),
             PKind::Bind { name, value } => {
                 ExprKind::Bind(Box::new(Bind { name, value: self.lower_box(value) }))
             }
