@@ -118,15 +118,19 @@ pub fn eval(call: &Call, data: &Value, roots: &dyn Roots, rng: &mut Rng) -> Resu
             if *step == 0 {
                 return fail("States.ArrayRange needs a non-zero step");
             }
-            let mut out = Vec::new();
-            let mut v = *first;
-            while (*step > 0 && v <= *last) || (*step < 0 && v >= *last) {
-                out.push(Value::from(v));
-                if out.len() > 1000 {
-                    return fail("States.ArrayRange produces more than 1000 elements");
-                }
-                v += step;
+            let (first, last, step) = (i128::from(*first), i128::from(*last), i128::from(*step));
+            let count = if (step > 0 && first <= last) || (step < 0 && first >= last) {
+                (last - first) / step + 1
+            } else {
+                0
+            };
+            if count > 1000 {
+                return fail("States.ArrayRange produces more than 1000 elements");
             }
+            // `count` is at most 1000 and every element lies between `first` and `last`.
+            let out = (0..count)
+                .map(|k| Value::from(i64::try_from(first + k * step).unwrap_or_default()))
+                .collect();
             Ok(Value::Array(out))
         }
         Function::ArrayGetItem => match (args.first(), args.get(1).and_then(integer)) {
