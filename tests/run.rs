@@ -191,3 +191,29 @@ fn handlers_from_aslc_toml() {
     let doc: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("one JSON object");
     assert_eq!(doc["output"], serde_json::json!({"v": 1}));
 }
+
+#[test]
+fn array_ranges_count_their_elements_before_building_them() {
+    let range = |args: &str| -> serde_json::Value {
+        let definition = serde_json::json!({
+            "StartAt": "R",
+            "States": { "R": { "Type": "Pass", "Parameters": { "r.$": format!("States.ArrayRange({args})") }, "End": true } }
+        });
+        let dir = std::env::temp_dir().join(format!("aslc-array-range-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temporary folder");
+        let path = dir.join(format!("range-{}.asl.json", args.len()));
+        std::fs::write(&path, definition.to_string()).expect("the definition is written");
+        let output = run(&["run", path.to_str().expect("a UTF-8 path"), "--format", "json"]);
+        let _ = std::fs::remove_file(&path);
+        serde_json::from_str(&stdout(&output)).expect("one JSON object")
+    };
+    assert_eq!(range("0, -4, -2")["output"]["r"], serde_json::json!([0, -2, -4]));
+    assert_eq!(range("5, 1, 1")["output"]["r"], serde_json::json!([]));
+    assert_eq!(range("1, 1000, 1")["output"]["r"].as_array().map(Vec::len), Some(1000));
+    let over = range("1, 1001, 1");
+    assert_eq!(over["error"], "States.IntrinsicFailure");
+    assert_eq!(
+        range("2147483640, 2147483647, 5")["output"]["r"],
+        serde_json::json!([2147483640, 2147483645])
+    );
+}
