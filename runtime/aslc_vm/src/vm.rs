@@ -1254,6 +1254,20 @@ impl<'p> Vm<'p> {
     }
 
     /// Whether `ErrorEquals` matches `failure` (runtime-errors.md §1.4).
+    /// The first catcher of `state` that handles `failure`; `None` when none does or the
+    /// failure cannot be caught (a harness failure never is).
+    fn catcher_for(&self, state: &StateRec, failure: &Failure) -> Option<&'p CatcherRec> {
+        if !failure.catchable || self.harness_failure.is_some() {
+            return None;
+        }
+        let program = self.program;
+        state
+            .catch
+            .iter()
+            .map(|c| &program.tables.catchers[c.0 as usize])
+            .find(|rec| self.error_matches(rec.errors, failure))
+    }
+
     fn error_matches(&self, names: List<ErrorNameId>, failure: &Failure) -> bool {
         let error = failure.error.as_str();
         names.iter().any(|n| {
@@ -1282,16 +1296,9 @@ impl<'p> Vm<'p> {
     ) -> Result<Step, Box<Failure>> {
         let program = self.program;
         let state = program.state(id);
-        if !f.catchable || self.harness_failure.is_some() {
-            return Err(f);
-        }
-        let Some(c) = state.catch.iter().find(|c| {
-            let rec = &program.tables.catchers[c.0 as usize];
-            self.error_matches(rec.errors, &f)
-        }) else {
+        let Some(catcher) = self.catcher_for(state, &f) else {
             return Err(f);
         };
-        let catcher = &program.tables.catchers[c.0 as usize];
         let name = program.str(state.name);
         let error_output = f.error_output();
         thread.prev = f.event;
@@ -2363,16 +2370,9 @@ impl<'p> Vm<'p> {
                         self.next_or_end(state, output)
                     }
                     Err(f) => {
-                        if !f.catchable || self.harness_failure.is_some() {
-                            return Err(f);
-                        }
-                        let Some(c) = state.catch.iter().find(|c| {
-                            let rec = &program.tables.catchers[c.0 as usize];
-                            self.error_matches(rec.errors, &f)
-                        }) else {
+                        let Some(catcher) = self.catcher_for(state, &f) else {
                             return Err(f);
                         };
-                        let catcher = &program.tables.catchers[c.0 as usize];
                         let error_output = f.error_output();
                         thread.prev = f.event;
                         let extra = Some(("errorOutput", &error_output));
