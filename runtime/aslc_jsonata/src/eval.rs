@@ -679,19 +679,11 @@ impl<'o> Evaluator<'o> {
 
     fn filter_values(&mut self, predicate: &Expr, input: Vec<Value>, env: &Env) -> Result<Vec<Value>> {
         if let ExprKind::Number(n) = &predicate.kind {
-            let len = input.len() as f64;
-            let mut index = n.value.floor();
-            if index < 0.0 {
-                index += len;
-            }
-            if index >= 0.0 && index < len {
-                let item = &input[index as usize];
-                return Ok(match item {
-                    Value::Array(array) => array.items.clone(),
-                    other => vec![other.clone()],
-                });
-            }
-            return Ok(Vec::new());
+            return Ok(match literal_index(n.value, input.len()).map(|i| &input[i]) {
+                Some(Value::Array(array)) => array.items.clone(),
+                Some(other) => vec![other.clone()],
+                None => Vec::new(),
+            });
         }
         let mut results = Vec::new();
         let len = input.len();
@@ -706,15 +698,7 @@ impl<'o> Evaluator<'o> {
 
     fn filter_tuples(&mut self, predicate: &Expr, input: Vec<Tuple>, env: &Env) -> Result<Vec<Tuple>> {
         if let ExprKind::Number(n) = &predicate.kind {
-            let len = input.len() as f64;
-            let mut index = n.value.floor();
-            if index < 0.0 {
-                index += len;
-            }
-            if index >= 0.0 && index < len {
-                return Ok(vec![input[index as usize].clone()]);
-            }
-            return Ok(Vec::new());
+            return Ok(literal_index(n.value, input.len()).map(|i| input[i].clone()).into_iter().collect());
         }
         let mut results = Vec::new();
         let len = input.len();
@@ -1844,4 +1828,15 @@ impl Error {
     fn at(self, expr: &Expr) -> Error {
         self.with_position(expr.range.start())
     }
+}
+
+/// The position a literal number predicate `[n]` selects in a sequence of `len`: rounded
+/// down, counted from the end when negative; `None` when out of range.
+fn literal_index(n: f64, len: usize) -> Option<usize> {
+    let len_f = len as f64;
+    let mut index = n.floor();
+    if index < 0.0 {
+        index += len_f;
+    }
+    (index >= 0.0 && index < len_f).then_some(index as usize)
 }
