@@ -118,15 +118,21 @@ pub fn syntax_of(path: &Path) -> Option<Syntax> {
     }
 }
 
+/// How many paths [`collect`] looks at before the run. Each look is a `stat`, a few
+/// microseconds; a longer list (a shell glob, a file list from a script) goes to the
+/// workers as it is, and a worker that opens a directory walks it there.
+const LOOKED_AT_UP_FRONT: usize = 16;
+
 /// Collects the files to check: files as given, directories walked for ASL definitions
 /// and templates (other JSON/YAML files in a walked directory are skipped when they hold
 /// no state machine).
 ///
-/// A path that does not exist is an error of kind `NotFound` naming it.
+/// A path that does not exist is an error of kind `NotFound` naming it; past
+/// [`LOOKED_AT_UP_FRONT`] paths, [`run`] reports it instead, with the same message.
 pub fn collect(paths: &[PathBuf]) -> std::io::Result<Vec<(PathBuf, bool)>> {
     let mut out = Vec::new();
     for path in paths {
-        if path.as_os_str() == "-" {
+        if path.as_os_str() == "-" || paths.len() > LOOKED_AT_UP_FRONT {
             out.push((path.clone(), true));
             continue;
         }
@@ -176,6 +182,13 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Why an input could not be checked; the run stops with the first such failure.
+struct Unusable {
+    /// The path does not exist: reported ahead of other failures, as [`collect`] would.
+    missing: bool,
+    message: String,
+}
+
 /// Reads and checks every input, on as many threads as there are cores; the report is the
 /// same as a sequential run's.
 pub fn run(
@@ -191,71 +204,126 @@ pub fn run(
     } else {
         None
     };
-    let check_one = |(path, explicit): &(PathBuf, bool)| -> Result<Report, String> {
-        let (name, bytes, syntax) = if path.as_os_str() == "-" {
-            let bytes = stdin.clone().unwrap_or_default();
-            let name = stdin_name.unwrap_or("<stdin>").to_string();
-            let syntax = stdin_name.map(Path::new).and_then(syntax_of).unwrap_or_else(|| sniff(&bytes));
-            (name, bytes, syntax)
-        } else {
-            let bytes = read_file(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-            let syntax = syntax_of(path).unwrap_or_else(|| sniff(&bytes));
-            (path.display().to_string(), bytes, syntax)
-        };
-        let mut report = Report::new();
-        check_file(&mut report, path, name, bytes, syntax, *explicit, options);
-        if !report.diagnostics.is_empty() {
-            // Line indexes are built on demand; build them here, in parallel, rather than
-            // on the main thread while the report is written.
-            for file in report.diagnostics.iter().map(|d| d.primary.file) {
-                if let Some(source) = report.sources.get(file) {
-                    source.line_index();
-                }
-            }
-        }
-        Ok(report)
-    };
+    let stdin = Stdin { bytes: stdin.as_deref(), name: stdin_name };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(inputs.len() / 8).max(1);
-    let mut results: Vec<Option<Result<Report, String>>> = (0..inputs.len()).map(|_| None).collect();
+    let mut results: Vec<Option<Result<Report, Unusable>>> = (0..inputs.len()).map(|_| None).collect();
     if threads == 1 {
         for (slot, input) in results.iter_mut().zip(inputs) {
-            *slot = Some(check_one(input));
+            *slot = Some(check_input(input, &stdin, options));
         }
     } else {
-        // Workers take the next input from a shared counter, so one slow file does not
-        // hold up a whole share.
+        // Workers, the calling thread among them, take the next input from a shared
+        // counter, so one slow file does not hold up a whole share.
         let next = std::sync::atomic::AtomicUsize::new(0);
         let done = std::sync::Mutex::new(&mut results);
-        std::thread::scope(|scope| {
-            for _ in 0..threads {
-                scope.spawn(|| loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(input) = inputs.get(i) else { break };
-                    let result = check_one(input);
-                    // A poisoned lock means another worker panicked; its panic is re-raised
-                    // when the scope ends, so this result can be dropped.
-                    if let Ok(mut slots) = done.lock() {
-                        slots[i] = Some(result);
-                    }
-                });
+        let work = || loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(input) = inputs.get(i) else { break };
+            let result = check_input(input, &stdin, options);
+            // A poisoned lock means another worker panicked; its panic is re-raised when
+            // the scope ends, so this result can be dropped.
+            if let Ok(mut slots) = done.lock() {
+                slots[i] = Some(result);
             }
+        };
+        std::thread::scope(|scope| {
+            for _ in 1..threads {
+                scope.spawn(work);
+            }
+            work();
         });
     }
+    let results: Vec<Result<Report, Unusable>> = results.into_iter().flatten().collect();
+    if let Some(Err(missing)) = results.iter().find(|r| r.as_ref().is_err_and(|e| e.missing)) {
+        return Err(missing.message.clone());
+    }
     let mut report = Report::new();
-    for result in results.into_iter().flatten() {
-        report.absorb(result?);
+    for result in results {
+        report.absorb(result.map_err(|e| e.message)?);
     }
     report.drop_checks_superseded_by_templates();
     report.diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(report)
 }
 
+/// Standard input, read once before the run when an input is `-`.
+struct Stdin<'a> {
+    bytes: Option<&'a [u8]>,
+    /// `--stdin-filename`.
+    name: Option<&'a str>,
+}
+
+/// Reads and checks one input; a directory is walked and its files checked in order.
+fn check_input(
+    (path, explicit): &(PathBuf, bool),
+    stdin: &Stdin,
+    options: &Options,
+) -> Result<Report, Unusable> {
+    let (name, bytes, syntax) = if path.as_os_str() == "-" {
+        let bytes = stdin.bytes.unwrap_or_default().to_vec();
+        let name = stdin.name.unwrap_or("<stdin>").to_string();
+        let syntax = stdin.name.map(Path::new).and_then(syntax_of).unwrap_or_else(|| sniff(&bytes));
+        (name, bytes, syntax)
+    } else {
+        let bytes = match read_file(path) {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => return check_directory(path, stdin, options),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Unusable {
+                    missing: true,
+                    message: format!("`{}` does not exist", path.display()),
+                })
+            }
+            Err(err) => {
+                return Err(Unusable {
+                    missing: false,
+                    message: format!("cannot read `{}`: {err}", path.display()),
+                })
+            }
+        };
+        let syntax = syntax_of(path).unwrap_or_else(|| sniff(&bytes));
+        (path.display().to_string(), bytes, syntax)
+    };
+    let mut report = Report::new();
+    check_file(&mut report, path, name, bytes, syntax, *explicit, options);
+    if !report.diagnostics.is_empty() {
+        // Line indexes are built on demand; build them here, in parallel, rather than on
+        // the main thread while the report is written.
+        for file in report.diagnostics.iter().map(|d| d.primary.file) {
+            if let Some(source) = report.sources.get(file) {
+                source.line_index();
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// Checks the files of a directory given among many paths, which [`collect`] did not look
+/// at; the result is what walking it up front would have given.
+fn check_directory(dir: &Path, stdin: &Stdin, options: &Options) -> Result<Report, Unusable> {
+    let mut inputs = Vec::new();
+    walk(dir, &mut inputs).map_err(|err| Unusable {
+        missing: false,
+        message: format!("cannot read `{}`: {err}", dir.display()),
+    })?;
+    let mut report = Report::new();
+    for input in &inputs {
+        report.absorb(check_input(input, stdin, options)?);
+    }
+    Ok(report)
+}
+
 /// The bytes of the file at `path`, usually in one `read`: the size is known from the open
-/// file, and a regular file answers a read short of the request only at its end.
-fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+/// file, and a regular file answers a read short of the request only at its end. `None`
+/// when `path` is a directory.
+fn read_file(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     use std::io::Read as _;
     let mut file = std::fs::File::open(path)?;
-    let size = file.metadata().map_or(0, |m| usize::try_from(m.len()).unwrap_or(0));
+    let metadata = file.metadata()?;
+    if metadata.is_dir() {
+        return Ok(None);
+    }
+    let size = usize::try_from(metadata.len()).unwrap_or(0);
     // One byte more than the size, so that a file that has not changed is read completely
     // by a read that comes back short.
     let mut bytes = vec![0; size.saturating_add(1)];
@@ -276,7 +344,7 @@ fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
         }
     }
     bytes.truncate(filled);
-    Ok(bytes)
+    Ok(Some(bytes))
 }
 
 /// JSON if the first significant byte opens an object or array, YAML otherwise.

@@ -223,3 +223,40 @@ fn a_closed_pipe_is_not_a_crash() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// Past a handful of paths, `check` does not look at each one before the run: a folder or a
+/// missing file among many must still give what it gives among few.
+#[test]
+fn many_paths_report_as_few_do() {
+    let folder = "tests/fixtures/cli";
+    let file = fixture("broken.asl.json");
+    // The folder alone, and the folder after enough copies of one file to pass the
+    // threshold: the folder's diagnostics are the same and come last.
+    let alone = run(&["check", "--format", "json", folder]);
+    let mut args = vec!["check", "--format", "json"];
+    args.extend(std::iter::repeat_n(file.as_str(), 20));
+    args.push(folder);
+    let many = run(&args);
+    assert_eq!(many.status.code(), alone.status.code());
+    let diagnostics = |output: &std::process::Output| -> Vec<serde_json::Value> {
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        report["diagnostics"].as_array().unwrap().clone()
+    };
+    let (alone, many) = (diagnostics(&alone), diagnostics(&many));
+    assert!(!alone.is_empty());
+    assert_eq!(many[many.len() - alone.len()..], alone[..]);
+
+    // A missing path is a usage error naming it, however many paths there are.
+    for count in [1, 20] {
+        let mut args = vec!["check"];
+        args.extend(std::iter::repeat_n(file.as_str(), count));
+        args.push("tests/fixtures/cli/no-such-file.asl.json");
+        let output = run(&args);
+        assert_eq!(output.status.code(), Some(2), "{count} paths");
+        assert!(output.stdout.is_empty());
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            "error: `tests/fixtures/cli/no-such-file.asl.json` does not exist\n"
+        );
+    }
+}

@@ -131,15 +131,19 @@ impl Expr {
 
 /// Whether `text` contains a `${Name}` deployment placeholder.
 pub fn has_placeholder(text: &str) -> bool {
-    let mut rest = text;
-    while let Some(i) = rest.find("${") {
-        let after = &rest[i + 2..];
-        if let Some(end) = after.find('}') {
-            if end > 0 {
+    // A byte scan for `$` first: nearly every string has none, and a substring search
+    // costs more to set up than this whole loop.
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(offset) = bytes[i..].iter().position(|&b| b == b'$') {
+        let open = i + offset;
+        if bytes.get(open + 1) == Some(&b'{') {
+            // A `}` after at least one byte of name.
+            if bytes.get(open + 2).is_some_and(|&b| b != b'}') && bytes[open + 3..].contains(&b'}') {
                 return true;
             }
         }
-        rest = after;
+        i = open + 1;
     }
     false
 }
@@ -261,6 +265,63 @@ impl<T> Dyn<T> {
         match self {
             Dyn::Literal(v) => Some(v),
             _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_placeholder;
+
+    /// The definition, as a substring search: some `${` whose first `}` after it is not
+    /// the next byte.
+    fn reference(text: &str) -> bool {
+        let mut rest = text;
+        while let Some(i) = rest.find("${") {
+            let after = &rest[i + 2..];
+            if after.find('}').is_some_and(|end| end > 0) {
+                return true;
+            }
+            rest = after;
+        }
+        false
+    }
+
+    #[test]
+    fn placeholders_are_found_as_the_substring_search_finds_them() {
+        let cases = [
+            "",
+            "$",
+            "${",
+            "${}",
+            "${a",
+            "${a}",
+            "x${a}y",
+            "${}${b}",
+            "${}}",
+            "${{}",
+            "$${a}",
+            "$.a",
+            "a}${",
+            "${é}",
+            "é${",
+            "States.Format('${x}')",
+        ];
+        for case in cases {
+            assert_eq!(has_placeholder(case), reference(case), "{case:?}");
+        }
+        // Every string of up to five bytes over the interesting alphabet.
+        let alphabet = ['$', '{', '}', 'a'];
+        let mut text = String::new();
+        for len in 0..=5u32 {
+            for mut n in 0..alphabet.len().pow(len) {
+                text.clear();
+                for _ in 0..len {
+                    text.push(alphabet[n % alphabet.len()]);
+                    n /= alphabet.len();
+                }
+                assert_eq!(has_placeholder(&text), reference(&text), "{text:?}");
+            }
         }
     }
 }
