@@ -253,6 +253,14 @@ struct Stdin<'a> {
     name: Option<&'a str>,
 }
 
+/// The length of a definition's text in characters, for the size limit
+/// (`R-LIM-DEF-SIZE`); `None`, which skips the limit, when the text has no more bytes than
+/// the limit allows characters (it has no more characters than bytes), so that only a
+/// text that may be too long is counted.
+fn chars_for_size_limit(text: &str) -> Option<usize> {
+    (text.len() > aslc_ir::MAX_DEFINITION_CHARS).then(|| text.chars().count())
+}
+
 /// Reads and checks one input; a directory is walked and its files checked in order.
 fn check_input(
     (path, explicit): &(PathBuf, bool),
@@ -282,7 +290,9 @@ fn check_input(
             }
         };
         let syntax = syntax_of(path).unwrap_or_else(|| sniff(&bytes));
-        (path.display().to_string(), bytes, syntax)
+        // `display` replaces what is not UTF-8; the (usual) UTF-8 path is taken as it is.
+        let name = path.to_str().map_or_else(|| path.display().to_string(), str::to_owned);
+        (name, bytes, syntax)
     };
     let mut report = Report::new();
     check_file(&mut report, path, name, bytes, syntax, *explicit, options);
@@ -426,7 +436,7 @@ fn check_file(
     }
     report.diagnostics.append(&mut diagnostics);
     let workflow_type = options.workflow_type.unwrap_or(options.lint.workflow_type);
-    let chars = report.sources.get(file).map(|f| f.text().chars().count());
+    let chars = report.sources.get(file).and_then(|f| chars_for_size_limit(f.text()));
     report.diagnostics.extend(check_definition(&node, file, workflow_type, chars, options));
     report.machines += 1;
     report.standalone.push((path.to_path_buf(), file));
@@ -500,7 +510,7 @@ fn check_template(
                 report.diagnostics.extend(diagnostics);
                 if let Some(node) = node {
                     let node = aslc_syntax::cfn::substitute(&node, &machine.substitutions);
-                    let chars = report.sources.get(uri_file).map(|f| f.text().chars().count());
+                    let chars = report.sources.get(uri_file).and_then(|f| chars_for_size_limit(f.text()));
                     report.diagnostics.extend(check_definition(
                         &node,
                         uri_file,

@@ -260,3 +260,30 @@ fn many_paths_report_as_few_do() {
         );
     }
 }
+
+/// The definition size limit counts characters, as the Step Functions API does: a file
+/// over the limit in bytes but not in characters passes.
+#[test]
+fn the_size_limit_counts_characters() {
+    let scratch = common::Scratch::new("size-limit");
+    let definition = |comment: &str| {
+        format!(r#"{{"Comment": "{comment}", "StartAt": "A", "States": {{"A": {{"Type": "Succeed"}}}}}}"#)
+    };
+    let limit = 1_048_576;
+    let codes = |path: &Path| -> Vec<String> {
+        let output = run(&["check", "--format", "json", path.to_str().unwrap()]);
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // 600,000 two-byte characters: 1.2 MB, but well under the limit in characters.
+    let wide = scratch.write("wide.asl.json", &definition(&"é".repeat(600_000)));
+    assert!(std::fs::metadata(&wide).unwrap().len() > limit);
+    assert!(!codes(&wide).contains(&"R-LIM-DEF-SIZE".to_string()));
+    let long = scratch.write("long.asl.json", &definition(&"e".repeat(limit as usize)));
+    assert!(codes(&long).contains(&"R-LIM-DEF-SIZE".to_string()));
+}

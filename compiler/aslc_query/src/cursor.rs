@@ -81,7 +81,16 @@ impl<'a> Cursor<'a> {
     /// Skips characters while `pred` holds.
     pub(crate) fn eat_while(&mut self, mut pred: impl FnMut(char) -> bool) -> &'a str {
         let start = self.pos;
-        while let Some(c) = self.peek() {
+        while let Some(&byte) = self.text.as_bytes().get(self.pos) {
+            // ASCII, nearly all text, needs no decoding.
+            let c = if byte.is_ascii() {
+                char::from(byte)
+            } else {
+                match self.peek() {
+                    Some(c) => c,
+                    None => break,
+                }
+            };
             if !pred(c) {
                 break;
             }

@@ -131,11 +131,11 @@ impl Expr {
 
 /// Whether `text` contains a `${Name}` deployment placeholder.
 pub fn has_placeholder(text: &str) -> bool {
-    // A byte scan for `$` first: nearly every string has none, and a substring search
+    // A `memchr` for `$` first: nearly every string has none, and a substring search
     // costs more to set up than this whole loop.
     let bytes = text.as_bytes();
     let mut i = 0;
-    while let Some(offset) = bytes[i..].iter().position(|&b| b == b'$') {
+    while let Some(offset) = text[i..].find('$') {
         let open = i + offset;
         if bytes.get(open + 1) == Some(&b'{') {
             // A `}` after at least one byte of name.

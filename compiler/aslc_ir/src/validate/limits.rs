@@ -71,7 +71,7 @@ declare_rules! { @spec "runtime-limits.md";
 }
 
 /// The most characters a definition may have.
-pub(crate) const MAX_DEFINITION_CHARS: usize = 1_048_576;
+pub const MAX_DEFINITION_CHARS: usize = 1_048_576;
 
 /// A Standard execution's maximum duration, one year, in seconds.
 const YEAR_SECONDS: f64 = 31_536_000.0;
