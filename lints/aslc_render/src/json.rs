@@ -111,27 +111,30 @@ struct Members<'o> {
 }
 
 impl Members<'_> {
-    fn key(&mut self, key: &str) {
+    /// Keys are the format's own names, plain identifiers: written without escaping.
+    fn key(&mut self, key: &'static str) {
+        debug_assert!(key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
         if !self.first {
             self.out.push(',');
         }
         self.first = false;
         self.out.push_str(self.indent);
-        push_json_string(self.out, key);
-        self.out.push_str(": ");
+        self.out.push('"');
+        self.out.push_str(key);
+        self.out.push_str("\": ");
     }
 
-    fn string(&mut self, key: &str, value: &str) {
+    fn string(&mut self, key: &'static str, value: &str) {
         self.key(key);
         push_json_string(self.out, value);
     }
 
-    fn number(&mut self, key: &str, value: u32) {
+    fn number(&mut self, key: &'static str, value: u32) {
         self.key(key);
         let _ = write!(self.out, "{value}");
     }
 
-    fn raw(&mut self, key: &str, value: &str) {
+    fn raw(&mut self, key: &'static str, value: &str) {
         self.key(key);
         self.out.push_str(value);
     }
