@@ -9,9 +9,9 @@ pub fn human(report: &Report, color: bool) -> String {
     aslc_render::render_human(&report.diagnostics, &report.sources, color)
 }
 
-/// The JSON contract: `{"diagnostics": [...]}`.
-pub fn json(report: &Report) -> String {
-    aslc_render::render_json(&report.diagnostics, &report.sources)
+/// The JSON contract, `{"diagnostics": [...]}`, written to `writer` as it is made.
+pub fn write_json(report: &Report, writer: &mut dyn std::io::Write) -> std::io::Result<()> {
+    aslc_render::write_json(&report.diagnostics, &report.sources, writer)
 }
 
 /// A SARIF 2.1.0 log whose rules come from the registry.

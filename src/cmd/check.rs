@@ -128,19 +128,17 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         Color::Never => false,
         Color::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let text = match args.format {
-        Format::Human => output::human(&report, color),
-        Format::Json => output::json(&report),
-        Format::Sarif => output::sarif(&report),
-    };
     let mut lock = stdout.lock();
     // A closed pipe (`aslc check … | head`) is not an error worth reporting.
-    let _ = lock.write_all(text.as_bytes());
+    let _ = match args.format {
+        Format::Human => lock.write_all(output::human(&report, color).as_bytes()),
+        Format::Json => output::write_json(&report, &mut lock),
+        Format::Sarif => lock.write_all(output::sarif(&report).as_bytes()),
+    };
     let _ = lock.flush();
-    // The process ends here: the sources, diagnostics and text are left for the operating
-    // system to reclaim rather than freed one allocation at a time.
+    // The process ends here: the sources and diagnostics are left for the operating system
+    // to reclaim rather than freed one allocation at a time.
     std::mem::forget(report);
-    std::mem::forget(text);
     Ok(if failed { crate::exit::FAILED } else { crate::exit::CLEAN })
 }
 

@@ -24,19 +24,52 @@ use crate::{file_name, label_region, sorted, SourceMap};
 /// diagnostic first costs several times more than the checking of a typical file.
 pub fn render_json(diagnostics: &[Diagnostic], sources: &dyn SourceMap) -> String {
     let mut out = String::with_capacity(64 + diagnostics.len() * 640);
+    // Nothing is handed on before the end, so nothing can fail.
+    let _ = emit_json(diagnostics, sources, &mut out, &mut |_| Ok(()));
+    out
+}
+
+/// [`render_json`], written to `writer` in pieces of about 32 KiB: a large report never
+/// needs a buffer of its whole size, which for a big check is fresh memory the system must
+/// clear first.
+pub fn write_json(
+    diagnostics: &[Diagnostic],
+    sources: &dyn SourceMap,
+    writer: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    const PIECE: usize = 32 << 10;
+    let mut out = String::with_capacity(PIECE + 4096);
+    emit_json(diagnostics, sources, &mut out, &mut |out: &mut String| {
+        if out.len() >= PIECE {
+            writer.write_all(out.as_bytes())?;
+            out.clear();
+        }
+        Ok(())
+    })?;
+    writer.write_all(out.as_bytes())
+}
+
+/// Writes the document into `out`, offering it to `hand_on` after each diagnostic.
+fn emit_json(
+    diagnostics: &[Diagnostic],
+    sources: &dyn SourceMap,
+    out: &mut String,
+    hand_on: &mut dyn FnMut(&mut String) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let sorted = sorted(diagnostics);
     if sorted.is_empty() {
         out.push_str("{\n  \"diagnostics\": []\n}\n");
-        return out;
+        return Ok(());
     }
     out.push_str("{\n  \"diagnostics\": [");
     for (i, diagnostic) in sorted.into_iter().enumerate() {
         out.push_str(if i == 0 { "\n    {" } else { ",\n    {" });
-        write_diagnostic(&mut out, diagnostic, sources);
+        write_diagnostic(out, diagnostic, sources);
         out.push_str("\n    }");
+        hand_on(out)?;
     }
     out.push_str("\n  ]\n}\n");
-    out
+    Ok(())
 }
 
 /// The members of one diagnostic object, at the indentation of the document's items.

@@ -2,7 +2,7 @@
 //! multi-line text, characters wider than a byte before a span, empty spans, spans at the
 //! end of the text, secondary labels, CRLF line ends and spans that do not fit their text.
 
-use aslc_render::{render_human, render_json, render_sarif, RuleMeta, SourceFiles, ToolInfo};
+use aslc_render::{render_human, render_json, render_sarif, write_json, RuleMeta, SourceFiles, ToolInfo};
 use aslc_source::{Diagnostic, FileId, Severity, TextRange};
 
 /// The range of the `nth` (0-based) occurrence of `needle` in `text`.
@@ -286,4 +286,25 @@ fn long_lines_are_cut_around_the_labels() {
     let across = Diagnostic::warning("W-ACROSS", file, TextRange::new(start, end), "a span across lines")
         .with_label("from a long line to a short one");
     insta::assert_snapshot!(views(&files, &[missing, across]));
+}
+
+/// A report written to a stream in pieces is the rendered document, byte for byte, for an
+/// empty report, one diagnostic and one large enough to need many pieces.
+#[test]
+fn json_written_in_pieces_is_the_rendered_document() {
+    let mut files = SourceFiles::new();
+    let text = "{\n  \"a\": 1\n}\n";
+    let file = files.add("pieces.json", text);
+    let many: Vec<Diagnostic> = (0..500)
+        .map(|i| {
+            Diagnostic::warning("W-P", file, find(text, "\"a\"", 0), format!("diagnostic {i} of many"))
+                .with_help("a help line long enough to make the report larger than one piece")
+        })
+        .collect();
+    for diagnostics in [&many[..0], &many[..1], &many[..]] {
+        let mut written = Vec::new();
+        write_json(diagnostics, &files, &mut written).unwrap();
+        assert_eq!(String::from_utf8(written).unwrap(), render_json(diagnostics, &files));
+    }
+    assert!(render_json(&many, &files).len() > 3 * 32 * 1024);
 }
