@@ -31,6 +31,7 @@ mod format;
 mod function;
 mod functions;
 mod hash;
+mod read;
 mod regexp;
 mod signature;
 #[cfg(test)]
@@ -214,9 +215,30 @@ impl Document {
         Document(Value::object(map))
     }
 
+    /// Reads JSON text: the document [`Document::from_json`] makes of what
+    /// `serde_json::from_str` reads, without building the `serde_json::Value` in between.
+    /// `None` when the reader is not sure to read the text as serde_json does (the text is
+    /// not JSON, or has a lone surrogate, a number out of range, or nesting deeper than a
+    /// hundred levels): read it with serde_json then.
+    pub fn read(text: &str) -> Option<ReadDocument> {
+        let read = read::read(text)?;
+        Some(ReadDocument { document: Document(read.value), max_json_len: read.max_json_len })
+    }
+
     pub(crate) fn into_value(self) -> Value {
         self.0
     }
+}
+
+/// A JSON text read by [`Document::read`].
+#[derive(Clone, Debug)]
+pub struct ReadDocument {
+    /// The document.
+    pub document: Document,
+    /// At least the length of the compact JSON text (`serde_json::to_string`) of the value
+    /// the text holds: a host that bounds the size of its values needs the exact length only
+    /// when this bound is over its limit.
+    pub max_json_len: usize,
 }
 
 /// Evaluates `expr` against `input` (`None`: no input) with `bindings`. `Ok(None)` is

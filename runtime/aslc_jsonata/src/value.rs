@@ -579,7 +579,7 @@ pub fn js_truthy(value: Option<&Value>) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -604,7 +604,7 @@ mod tests {
     }
 
     /// Equal as values, with the same array flags and the same member order.
-    fn same(a: &Value, b: &Value) -> bool {
+    pub(crate) fn same(a: &Value, b: &Value) -> bool {
         match (a, b) {
             (Value::Array(x), Value::Array(y)) => {
                 (x.sequence, x.keep_singleton, x.cons, x.outer_wrapper)

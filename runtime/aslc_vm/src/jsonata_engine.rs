@@ -189,6 +189,12 @@ impl QueryEngine for Jsonata {
         let kept = document.map(|input| Box::new(Prepared { input: Some(input), context: None }) as Kept);
         Ok((outcome(evaluation)?, kept))
     }
+
+    fn read_input(&self, text: &str) -> Option<(Kept, usize)> {
+        let read = Document::read(text)?;
+        let kept = Box::new(Prepared { input: Some(read.document), context: None }) as Kept;
+        Some((kept, read.max_json_len))
+    }
 }
 
 /// An evaluation's result as the VM sees it.

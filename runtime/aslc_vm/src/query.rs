@@ -33,7 +33,7 @@ pub struct Bindings<'a> {
 /// derives from these members ([`States::prepared`]) for the state's next expressions,
 /// instead of reading the state's input again for each of them.
 pub struct States<'a> {
-    input: &'a Value,
+    input: &'a dyn LazyJson,
     context: OnceCell<Value>,
     build_context: Box<dyn Fn() -> Value + 'a>,
     prepared: RefCell<Option<Kept>>,
@@ -42,6 +42,13 @@ pub struct States<'a> {
 impl<'a> States<'a> {
     /// `$states` with `input`, and the context object `build_context` makes on first use.
     pub fn new(input: &'a Value, build_context: impl Fn() -> Value + 'a) -> States<'a> {
+        States::lazy(input, build_context)
+    }
+
+    /// `$states` with the input `input` gives when first asked (an engine that kept what it
+    /// read of the input asks only when a state passes the input on as JSON), and the
+    /// context object `build_context` makes on first use.
+    pub fn lazy(input: &'a dyn LazyJson, build_context: impl Fn() -> Value + 'a) -> States<'a> {
         States {
             input,
             context: OnceCell::new(),
@@ -59,7 +66,7 @@ impl<'a> States<'a> {
 
     /// `$states.input`.
     pub fn input(&self) -> &'a Value {
-        self.input
+        self.input.json()
     }
 
     /// `$states.context`.
@@ -71,6 +78,18 @@ impl<'a> States<'a> {
     /// `States`, and only the engine that put something there knows its type.
     pub fn prepared(&self) -> &RefCell<Option<Kept>> {
         &self.prepared
+    }
+}
+
+/// A value that may become JSON only when first asked for ([`States::lazy`]).
+pub trait LazyJson {
+    /// The value as JSON.
+    fn json(&self) -> &Value;
+}
+
+impl LazyJson for Value {
+    fn json(&self) -> &Value {
+        self
     }
 }
 
@@ -103,6 +122,15 @@ pub trait QueryEngine {
         bindings: &Bindings<'_>,
     ) -> Result<(Option<Value>, Option<Kept>), QueryError> {
         Ok((self.evaluate(expr, input, bindings)?, None))
+    }
+
+    /// Reads the execution input's JSON text ahead, for a workflow whose first state is a
+    /// JSONata state: what the engine keeps of it for that state's expressions
+    /// ([`States::with_prepared`]), and at least the length of its compact JSON text. `None`
+    /// (the default) when the engine does not read it; the VM reads it with serde_json then.
+    fn read_input(&self, text: &str) -> Option<(Kept, usize)> {
+        let _ = text;
+        None
     }
 }
 

@@ -20,9 +20,9 @@ use crate::history::{self, Recorder, STANDARD_HISTORY_LIMIT};
 use crate::intrinsics::{self, IntrinsicError, Rng};
 use crate::jsonpath::{self, Roots};
 use crate::mocks::{MockAnswer, Timing};
-use crate::query::{Bindings, Kept, QueryError, States};
+use crate::query::{Bindings, Kept, LazyJson, QueryError, States};
 use crate::tasks::{self, Handled, ResourceKind};
-use crate::{Outcome, RunOptions, Status, TraceEntry, WorkflowType};
+use crate::{Input, Outcome, RunOptions, Status, TraceEntry, WorkflowType};
 
 /// The payload limit (runtime-limits.md `R-LIM-PAYLOAD`).
 pub const PAYLOAD_LIMIT: usize = 262_144;
@@ -127,7 +127,7 @@ impl Roots for Env<'_> {
 
 /// Fixed facts about the execution.
 pub(crate) struct ExecInfo {
-    pub input: Value,
+    pub input: Input,
     pub start_millis: i64,
     pub execution_name: String,
     pub machine_name: String,
@@ -168,7 +168,7 @@ impl ExecInfo {
         // value, several times slower than cloning it.
         let mut execution = Map::new();
         execution.insert("Id".into(), Value::String(id));
-        execution.insert("Input".into(), self.input.clone());
+        execution.insert("Input".into(), self.input.json().clone());
         execution.insert("StartTime".into(), Value::String(iso_millis(self.start_millis)));
         execution.insert("Name".into(), Value::String(self.execution_name.clone()));
         execution.insert("RoleArn".into(), json!("arn:aws:iam::123456789012:role/aslc-execution-role"));
@@ -214,6 +214,31 @@ enum Step {
     End(Value),
 }
 
+/// A state's input: JSON, or the execution input, which becomes JSON only when something
+/// asks for it as JSON (a JSONata state may read it from what the engine read of its text).
+enum Raw<'v> {
+    Json(Cow<'v, Value>),
+    Execution(&'v Input),
+}
+
+impl LazyJson for Raw<'_> {
+    fn json(&self) -> &Value {
+        match self {
+            Raw::Json(json) => json,
+            Raw::Execution(input) => input.json(),
+        }
+    }
+}
+
+impl Raw<'_> {
+    fn into_owned(self) -> Value {
+        match self {
+            Raw::Json(json) => json.into_owned(),
+            Raw::Execution(input) => input.json().clone(),
+        }
+    }
+}
+
 fn size_exceeds(v: &Value, limit: usize) -> bool {
     fn walk(v: &Value, budget: &mut isize) {
         if *budget < 0 {
@@ -246,7 +271,7 @@ fn size_exceeds(v: &Value, limit: usize) -> bool {
 }
 
 impl<'p> Vm<'p> {
-    pub fn info(options: &RunOptions, input: Value) -> ExecInfo {
+    pub fn info(options: &RunOptions, input: Input) -> ExecInfo {
         ExecInfo {
             input,
             start_millis: options.start_millis,
@@ -298,20 +323,20 @@ impl<'p> Vm<'p> {
         let started = self.emit(0, "ExecutionStarted", || {
             Some((
                 "executionStartedEventDetails",
-                json!({"input": history::text(input), "inputDetails": history::not_truncated(),
+                json!({"input": history::text(input.json()), "inputDetails": history::not_truncated(),
                        "roleArn": "arn:aws:iam::123456789012:role/aslc-execution-role"}),
             ))
         });
         let root = self.program.machine().root;
         let mut thread = Thread { prev: 0, vars: Vars::default(), depth: 0 };
-        let result = if size_exceeds(input, PAYLOAD_LIMIT) {
+        let result = if input.exceeds(PAYLOAD_LIMIT, size_exceeds) {
             Err(Failure::new(
                 "States.DataLimitExceeded",
                 "The state/task 'execution input' returned a result with a size exceeding the maximum number of bytes service limit.",
                 started,
             ))
         } else {
-            self.run_scope(root, Cow::Borrowed(input), &mut thread)
+            self.run_scope(root, Raw::Execution(input), input.take_prepared(), &mut thread)
         };
         let result = match (self.rec.overflow, result) {
             // The cap was reached inside a state: the execution fails at once.
@@ -379,10 +404,13 @@ impl<'p> Vm<'p> {
         }
     }
 
+    /// Runs a scope from its `StartAt` state on `input`; `prepared` is what the engine kept
+    /// of the input, if anything.
     fn run_scope(
         &mut self,
         scope: ScopeId,
-        input: Cow<'p, Value>,
+        input: Raw<'p>,
+        prepared: Option<Kept>,
         thread: &mut Thread,
     ) -> Result<Value, Box<Failure>> {
         let program = self.program;
@@ -391,7 +419,7 @@ impl<'p> Vm<'p> {
         };
         let mut input = input;
         // What the engine kept of `input`, when the previous step's `Output` expression made it.
-        let mut prepared: Option<Kept> = None;
+        let mut prepared = prepared;
         loop {
             if let Some(f) = &self.harness_failure {
                 return Err(f.clone());
@@ -431,7 +459,7 @@ impl<'p> Vm<'p> {
             match step? {
                 Step::Next(next, output) => {
                     state = next;
-                    input = Cow::Owned(output);
+                    input = Raw::Json(Cow::Owned(output));
                     prepared = handoff;
                 }
                 Step::End(output) => return Ok(output),
@@ -442,7 +470,7 @@ impl<'p> Vm<'p> {
     fn step(
         &mut self,
         id: StateId,
-        raw: Cow<'_, Value>,
+        raw: Raw<'_>,
         prepared: Option<Kept>,
         thread: &mut Thread,
     ) -> Result<Step, Box<Failure>> {
@@ -455,7 +483,7 @@ impl<'p> Vm<'p> {
         let entered = self.emit(thread.prev, entered_type(kind), || {
             Some((
                 "stateEnteredEventDetails",
-                json!({"name": name, "input": history::text(&raw), "inputDetails": history::not_truncated()}),
+                json!({"name": name, "input": history::text(raw.json()), "inputDetails": history::not_truncated()}),
             ))
         });
         thread.prev = entered;
@@ -1608,7 +1636,7 @@ impl<'p> Vm<'p> {
                     started,
                 ));
             }
-            match self.run_scope(scope, Cow::Owned(effective.clone()), &mut branch) {
+            match self.run_scope(scope, Raw::Json(Cow::Owned(effective.clone())), None, &mut branch) {
                 Ok(v) => {
                     results.push(v);
                     last = branch.prev;
@@ -1873,7 +1901,7 @@ impl<'p> Vm<'p> {
             }
             let child_input = exporting.then(|| input.clone());
             let child_start = self.rec.now_millis;
-            let outcome = self.run_scope(map.processor, Cow::Owned(input), &mut iteration);
+            let outcome = self.run_scope(map.processor, Raw::Json(Cow::Owned(input)), None, &mut iteration);
             if let Some(input) = child_input {
                 if self.harness_failure.is_none() {
                     children.push(distributed::Child {
@@ -2209,7 +2237,7 @@ impl<'p> Vm<'p> {
     fn step_jsonata(
         &mut self,
         id: StateId,
-        raw: &Value,
+        raw: &Raw<'_>,
         prepared: Option<Kept>,
         thread: &mut Thread,
         entered: u64,
@@ -2222,7 +2250,7 @@ impl<'p> Vm<'p> {
         // timeouts) are not part of it.
         let info = self.info;
         let facts = sctx.clone();
-        let states = States::new(raw, move || info.context(&facts)).with_prepared(prepared);
+        let states = States::lazy(raw, move || info.context(&facts)).with_prepared(prepared);
         let eval = |vm: &mut Vm<'_>, t: TmplId, extra: Option<(&str, &Value)>, vars: &Vars, field: &str| {
             vm.jsonata_template(t, &states, extra, vars, entered, name, field, false)
         };
@@ -2232,7 +2260,7 @@ impl<'p> Vm<'p> {
         let finish = |vm: &mut Vm<'_>,
                       thread: &mut Thread,
                       extra: Option<(&str, &Value)>,
-                      plain: &Value,
+                      plain: &Raw<'_>,
                       output: Option<TmplId>,
                       assign: Option<TmplId>|
          -> Result<Value, Box<Failure>> {
@@ -2242,7 +2270,7 @@ impl<'p> Vm<'p> {
                 Some(t) => {
                     vm.jsonata_template(t, &states, extra, &thread.vars, entered, name, "Output", true)?
                 }
-                None => plain.clone(),
+                None => plain.json().clone(),
             };
             let assigned = match assign {
                 Some(t) => match eval(vm, t, extra, &thread.vars, "Assign")? {
@@ -2338,7 +2366,7 @@ impl<'p> Vm<'p> {
             StateKind::Task | StateKind::Parallel | StateKind::Map => {
                 if let Some(task) = state.task {
                     let task = &program.tables.tasks[task.0 as usize];
-                    if let Err(msg) = self.prepare_task(task, raw, sctx, &thread.vars) {
+                    if let Err(msg) = self.prepare_task(task, raw.json(), sctx, &thread.vars) {
                         return Err(Failure::new(
                             "States.Runtime",
                             format!("An error occurred while executing the state '{name}' (entered at the event id #{entered}). {msg}"),
@@ -2361,12 +2389,13 @@ impl<'p> Vm<'p> {
                 }
                 let args = match state.arguments {
                     Some(t) => eval(self, t, None, &thread.vars, "Arguments")?,
-                    None => raw.clone(),
+                    None => raw.json().clone(),
                 };
                 match self.with_retry(id, &args, thread, entered, sctx) {
                     Ok(result) => {
                         let extra = Some(("result", &result));
-                        let output = finish(self, thread, extra, &result, state.output, state.assign)?;
+                        let plain = Raw::Json(Cow::Borrowed(&result));
+                        let output = finish(self, thread, extra, &plain, state.output, state.assign)?;
                         self.next_or_end(state, output)
                     }
                     Err(f) => {
@@ -2376,8 +2405,14 @@ impl<'p> Vm<'p> {
                         let error_output = f.error_output();
                         thread.prev = f.event;
                         let extra = Some(("errorOutput", &error_output));
-                        let output =
-                            finish(self, thread, extra, &error_output, catcher.output, catcher.assign)?;
+                        let output = finish(
+                            self,
+                            thread,
+                            extra,
+                            &Raw::Json(Cow::Borrowed(&error_output)),
+                            catcher.output,
+                            catcher.assign,
+                        )?;
                         Ok(Step::Next(catcher.next, output))
                     }
                 }
