@@ -225,6 +225,12 @@ impl Document {
         Some(ReadDocument { document: Document(read.value), max_json_len: read.max_json_len })
     }
 
+    /// The document as JSON: integral numbers as integers, as [`evaluate`] writes results.
+    pub fn to_json(&self) -> serde_json::Value {
+        // A document's numbers are finite: read from JSON, or checked when it was made.
+        self.0.to_json().unwrap_or(serde_json::Value::Null)
+    }
+
     pub(crate) fn into_value(self) -> Value {
         self.0
     }
@@ -274,19 +280,42 @@ pub fn evaluate_with(
     bindings: &Bindings,
     more: Option<&dyn Variables>,
 ) -> Result<Evaluation, EvalError> {
-    evaluate_inner(expr, input, bindings, more, false).map(|(evaluation, _)| evaluation)
+    evaluate_inner(expr, input, bindings, more)
 }
 
-/// [`evaluate_with`], also giving a JSON result as a [`Document`]: the value reading that JSON
-/// would give, without reading it. A caller that passes the result on to the next evaluation
-/// (a workflow state's output is the next state's input) binds it without converting it back.
-pub fn evaluate_to_document(
+/// What an expression evaluated to, for a host that passes a result on as a [`Document`].
+#[derive(Clone, Debug)]
+pub enum DocumentEvaluation {
+    /// JSONata's *undefined*.
+    Undefined,
+    /// A value with a JSON form: the value reading that JSON would give, without writing it
+    /// ([`Document::to_json`] writes it when needed).
+    Document(Document),
+    /// A function, which has no JSON form.
+    Function,
+}
+
+/// [`evaluate_with`], giving a result that has a JSON form as a [`Document`]. A caller that
+/// passes the result on to the next evaluation (a workflow state's output is the next
+/// state's input) binds it without writing its JSON and reading it back. The errors are
+/// [`evaluate_with`]'s, including those of a result that has no JSON form.
+pub fn evaluate_document(
     expr: &Expr,
     input: Option<&serde_json::Value>,
     bindings: &Bindings,
     more: Option<&dyn Variables>,
-) -> Result<(Evaluation, Option<Document>), EvalError> {
-    evaluate_inner(expr, input, bindings, more, true)
+) -> Result<DocumentEvaluation, EvalError> {
+    let result = evaluate_value(expr, input, bindings, more)?;
+    Ok(match result {
+        None => DocumentEvaluation::Undefined,
+        Some(Value::Function(_)) => DocumentEvaluation::Function,
+        Some(value) => {
+            if let Some(n) = value::non_finite(&value) {
+                return Err(EvalError::from(error::Error::new("D1001").value(Value::Number(n))));
+            }
+            DocumentEvaluation::Document(Document(value.to_plain()))
+        }
+    })
 }
 
 fn evaluate_inner(
@@ -294,8 +323,26 @@ fn evaluate_inner(
     input: Option<&serde_json::Value>,
     bindings: &Bindings,
     more: Option<&dyn Variables>,
-    keep: bool,
-) -> Result<(Evaluation, Option<Document>), EvalError> {
+) -> Result<Evaluation, EvalError> {
+    match evaluate_value(expr, input, bindings, more)? {
+        None => Ok(Evaluation::Undefined),
+        Some(Value::Function(_)) => Ok(Evaluation::Function),
+        Some(value) => {
+            let json = value
+                .to_json()
+                .map_err(|n| EvalError::from(error::Error::new("D1001").value(Value::Number(n))))?;
+            Ok(Evaluation::Value(json))
+        }
+    }
+}
+
+/// The value of `expr`; a result nested too deeply to be written is an error.
+fn evaluate_value(
+    expr: &Expr,
+    input: Option<&serde_json::Value>,
+    bindings: &Bindings,
+    more: Option<&dyn Variables>,
+) -> Result<Option<Value>, EvalError> {
     let env = Frame::root();
     // Variables are read into values when the expression first uses them: a workflow binds
     // every variable in scope, an expression reads a few.
@@ -313,18 +360,13 @@ fn evaluate_inner(
     let env = Frame::child(&env);
     let result = evaluator.eval(expr, input.as_ref(), &env)?;
     match result {
-        None => Ok((Evaluation::Undefined, None)),
-        Some(Value::Function(_)) => Ok((Evaluation::Function, None)),
-        Some(value) if value::nests_deeper_than(&value, value::MAX_NESTING) => {
+        Some(value)
+            if !matches!(value, Value::Function(_))
+                && value::nests_deeper_than(&value, value::MAX_NESTING) =>
+        {
             Err(functions::too_deep().into())
         }
-        Some(value) => {
-            let json = value
-                .to_json()
-                .map_err(|n| EvalError::from(error::Error::new("D1001").value(Value::Number(n))))?;
-            let document = keep.then(|| Document(value.to_plain()));
-            Ok((Evaluation::Value(json), document))
-        }
+        other => Ok(other),
     }
 }
 

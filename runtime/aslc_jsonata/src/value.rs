@@ -656,10 +656,14 @@ pub(crate) mod tests {
         ] {
             let expr = aslc_query::jsonata::parse_jsonata(text).expect("the test expression parses");
             let bindings = crate::Bindings::new();
-            let (evaluation, document) =
-                crate::evaluate_to_document(&expr, Some(&input), &bindings, None).expect("evaluates");
-            let crate::Evaluation::Value(json) = evaluation else { panic!("{text}: a JSON result") };
-            let document = document.expect("a document for a JSON result").into_value();
+            let json = crate::evaluate(&expr, Some(&input), &bindings).expect("evaluates").expect("a result");
+            let crate::DocumentEvaluation::Document(document) =
+                crate::evaluate_document(&expr, Some(&input), &bindings, None).expect("evaluates")
+            else {
+                panic!("{text}: a JSON result")
+            };
+            assert_eq!(document.to_json(), json, "{text}");
+            let document = document.into_value();
             assert!(same(&document, &Value::from_json(&json)), "{text}");
         }
     }

@@ -25,12 +25,13 @@ pub mod s3;
 pub mod tasks;
 mod vm;
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::OnceCell;
+use std::rc::Rc;
 
 use aslc_bytecode::Program;
 use serde_json::Value;
 
-use crate::query::Kept;
+use crate::query::{EngineValue, Kept};
 
 pub use vm::PAYLOAD_LIMIT;
 
@@ -177,8 +178,8 @@ pub struct Input {
     json: OnceCell<Value>,
     /// The text `json` is read from when it is first asked for.
     text: String,
-    /// What the engine read of the text, until the first state takes it.
-    prepared: RefCell<Option<Kept>>,
+    /// The input as the engine read the text, if it did.
+    engine: Option<Rc<dyn EngineValue>>,
     /// At least the length of the compact JSON text of the input.
     max_json_len: Option<usize>,
 }
@@ -186,12 +187,7 @@ pub struct Input {
 impl Input {
     /// An input given as a value.
     pub fn from_json(json: Value) -> Input {
-        Input {
-            json: OnceCell::from(json),
-            text: String::new(),
-            prepared: RefCell::new(None),
-            max_json_len: None,
-        }
+        Input { json: OnceCell::from(json), text: String::new(), engine: None, max_json_len: None }
     }
 
     /// Reads JSON text, as the input of `program` run with `options`.
@@ -206,11 +202,11 @@ impl Input {
             .start
             .is_some_and(|start| program.state(start).language == aslc_bytecode::Language::Jsonata);
         if starts_in_jsonata {
-            if let Some((prepared, max_json_len)) = options.engine.read_input(&text) {
+            if let Some((engine, max_json_len)) = options.engine.read_input(&text) {
                 return Ok(Input {
                     json: OnceCell::new(),
                     text,
-                    prepared: RefCell::new(Some(prepared)),
+                    engine: Some(engine),
                     max_json_len: Some(max_json_len),
                 });
             }
@@ -234,8 +230,8 @@ impl Input {
         }
     }
 
-    /// What the engine read of the input for the first state, taken once.
-    pub(crate) fn take_prepared(&self) -> Option<Kept> {
-        self.prepared.borrow_mut().take()
+    /// What the engine keeps of the input for one state's expressions, when it read it.
+    pub(crate) fn prepared(&self) -> Option<Kept> {
+        self.engine.as_ref().map(|engine| engine.prepared())
     }
 }
