@@ -1125,9 +1125,7 @@ impl<'o> Evaluator<'o> {
                         lambda.params.iter().map(|param| (Rc::from(&*param.name), args.next().flatten())),
                     ),
                 };
-                let lambda = lambda.clone();
-                let lambda_input = lambda_input.clone();
-                self.eval_body(&lambda.body, lambda_input, frame)
+                self.eval_body(&lambda.body, lambda_input.clone(), frame)
             }
             Function::Native(native) => {
                 let args = signature::validate_native(*native, args, input)?;

@@ -12,7 +12,7 @@
 
 use std::rc::Rc;
 
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::FxBuildHasher;
 
 use crate::value::{Map, Value};
 
@@ -21,6 +21,9 @@ pub const MAX_DEPTH: usize = 100;
 
 /// Strings longer than this are rarely repeated: they are not worth a lookup.
 const MAX_SHARED_LEN: usize = 32;
+
+/// The number of slots of the shared strings (a power of two).
+const SHARED_SLOTS: usize = 1024;
 
 /// The longest text serde_json writes for one number (`-1.2345678901234567e-308`).
 const MAX_NUMBER_LEN: usize = 24;
@@ -34,8 +37,15 @@ pub struct Read {
 
 /// Reads a JSON text, or declines (see the module documentation).
 pub fn read(text: &str) -> Option<Read> {
-    let mut reader =
-        Reader { text, bytes: text.as_bytes(), pos: 0, shared: FxHashMap::default(), widened: 0 };
+    let mut reader = Reader {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        shared: vec![None; SHARED_SLOTS],
+        members: Vec::new(),
+        items: Vec::new(),
+        widened: 0,
+    };
     let value = reader.value(0)?;
     reader.skip_whitespace();
     if reader.pos != reader.bytes.len() {
@@ -51,7 +61,15 @@ struct Reader<'t> {
     text: &'t str,
     bytes: &'t [u8],
     pos: usize,
-    shared: FxHashMap<&'t str, Rc<str>>,
+    /// Short strings met so far, by a hash of their text: a string whose slot holds the
+    /// same text shares it. A slot holds the last string of its hash, so a string that
+    /// collides with another is only allocated again.
+    shared: Vec<Option<Rc<str>>>,
+    /// The members of the objects being read, innermost last: one buffer for the whole
+    /// document instead of one per object.
+    members: Vec<(Rc<str>, Value)>,
+    /// The items of the arrays being read, innermost last.
+    items: Vec<Value>,
     /// Numbers whose JSON serde_json may write longer than the text has them.
     widened: usize,
 }
@@ -91,20 +109,21 @@ impl<'t> Reader<'t> {
             return None;
         }
         self.pos += 1;
-        let mut items = Vec::new();
         self.skip_whitespace();
         if self.bytes.get(self.pos) == Some(&b']') {
             self.pos += 1;
-            return Some(Value::array(items));
+            return Some(Value::array(Vec::new()));
         }
+        let first = self.items.len();
         loop {
-            items.push(self.value(depth)?);
+            let item = self.value(depth)?;
+            self.items.push(item);
             self.skip_whitespace();
             match self.bytes.get(self.pos)? {
                 b',' => self.pos += 1,
                 b']' => {
                     self.pos += 1;
-                    return Some(Value::array(items));
+                    return Some(Value::array(self.items.split_off(first)));
                 }
                 _ => return None,
             }
@@ -116,12 +135,12 @@ impl<'t> Reader<'t> {
             return None;
         }
         self.pos += 1;
-        let mut members: Vec<(Rc<str>, Value)> = Vec::new();
         self.skip_whitespace();
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
             return Some(Value::object(Map::default()));
         }
+        let first = self.members.len();
         loop {
             self.skip_whitespace();
             if self.bytes.get(self.pos) != Some(&b'"') {
@@ -134,7 +153,7 @@ impl<'t> Reader<'t> {
             }
             self.pos += 1;
             let value = self.value(depth)?;
-            members.push((name, value));
+            self.members.push((name, value));
             self.skip_whitespace();
             match self.bytes.get(self.pos)? {
                 b',' => self.pos += 1,
@@ -145,8 +164,8 @@ impl<'t> Reader<'t> {
                 _ => return None,
             }
         }
-        let mut map = Map::with_capacity_and_hasher(members.len(), FxBuildHasher);
-        for (name, value) in members {
+        let mut map = Map::with_capacity_and_hasher(self.members.len() - first, FxBuildHasher);
+        for (name, value) in self.members.drain(first..) {
             // As serde_json's map: a repeated name keeps its first place, takes the last value.
             map.insert(name, value);
         }
@@ -241,7 +260,14 @@ impl<'t> Reader<'t> {
         if text.len() > MAX_SHARED_LEN {
             return Rc::from(text);
         }
-        self.shared.entry(text).or_insert_with(|| Rc::from(text)).clone()
+        let hash = text.bytes().fold(text.len() as u64, |h, b| {
+            (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95)
+        });
+        let slot = &mut self.shared[(hash >> 54) as usize & (SHARED_SLOTS - 1)];
+        match slot {
+            Some(shared) if **shared == *text => shared.clone(),
+            _ => slot.insert(Rc::from(text)).clone(),
+        }
     }
 
     /// A number token as JSON's grammar has it; its value as serde_json reads it.

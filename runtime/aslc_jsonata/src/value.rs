@@ -7,6 +7,7 @@
 //! it wraps a top-level input array. Conversion from and to `serde_json::Value` happens only at
 //! the API boundary.
 
+use std::cell::Cell;
 use std::cmp::Ordering;
 use std::fmt::Write as _;
 use std::rc::Rc;
@@ -49,6 +50,35 @@ impl std::ops::DerefMut for Object {
     }
 }
 
+thread_local! {
+    /// How many container drops are running, nested, on this thread.
+    static DROP_DEPTH: Cell<usize> = const { Cell::new(0) };
+}
+
+/// How deep containers are dropped by recursion, the cheap way; deeper ones are dropped by
+/// [`drop_iteratively`].
+const MAX_DROP_DEPTH: usize = 128;
+
+/// One level of containers dropped by recursion, while it lives.
+struct DropLevel;
+
+impl DropLevel {
+    /// A further level, unless the drops running are [`MAX_DROP_DEPTH`] deep already.
+    fn enter() -> Option<DropLevel> {
+        let depth = DROP_DEPTH.get();
+        (depth < MAX_DROP_DEPTH).then(|| {
+            DROP_DEPTH.set(depth + 1);
+            DropLevel
+        })
+    }
+}
+
+impl Drop for DropLevel {
+    fn drop(&mut self) {
+        DROP_DEPTH.set(DROP_DEPTH.get() - 1);
+    }
+}
+
 /// Moves the children of containers that are about to be freed onto a list, so dropping a
 /// structure nested a hundred thousand levels deep (which a `$reduce` can build) takes no
 /// stack.
@@ -77,7 +107,11 @@ fn holds_container(values: &[Value]) -> bool {
 impl Drop for Object {
     fn drop(&mut self) {
         if self.0.values().any(|v| matches!(v, Value::Array(_) | Value::Object(_))) {
-            drop_iteratively(std::mem::take(&mut self.0).into_values().collect());
+            let members = std::mem::take(&mut self.0);
+            match DropLevel::enter() {
+                Some(_level) => drop(members),
+                None => drop_iteratively(members.into_values().collect()),
+            }
         }
     }
 }
@@ -85,7 +119,11 @@ impl Drop for Object {
 impl Drop for Array {
     fn drop(&mut self) {
         if holds_container(&self.items) {
-            drop_iteratively(std::mem::take(&mut self.items));
+            let items = std::mem::take(&mut self.items);
+            match DropLevel::enter() {
+                Some(_level) => drop(items),
+                None => drop_iteratively(items),
+            }
         }
     }
 }
@@ -666,6 +704,22 @@ pub(crate) mod tests {
             let document = document.into_value();
             assert!(same(&document, &Value::from_json(&json)), "{text}");
         }
+    }
+
+    #[test]
+    fn deep_values_drop_without_recursion() {
+        let mut value = Value::Null;
+        for i in 0..200_000 {
+            value = if i % 2 == 0 {
+                Value::array(vec![value, Value::array(vec![Value::Null])])
+            } else {
+                let mut members = Map::default();
+                members.insert(Rc::from("next"), value);
+                Value::object(members)
+            };
+        }
+        drop(value);
+        assert_eq!(DROP_DEPTH.get(), 0, "every level entered is left");
     }
 
     #[test]
