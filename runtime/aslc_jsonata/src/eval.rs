@@ -22,6 +22,7 @@ use crate::regexp::Matcher;
 use crate::signature;
 use crate::value::{compare_strings, deep_equal, strict_equal, Array, Map, Value};
 use crate::Options;
+use rustc_hash::FxHashMap;
 
 /// A tuple of a tuple stream: the context value (`@`) and the variables bound along the path.
 #[derive(Clone, Debug)]
@@ -73,6 +74,11 @@ pub(crate) struct Evaluator<'o> {
     /// Further caller variables, looked up by name after `globals`.
     more: Option<&'o dyn crate::Variables>,
     root: Env,
+    /// The values of the string literals evaluated so far, by the literal's address in the
+    /// expression: an object constructor's keys are made once, not once per object.
+    literals: FxHashMap<*const u8, Rc<str>>,
+    /// The built-in functions looked up so far, by name: found once per evaluation.
+    natives: FxHashMap<Box<str>, Option<Value>>,
     depth: usize,
     ticks: u32,
     started: Instant,
@@ -110,6 +116,8 @@ impl<'o> Evaluator<'o> {
             globals,
             more,
             root,
+            literals: FxHashMap::default(),
+            natives: FxHashMap::default(),
             depth: 0,
             ticks: 0,
             started: Instant::now(),
@@ -156,7 +164,7 @@ impl<'o> Evaluator<'o> {
         let result = match &expr.kind {
             // Leaves never recurse: no need to check the stack.
             ExprKind::Number(n) => Ok(Some(Value::Number(n.value))),
-            ExprKind::String(s) => Ok(Some(Value::String(Rc::from(&**s)))),
+            ExprKind::String(s) => Ok(Some(Value::String(self.literal(s)))),
             ExprKind::Variable(name) => Ok(self.eval_variable(name, input, env)),
             ExprKind::Path(path) if is_simple_path(path) => self.eval_simple_path(path, input),
             ExprKind::Path(path) if is_variable_path(path) => self.eval_variable_path(path, input, env),
@@ -169,7 +177,7 @@ impl<'o> Evaluator<'o> {
     fn eval_inner(&mut self, expr: &Expr, input: Option<&Value>, env: &Env) -> Result<Option<Value>> {
         Ok(match &expr.kind {
             ExprKind::Number(n) => Some(Value::Number(n.value)),
-            ExprKind::String(s) => Some(Value::String(Rc::from(&**s))),
+            ExprKind::String(s) => Some(Value::String(self.literal(s))),
             ExprKind::Bool(b) => Some(Value::Bool(*b)),
             ExprKind::Null => Some(Value::Null),
             ExprKind::Regex(regex) => {
@@ -277,8 +285,32 @@ impl<'o> Evaluator<'o> {
         }
         match self.lookup_var(name, env) {
             Some(value) => value,
-            None => functions::Native::lookup(name, self.options)
-                .map(|native| Value::Function(Rc::new(Function::Native(native)))),
+            None => self.native(name),
+        }
+    }
+
+    /// The built-in function `$name`, when there is one.
+    fn native(&mut self, name: &str) -> Option<Value> {
+        if let Some(native) = self.natives.get(name) {
+            return native.clone();
+        }
+        let native = functions::Native::lookup(name, self.options)
+            .map(|native| Value::Function(Rc::new(Function::Native(native))));
+        self.natives.insert(Box::from(name), native.clone());
+        native
+    }
+
+    /// The value of a string literal of the expression.
+    fn literal(&mut self, text: &str) -> Rc<str> {
+        // An expression `$eval` parsed may be freed and its addresses reused within one
+        // evaluation: a cached value is used only when its text is the literal's.
+        match self.literals.get(&text.as_ptr()) {
+            Some(value) if **value == *text => value.clone(),
+            _ => {
+                let value: Rc<str> = Rc::from(text);
+                self.literals.insert(text.as_ptr(), value.clone());
+                value
+            }
         }
     }
 
