@@ -332,7 +332,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<u8> {
             return Ok(crate::exit::USAGE);
         }
     }
-    let outcome = aslc_vm::run_input(&program, input, &options);
+    let outcome = aslc_vm::run_input(&program, &input, &options);
+    // The process ends once the outcome is printed: freeing the input, which may be a large
+    // document, would only cost time.
+    std::mem::forget(input);
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {

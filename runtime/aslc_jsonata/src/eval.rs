@@ -136,6 +136,7 @@ impl<'o> Evaluator<'o> {
         (x.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
     }
 
+    #[inline]
     fn enter(&mut self, expr: &Expr) -> Result<()> {
         self.depth += 1;
         if self.depth > self.options.max_depth {
@@ -146,6 +147,7 @@ impl<'o> Evaluator<'o> {
         self.check_time(expr)
     }
 
+    #[inline]
     fn check_time(&mut self, expr: &Expr) -> Result<()> {
         if let Some(limit) = self.options.time_limit {
             self.ticks = self.ticks.wrapping_add(1);

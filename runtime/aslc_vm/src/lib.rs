@@ -160,11 +160,11 @@ pub struct TraceEntry {
 
 /// Runs `program` on `input`.
 pub fn run(program: &Program, input: Value, options: &RunOptions) -> Outcome {
-    run_input(program, Input::from_json(input), options)
+    run_input(program, &Input::from_json(input), options)
 }
 
 /// Runs `program` on `input`, read from JSON text or not.
-pub fn run_input(program: &Program, input: Input, options: &RunOptions) -> Outcome {
+pub fn run_input(program: &Program, input: &Input, options: &RunOptions) -> Outcome {
     let info = vm::Vm::info(options, input);
     vm::Vm::new(program, options, &info).run()
 }

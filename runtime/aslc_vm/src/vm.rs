@@ -111,7 +111,7 @@ struct StateCtx<'a> {
 /// The roots of paths in one evaluation: the context object (built on first use) and the
 /// variables.
 struct Env<'a> {
-    exec: &'a ExecInfo,
+    exec: &'a ExecInfo<'a>,
     state: &'a StateCtx<'a>,
     vars: &'a Vars,
     context: OnceCell<Value>,
@@ -127,8 +127,8 @@ impl Roots for Env<'_> {
 }
 
 /// Fixed facts about the execution.
-pub(crate) struct ExecInfo {
-    pub input: Input,
+pub(crate) struct ExecInfo<'i> {
+    pub input: &'i Input,
     pub start_millis: i64,
     pub execution_name: String,
     pub machine_name: String,
@@ -141,7 +141,7 @@ pub(crate) fn iso_millis(millis: i64) -> String {
         .unwrap_or_default()
 }
 
-impl ExecInfo {
+impl ExecInfo<'_> {
     fn context(&self, state: &StateCtx<'_>) -> Value {
         let kind = if self.express { "express" } else { "execution" };
         let machine_arn = format!("arn:aws:states:us-east-1:123456789012:stateMachine:{}", self.machine_name);
@@ -192,7 +192,7 @@ impl ExecInfo {
 pub(crate) struct Vm<'p> {
     pub program: &'p Program,
     pub options: &'p RunOptions,
-    pub info: &'p ExecInfo,
+    pub info: &'p ExecInfo<'p>,
     pub rec: Recorder,
     pub transitions: u64,
     pub rng: Rng,
@@ -300,7 +300,7 @@ fn size_exceeds(v: &Value, limit: usize) -> bool {
 }
 
 impl<'p> Vm<'p> {
-    pub fn info(options: &RunOptions, input: Input) -> ExecInfo {
+    pub fn info<'i>(options: &RunOptions, input: &'i Input) -> ExecInfo<'i> {
         ExecInfo {
             input,
             start_millis: options.start_millis,
@@ -310,7 +310,7 @@ impl<'p> Vm<'p> {
         }
     }
 
-    pub fn new(program: &'p Program, options: &'p RunOptions, info: &'p ExecInfo) -> Vm<'p> {
+    pub fn new(program: &'p Program, options: &'p RunOptions, info: &'p ExecInfo<'p>) -> Vm<'p> {
         let mut rec = Recorder::new(options.history);
         rec.now_millis = options.start_millis;
         if options.workflow_type == WorkflowType::Standard {
@@ -347,7 +347,7 @@ impl<'p> Vm<'p> {
         // The first state reads the execution input where `ExecInfo` keeps it: a JSONata state
         // never needs a copy of its input, a JSONPath state makes one as it takes it.
         let info = self.info;
-        let input = &info.input;
+        let input = info.input;
         let started = self.emit(0, "ExecutionStarted", || {
             Some((
                 "executionStartedEventDetails",

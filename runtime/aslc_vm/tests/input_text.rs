@@ -21,7 +21,7 @@ fn check(definition: &Value, text: &str) -> Outcome {
     let program = program(definition);
     let options = RunOptions { history: true, ..RunOptions::default() };
     let input = Input::from_text(text.to_owned(), &program, &options).expect("the input is JSON");
-    let from_text = run_input(&program, input, &options);
+    let from_text = run_input(&program, &input, &options);
     let value: Value = serde_json::from_str(text).expect("the input is JSON");
     let from_value = run(&program, value, &options);
     assert_eq!(from_text.status, from_value.status);
