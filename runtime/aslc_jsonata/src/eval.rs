@@ -464,7 +464,7 @@ impl<'o> Evaluator<'o> {
         if let (Value::Object(map), [step]) = (input, path.steps.as_slice()) {
             // One field of one object: the field's value as it is (an array stays whole).
             let ExprKind::Name(name) = &step.expr.kind else { return Ok(None) };
-            return Ok(map.get(&**name).cloned());
+            return Ok(map.get(name).cloned());
         }
         let items: Vec<Value> = match input {
             Value::Array(array) => array.items.clone(),
@@ -830,7 +830,7 @@ impl<'o> Evaluator<'o> {
             }
             keys.push((key, pair_index));
         }
-        let mut result = Map::with_capacity_and_hasher(keys.len(), rustc_hash::FxBuildHasher);
+        let mut result = Map::with_capacity(keys.len());
         for (key, pair_index) in keys {
             if let Some(value) = self.eval(&pairs[pair_index].value, item, env)? {
                 result.insert(key, value);
@@ -1470,13 +1470,13 @@ fn rebuild_inner(value: &Value, edits: &[(*const crate::value::Object, Map, Vec<
     match value {
         Value::Object(map) => {
             let ptr = Rc::as_ptr(map);
-            let mut out = Map::with_capacity_and_hasher(map.len(), rustc_hash::FxBuildHasher);
+            let mut out = Map::with_capacity(map.len());
             for (key, item) in map.iter() {
                 out.insert(key.clone(), rebuild(item, edits));
             }
             for (target, updates, deletions) in edits {
                 if *target == ptr {
-                    for (key, item) in updates {
+                    for (key, item) in updates.iter() {
                         out.insert(key.clone(), item.clone());
                     }
                     for key in deletions {
@@ -1558,7 +1558,7 @@ fn into_members(value: Value) -> Vec<Value> {
 /// but a sequence, which the general loop flattens): `None` when the loop must run.
 fn field_of_one(map: &Map, step: &Step) -> Option<Option<Value>> {
     let ExprKind::Name(name) = &step.expr.kind else { return None };
-    match map.get(&**name) {
+    match map.get(name) {
         None => Some(None),
         Some(Value::Array(array)) if array.sequence => None,
         Some(value) => Some(Some(value.clone())),
@@ -1580,7 +1580,7 @@ fn name_steps(mut items: Vec<Value>, steps: &[Step]) -> Option<Value> {
         for item in &items {
             match item {
                 Value::Object(map) => {
-                    if let Some(value) = map.get(&**name) {
+                    if let Some(value) = map.get(name) {
                         results.push(value.clone());
                     }
                 }

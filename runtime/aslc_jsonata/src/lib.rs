@@ -31,6 +31,7 @@ mod format;
 mod function;
 mod functions;
 mod hash;
+mod map;
 mod read;
 mod regexp;
 mod signature;

@@ -12,8 +12,6 @@
 
 use std::rc::Rc;
 
-use rustc_hash::FxBuildHasher;
-
 use crate::value::{Map, Value};
 
 /// The deepest nesting the reader takes; serde_json's own limit is 128.
@@ -164,7 +162,7 @@ impl<'t> Reader<'t> {
                 _ => return None,
             }
         }
-        let mut map = Map::with_capacity_and_hasher(self.members.len() - first, FxBuildHasher);
+        let mut map = Map::with_capacity(self.members.len() - first);
         for (name, value) in self.members.drain(first..) {
             // As serde_json's map: a repeated name keeps its first place, takes the last value.
             map.insert(name, value);

@@ -12,13 +12,8 @@ use std::cmp::Ordering;
 use std::fmt::Write as _;
 use std::rc::Rc;
 
-use indexmap::IndexMap;
-use rustc_hash::FxBuildHasher;
-
 use crate::function::Function;
-
-/// An object's members, in insertion order.
-pub type Map = IndexMap<Rc<str>, Value, FxBuildHasher>;
+pub use crate::map::Map;
 
 /// A JSONata value. *Undefined* is `Option::None` wherever it can occur.
 #[derive(Clone, Debug)]
@@ -225,7 +220,7 @@ impl Value {
                 Value::array(items.iter().map(|item| Value::from_json_inner(item, keys)).collect())
             }),
             serde_json::Value::Object(members) => stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
-                let mut map = Map::with_capacity_and_hasher(members.len(), FxBuildHasher);
+                let mut map = Map::with_capacity(members.len());
                 for (key, value) in members {
                     map.insert(keys.intern(key), Value::from_json_inner(value, keys));
                 }
