@@ -1515,16 +1515,16 @@ fn block_frame(block: &ast::Block, env: &Env) -> Env {
 
 /// Whether a path is only field names, without predicates, bindings or grouping.
 fn is_simple_path(path: &Path) -> bool {
-    is_plain_path(path) && path.steps.iter().all(|step| matches!(step.expr.kind, ExprKind::Name(_)))
+    path.steps.iter().all(|step| matches!(step.expr.kind, ExprKind::Name(_))) && is_plain_path(path)
 }
 
 /// Whether a path is a variable followed by field names only, without predicates, bindings
 /// or grouping.
 fn is_variable_path(path: &Path) -> bool {
     path.steps.len() > 1
-        && is_plain_path(path)
         && matches!(path.steps[0].expr.kind, ExprKind::Variable(_))
         && path.steps[1..].iter().all(|step| matches!(step.expr.kind, ExprKind::Name(_)))
+        && is_plain_path(path)
 }
 
 /// Whether no step of a path has predicates, bindings or an array constructor, and the path
@@ -1768,21 +1768,23 @@ pub(crate) fn merge_sort_indices(
 
 /// The reference's post-processing of every result: an empty sequence is undefined, a
 /// singleton sequence is its item unless it must stay an array.
+#[inline]
 pub(crate) fn normalize(value: Option<Value>, keep: bool) -> Option<Value> {
     match value {
-        Some(Value::Array(array)) if array.sequence => {
-            if keep && !array.keep_singleton {
-                let mut array = array;
-                Rc::make_mut(&mut array).keep_singleton = true;
-                return normalize(Some(Value::Array(array)), false);
-            }
-            match array.items.len() {
-                0 => None,
-                1 if !array.keep_singleton => array.items.first().cloned(),
-                _ => Some(Value::Array(array)),
-            }
-        }
+        Some(Value::Array(array)) if array.sequence => normalize_sequence(array, keep),
         other => other,
+    }
+}
+
+/// [`normalize`] of a sequence.
+fn normalize_sequence(mut array: Rc<Array>, keep: bool) -> Option<Value> {
+    if keep && !array.keep_singleton {
+        Rc::make_mut(&mut array).keep_singleton = true;
+    }
+    match array.items.len() {
+        0 => None,
+        1 if !array.keep_singleton => array.items.first().cloned(),
+        _ => Some(Value::Array(array)),
     }
 }
 
