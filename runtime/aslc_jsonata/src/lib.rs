@@ -311,8 +311,12 @@ pub fn evaluate_document(
         None => DocumentEvaluation::Undefined,
         Some(Value::Function(_)) => DocumentEvaluation::Function,
         Some(value) => {
-            if let Some(n) = value::non_finite(&value) {
-                return Err(EvalError::from(error::Error::new("D1001").value(Value::Number(n))));
+            match value::unwritable(&value, value::MAX_NESTING) {
+                (true, _) => return Err(functions::too_deep().into()),
+                (false, Some(n)) => {
+                    return Err(EvalError::from(error::Error::new("D1001").value(Value::Number(n))))
+                }
+                (false, None) => {}
             }
             DocumentEvaluation::Document(Document(value.to_plain()))
         }
@@ -328,6 +332,9 @@ fn evaluate_inner(
     match evaluate_value(expr, input, bindings, more)? {
         None => Ok(Evaluation::Undefined),
         Some(Value::Function(_)) => Ok(Evaluation::Function),
+        Some(value) if value::nests_deeper_than(&value, value::MAX_NESTING) => {
+            Err(functions::too_deep().into())
+        }
         Some(value) => {
             let json = value
                 .to_json()
@@ -337,7 +344,7 @@ fn evaluate_inner(
     }
 }
 
-/// The value of `expr`; a result nested too deeply to be written is an error.
+/// The value of `expr`.
 fn evaluate_value(
     expr: &Expr,
     input: Option<&serde_json::Value>,
@@ -359,16 +366,7 @@ fn evaluate_value(
         other => other,
     };
     let env = Frame::child(&env);
-    let result = evaluator.eval(expr, input.as_ref(), &env)?;
-    match result {
-        Some(value)
-            if !matches!(value, Value::Function(_))
-                && value::nests_deeper_than(&value, value::MAX_NESTING) =>
-        {
-            Err(functions::too_deep().into())
-        }
-        other => Ok(other),
-    }
+    Ok(evaluator.eval(expr, input.as_ref(), &env)?)
 }
 
 /// `functions::round` for the picture modules.

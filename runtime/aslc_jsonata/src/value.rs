@@ -435,34 +435,43 @@ pub const MAX_NESTING: usize = 1000;
 
 /// Whether `value` nests more than `limit` arrays and objects deep (without recursion).
 pub fn nests_deeper_than(value: &Value, limit: usize) -> bool {
+    unwritable(value, limit).0
+}
+
+/// What keeps `value` from being written as JSON, found in one walk (without recursion):
+/// whether it nests more than `limit` arrays and objects deep, and its first non-finite
+/// number in document order.
+pub fn unwritable(value: &Value, limit: usize) -> (bool, Option<f64>) {
+    let mut first_non_finite = None;
     let mut stack: Vec<(&Value, usize)> = vec![(value, 0)];
     while let Some((value, depth)) = stack.pop() {
-        let children: Box<dyn Iterator<Item = &Value>> = match value {
-            Value::Array(array) => Box::new(array.items.iter()),
-            Value::Object(map) => Box::new(map.values()),
-            _ => continue,
-        };
-        if depth >= limit {
-            return true;
+        match value {
+            Value::Number(n) if !n.is_finite() => {
+                first_non_finite.get_or_insert(*n);
+            }
+            Value::Array(array) => {
+                if depth >= limit {
+                    return (true, first_non_finite);
+                }
+                // Reversed, so that the children come off the stack in order.
+                stack.extend(array.items.iter().rev().map(|child| (child, depth + 1)));
+            }
+            Value::Object(map) => {
+                if depth >= limit {
+                    return (true, first_non_finite);
+                }
+                stack.extend(map.values().rev().map(|child| (child, depth + 1)));
+            }
+            _ => {}
         }
-        stack.extend(children.map(|child| (child, depth + 1)));
     }
-    false
+    (false, first_non_finite)
 }
 
 /// The first non-finite number inside a value, which `JSON.stringify` with JSONata's
 /// replacer refuses (`D1001`).
 pub fn non_finite(value: &Value) -> Option<f64> {
-    stacker::maybe_grow(64 * 1024, 1024 * 1024, || non_finite_inner(value))
-}
-
-fn non_finite_inner(value: &Value) -> Option<f64> {
-    match value {
-        Value::Number(n) if !n.is_finite() => Some(*n),
-        Value::Array(array) => array.items.iter().find_map(non_finite),
-        Value::Object(map) => map.values().find_map(non_finite),
-        _ => None,
-    }
+    unwritable(value, usize::MAX).1
 }
 
 fn write_json(value: &Value, pretty: bool, level: usize, out: &mut String) {
