@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
-use crate::value::Value;
+use crate::value::{same_text, Value};
 
 /// From this many members on, an object keeps a hash index of its names.
 const INDEXED_FROM: usize = 16;
@@ -47,7 +47,7 @@ impl Map {
     fn position(&self, name: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(name).copied(),
-            None => self.entries.iter().position(|(key, _)| **key == *name),
+            None => self.entries.iter().position(|(key, _)| same_text(key, name)),
         }
     }
 
@@ -61,7 +61,7 @@ impl Map {
     pub fn insert(&mut self, name: Rc<str>, value: Value) -> Option<Value> {
         let found = match &self.index {
             Some(index) => index.get(&*name).copied(),
-            None => self.entries.iter().position(|(key, _)| Rc::ptr_eq(key, &name) || **key == *name),
+            None => self.entries.iter().position(|(key, _)| Rc::ptr_eq(key, &name) || same_text(key, &name)),
         };
         if let Some(i) = found {
             return Some(std::mem::replace(&mut self.entries[i].1, value));

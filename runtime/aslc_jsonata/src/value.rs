@@ -592,6 +592,30 @@ pub fn strict_equal(lhs: &Value, rhs: &Value) -> bool {
     }
 }
 
+/// Whether two names are the same text. Names (members, variables) are mostly short:
+/// those are compared in place rather than by a call to `memcmp`.
+#[inline]
+pub fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let len = a.len();
+    if len != b.len() {
+        return false;
+    }
+    let word = |bytes: &[u8], at: usize| {
+        let mut word = [0u8; 4];
+        word.copy_from_slice(&bytes[at..at + 4]);
+        u32::from_le_bytes(word)
+    };
+    match len {
+        0 => true,
+        // Every byte is one of the first, the middle or the last.
+        1..=3 => a[0] == b[0] && a[len / 2] == b[len / 2] && a[len - 1] == b[len - 1],
+        // The first four and the last four bytes cover all of them.
+        4..=8 => word(a, 0) == word(b, 0) && word(a, len - 4) == word(b, len - 4),
+        _ => a == b,
+    }
+}
+
 /// Compares strings as JavaScript does: by UTF-16 code units.
 pub fn compare_strings(a: &str, b: &str) -> Ordering {
     if a.is_ascii() && b.is_ascii() {
@@ -724,6 +748,36 @@ pub(crate) mod tests {
         }
         drop(value);
         assert_eq!(DROP_DEPTH.get(), 0, "every level entered is left");
+    }
+
+    #[test]
+    fn same_text_is_string_equality() {
+        let texts = [
+            "",
+            "a",
+            "b",
+            "ab",
+            "ba",
+            "abc",
+            "abd",
+            "xbc",
+            "abcd",
+            "abce",
+            "total",
+            "totbl",
+            "customer",
+            "customes",
+            "dustomer",
+            "abcdefghi",
+            "abcdefghj",
+            "é",
+            "ée",
+        ];
+        for a in texts {
+            for b in texts {
+                assert_eq!(same_text(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]
