@@ -12,7 +12,7 @@
 
 use std::rc::Rc;
 
-use crate::value::{Map, Value};
+use crate::value::{same_text, Map, Value};
 
 /// The deepest nesting the reader takes; serde_json's own limit is 128.
 pub const MAX_DEPTH: usize = 100;
@@ -258,12 +258,24 @@ impl<'t> Reader<'t> {
         if text.len() > MAX_SHARED_LEN {
             return Rc::from(text);
         }
-        let hash = text.bytes().fold(text.len() as u64, |h, b| {
-            (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95)
-        });
+        // The first and the last four bytes (all of them up to eight) and the length: records
+        // repeat names and codes that differ at their ends. A collision only costs a copy.
+        let bytes = text.as_bytes();
+        let len = bytes.len();
+        let word = |at: usize| {
+            let mut word = [0u8; 4];
+            word.copy_from_slice(&bytes[at..at + 4]);
+            u64::from(u32::from_le_bytes(word))
+        };
+        let key = if len >= 4 {
+            word(0) << 32 | word(len - 4)
+        } else {
+            bytes.iter().fold(0u64, |key, &b| key << 8 | u64::from(b))
+        };
+        let hash = (key ^ (len as u64).rotate_right(8)).wrapping_mul(0x517c_c1b7_2722_0a95);
         let slot = &mut self.shared[(hash >> 54) as usize & (SHARED_SLOTS - 1)];
         match slot {
-            Some(shared) if **shared == *text => shared.clone(),
+            Some(shared) if same_text(shared, text) => shared.clone(),
             _ => slot.insert(Rc::from(text)).clone(),
         }
     }
