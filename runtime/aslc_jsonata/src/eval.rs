@@ -1768,7 +1768,8 @@ pub(crate) fn merge_sort_indices(
 
 /// The reference's post-processing of every result: an empty sequence is undefined, a
 /// singleton sequence is its item unless it must stay an array.
-#[inline]
+// Always inlined: it runs on every result, and most results are not sequences.
+#[inline(always)]
 pub(crate) fn normalize(value: Option<Value>, keep: bool) -> Option<Value> {
     match value {
         Some(Value::Array(array)) if array.sequence => normalize_sequence(array, keep),
