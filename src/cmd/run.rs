@@ -236,9 +236,10 @@ fn report(files: &SourceFiles, diagnostics: &[Diagnostic]) {
     eprint!("{}", aslc_render::render_human(diagnostics, files, color));
 }
 
-fn read_input(input: Option<&str>) -> anyhow::Result<Result<Value, String>> {
-    let text = match input {
-        None => return Ok(Ok(json!({}))),
+/// The execution input's JSON text: from a file, standard input or the argument itself.
+fn read_input(input: Option<&str>) -> anyhow::Result<String> {
+    Ok(match input {
+        None => "{}".to_owned(),
         Some("-") => {
             let mut s = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
@@ -253,8 +254,7 @@ fn read_input(input: Option<&str>) -> anyhow::Result<Result<Value, String>> {
                 arg.to_owned()
             }
         }
-    };
-    Ok(serde_json::from_str(&text).map_err(|e| format!("the input is not JSON: {e}")))
+    })
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<u8> {
@@ -266,13 +266,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<u8> {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
-    let input = match read_input(args.input.as_deref())? {
-        Ok(v) => v,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return Ok(crate::exit::USAGE);
-        }
-    };
+    let input_text = read_input(args.input.as_deref())?;
     let mut options = RunOptions {
         workflow_type: if workflow == aslc_ir::WorkflowType::Express {
             WorkflowType::Express
@@ -285,6 +279,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<u8> {
         max_transitions: args.max_transitions,
         state_machine_name: name.clone(),
         ..RunOptions::default()
+    };
+    let input = match aslc_vm::Input::from_text(input_text, &program, &options) {
+        Ok(input) => input,
+        Err(e) => {
+            eprintln!("error: the input is not JSON: {e}");
+            return Ok(crate::exit::USAGE);
+        }
     };
     if let (Some(path), Some(case)) = (&args.mock_config, &args.test_case) {
         let text =
@@ -331,7 +332,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<u8> {
             return Ok(crate::exit::USAGE);
         }
     }
-    let outcome = aslc_vm::run(&program, input, &options);
+    let outcome = aslc_vm::run_input(&program, &input, &options);
+    // The process ends once the outcome is printed: freeing the input, which may be a large
+    // document, would only cost time.
+    std::mem::forget(input);
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {

@@ -22,6 +22,7 @@ use crate::regexp::Matcher;
 use crate::signature;
 use crate::value::{compare_strings, deep_equal, strict_equal, Array, Map, Value};
 use crate::Options;
+use rustc_hash::FxHashMap;
 
 /// A tuple of a tuple stream: the context value (`@`) and the variables bound along the path.
 #[derive(Clone, Debug)]
@@ -73,6 +74,11 @@ pub(crate) struct Evaluator<'o> {
     /// Further caller variables, looked up by name after `globals`.
     more: Option<&'o dyn crate::Variables>,
     root: Env,
+    /// The values of the string literals evaluated so far, by the literal's address in the
+    /// expression: an object constructor's keys are made once, not once per object.
+    literals: FxHashMap<*const u8, Rc<str>>,
+    /// The built-in functions looked up so far, by name: found once per evaluation.
+    natives: FxHashMap<Box<str>, Option<Value>>,
     depth: usize,
     ticks: u32,
     started: Instant,
@@ -110,6 +116,8 @@ impl<'o> Evaluator<'o> {
             globals,
             more,
             root,
+            literals: FxHashMap::default(),
+            natives: FxHashMap::default(),
             depth: 0,
             ticks: 0,
             started: Instant::now(),
@@ -128,6 +136,7 @@ impl<'o> Evaluator<'o> {
         (x.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
     }
 
+    #[inline]
     fn enter(&mut self, expr: &Expr) -> Result<()> {
         self.depth += 1;
         if self.depth > self.options.max_depth {
@@ -138,6 +147,7 @@ impl<'o> Evaluator<'o> {
         self.check_time(expr)
     }
 
+    #[inline]
     fn check_time(&mut self, expr: &Expr) -> Result<()> {
         if let Some(limit) = self.options.time_limit {
             self.ticks = self.ticks.wrapping_add(1);
@@ -156,7 +166,7 @@ impl<'o> Evaluator<'o> {
         let result = match &expr.kind {
             // Leaves never recurse: no need to check the stack.
             ExprKind::Number(n) => Ok(Some(Value::Number(n.value))),
-            ExprKind::String(s) => Ok(Some(Value::String(Rc::from(&**s)))),
+            ExprKind::String(s) => Ok(Some(Value::String(self.literal(s)))),
             ExprKind::Variable(name) => Ok(self.eval_variable(name, input, env)),
             ExprKind::Path(path) if is_simple_path(path) => self.eval_simple_path(path, input),
             ExprKind::Path(path) if is_variable_path(path) => self.eval_variable_path(path, input, env),
@@ -169,7 +179,7 @@ impl<'o> Evaluator<'o> {
     fn eval_inner(&mut self, expr: &Expr, input: Option<&Value>, env: &Env) -> Result<Option<Value>> {
         Ok(match &expr.kind {
             ExprKind::Number(n) => Some(Value::Number(n.value)),
-            ExprKind::String(s) => Some(Value::String(Rc::from(&**s))),
+            ExprKind::String(s) => Some(Value::String(self.literal(s))),
             ExprKind::Bool(b) => Some(Value::Bool(*b)),
             ExprKind::Null => Some(Value::Null),
             ExprKind::Regex(regex) => {
@@ -277,8 +287,32 @@ impl<'o> Evaluator<'o> {
         }
         match self.lookup_var(name, env) {
             Some(value) => value,
-            None => functions::Native::lookup(name, self.options)
-                .map(|native| Value::Function(Rc::new(Function::Native(native)))),
+            None => self.native(name),
+        }
+    }
+
+    /// The built-in function `$name`, when there is one.
+    fn native(&mut self, name: &str) -> Option<Value> {
+        if let Some(native) = self.natives.get(name) {
+            return native.clone();
+        }
+        let native = functions::Native::lookup(name, self.options)
+            .map(|native| Value::Function(Rc::new(Function::Native(native))));
+        self.natives.insert(Box::from(name), native.clone());
+        native
+    }
+
+    /// The value of a string literal of the expression.
+    fn literal(&mut self, text: &str) -> Rc<str> {
+        // An expression `$eval` parsed may be freed and its addresses reused within one
+        // evaluation: a cached value is used only when its text is the literal's.
+        match self.literals.get(&text.as_ptr()) {
+            Some(value) if **value == *text => value.clone(),
+            _ => {
+                let value: Rc<str> = Rc::from(text);
+                self.literals.insert(text.as_ptr(), value.clone());
+                value
+            }
         }
     }
 
@@ -430,7 +464,7 @@ impl<'o> Evaluator<'o> {
         if let (Value::Object(map), [step]) = (input, path.steps.as_slice()) {
             // One field of one object: the field's value as it is (an array stays whole).
             let ExprKind::Name(name) = &step.expr.kind else { return Ok(None) };
-            return Ok(map.get(&**name).cloned());
+            return Ok(map.get(name).cloned());
         }
         let items: Vec<Value> = match input {
             Value::Array(array) => array.items.clone(),
@@ -796,7 +830,7 @@ impl<'o> Evaluator<'o> {
             }
             keys.push((key, pair_index));
         }
-        let mut result = Map::with_capacity_and_hasher(keys.len(), rustc_hash::FxBuildHasher);
+        let mut result = Map::with_capacity(keys.len());
         for (key, pair_index) in keys {
             if let Some(value) = self.eval(&pairs[pair_index].value, item, env)? {
                 result.insert(key, value);
@@ -1125,9 +1159,7 @@ impl<'o> Evaluator<'o> {
                         lambda.params.iter().map(|param| (Rc::from(&*param.name), args.next().flatten())),
                     ),
                 };
-                let lambda = lambda.clone();
-                let lambda_input = lambda_input.clone();
-                self.eval_body(&lambda.body, lambda_input, frame)
+                self.eval_body(&lambda.body, lambda_input.clone(), frame)
             }
             Function::Native(native) => {
                 let args = signature::validate_native(*native, args, input)?;
@@ -1438,13 +1470,13 @@ fn rebuild_inner(value: &Value, edits: &[(*const crate::value::Object, Map, Vec<
     match value {
         Value::Object(map) => {
             let ptr = Rc::as_ptr(map);
-            let mut out = Map::with_capacity_and_hasher(map.len(), rustc_hash::FxBuildHasher);
+            let mut out = Map::with_capacity(map.len());
             for (key, item) in map.iter() {
                 out.insert(key.clone(), rebuild(item, edits));
             }
             for (target, updates, deletions) in edits {
                 if *target == ptr {
-                    for (key, item) in updates {
+                    for (key, item) in updates.iter() {
                         out.insert(key.clone(), item.clone());
                     }
                     for key in deletions {
@@ -1483,16 +1515,16 @@ fn block_frame(block: &ast::Block, env: &Env) -> Env {
 
 /// Whether a path is only field names, without predicates, bindings or grouping.
 fn is_simple_path(path: &Path) -> bool {
-    is_plain_path(path) && path.steps.iter().all(|step| matches!(step.expr.kind, ExprKind::Name(_)))
+    path.steps.iter().all(|step| matches!(step.expr.kind, ExprKind::Name(_))) && is_plain_path(path)
 }
 
 /// Whether a path is a variable followed by field names only, without predicates, bindings
 /// or grouping.
 fn is_variable_path(path: &Path) -> bool {
     path.steps.len() > 1
-        && is_plain_path(path)
         && matches!(path.steps[0].expr.kind, ExprKind::Variable(_))
         && path.steps[1..].iter().all(|step| matches!(step.expr.kind, ExprKind::Name(_)))
+        && is_plain_path(path)
 }
 
 /// Whether no step of a path has predicates, bindings or an array constructor, and the path
@@ -1526,7 +1558,7 @@ fn into_members(value: Value) -> Vec<Value> {
 /// but a sequence, which the general loop flattens): `None` when the loop must run.
 fn field_of_one(map: &Map, step: &Step) -> Option<Option<Value>> {
     let ExprKind::Name(name) = &step.expr.kind else { return None };
-    match map.get(&**name) {
+    match map.get(name) {
         None => Some(None),
         Some(Value::Array(array)) if array.sequence => None,
         Some(value) => Some(Some(value.clone())),
@@ -1548,7 +1580,7 @@ fn name_steps(mut items: Vec<Value>, steps: &[Step]) -> Option<Value> {
         for item in &items {
             match item {
                 Value::Object(map) => {
-                    if let Some(value) = map.get(&**name) {
+                    if let Some(value) = map.get(name) {
                         results.push(value.clone());
                     }
                 }
@@ -1736,21 +1768,24 @@ pub(crate) fn merge_sort_indices(
 
 /// The reference's post-processing of every result: an empty sequence is undefined, a
 /// singleton sequence is its item unless it must stay an array.
+// Always inlined: it runs on every result, and most results are not sequences.
+#[inline(always)]
 pub(crate) fn normalize(value: Option<Value>, keep: bool) -> Option<Value> {
     match value {
-        Some(Value::Array(array)) if array.sequence => {
-            if keep && !array.keep_singleton {
-                let mut array = array;
-                Rc::make_mut(&mut array).keep_singleton = true;
-                return normalize(Some(Value::Array(array)), false);
-            }
-            match array.items.len() {
-                0 => None,
-                1 if !array.keep_singleton => array.items.first().cloned(),
-                _ => Some(Value::Array(array)),
-            }
-        }
+        Some(Value::Array(array)) if array.sequence => normalize_sequence(array, keep),
         other => other,
+    }
+}
+
+/// [`normalize`] of a sequence.
+fn normalize_sequence(mut array: Rc<Array>, keep: bool) -> Option<Value> {
+    if keep && !array.keep_singleton {
+        Rc::make_mut(&mut array).keep_singleton = true;
+    }
+    match array.items.len() {
+        0 => None,
+        1 if !array.keep_singleton => array.items.first().cloned(),
+        _ => Some(Value::Array(array)),
     }
 }
 

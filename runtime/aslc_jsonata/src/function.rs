@@ -9,7 +9,7 @@ use aslc_query::jsonata::ast;
 
 use crate::functions::Native;
 use crate::regexp::Matcher;
-use crate::value::Value;
+use crate::value::{same_text, Value};
 
 /// A function value.
 #[derive(Debug)]
@@ -109,7 +109,7 @@ impl Frame {
     pub fn lookup(&self, name: &str) -> Option<Option<Value>> {
         let mut frame = self;
         loop {
-            if let Some((_, value)) = frame.vars.borrow().iter().find(|(n, _)| &**n == name) {
+            if let Some((_, value)) = frame.vars.borrow().iter().find(|(n, _)| same_text(n, name)) {
                 return Some(value.clone());
             }
             match &frame.parent {

@@ -509,7 +509,7 @@ fn deep_clone_inner(value: &Value) -> Value {
         Value::Function(_) => Value::string(""),
         Value::Array(array) => Value::array(array.items.iter().map(deep_clone).collect()),
         Value::Object(map) => {
-            let mut out = Map::with_capacity_and_hasher(map.len(), rustc_hash::FxBuildHasher);
+            let mut out = Map::with_capacity(map.len());
             for (key, item) in map.iter() {
                 out.insert(key.clone(), deep_clone(item));
             }

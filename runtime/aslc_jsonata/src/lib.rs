@@ -31,6 +31,8 @@ mod format;
 mod function;
 mod functions;
 mod hash;
+mod map;
+mod read;
 mod regexp;
 mod signature;
 #[cfg(test)]
@@ -214,9 +216,36 @@ impl Document {
         Document(Value::object(map))
     }
 
+    /// Reads JSON text: the document [`Document::from_json`] makes of what
+    /// `serde_json::from_str` reads, without building the `serde_json::Value` in between.
+    /// `None` when the reader is not sure to read the text as serde_json does (the text is
+    /// not JSON, or has a lone surrogate, a number out of range, or nesting deeper than a
+    /// hundred levels): read it with serde_json then.
+    pub fn read(text: &str) -> Option<ReadDocument> {
+        let read = read::read(text)?;
+        Some(ReadDocument { document: Document(read.value), max_json_len: read.max_json_len })
+    }
+
+    /// The document as JSON: integral numbers as integers, as [`evaluate`] writes results.
+    pub fn to_json(&self) -> serde_json::Value {
+        // A document's numbers are finite: read from JSON, or checked when it was made.
+        self.0.to_json().unwrap_or(serde_json::Value::Null)
+    }
+
     pub(crate) fn into_value(self) -> Value {
         self.0
     }
+}
+
+/// A JSON text read by [`Document::read`].
+#[derive(Clone, Debug)]
+pub struct ReadDocument {
+    /// The document.
+    pub document: Document,
+    /// At least the length of the compact JSON text (`serde_json::to_string`) of the value
+    /// the text holds: a host that bounds the size of its values needs the exact length only
+    /// when this bound is over its limit.
+    pub max_json_len: usize,
 }
 
 /// Evaluates `expr` against `input` (`None`: no input) with `bindings`. `Ok(None)` is
@@ -252,19 +281,46 @@ pub fn evaluate_with(
     bindings: &Bindings,
     more: Option<&dyn Variables>,
 ) -> Result<Evaluation, EvalError> {
-    evaluate_inner(expr, input, bindings, more, false).map(|(evaluation, _)| evaluation)
+    evaluate_inner(expr, input, bindings, more)
 }
 
-/// [`evaluate_with`], also giving a JSON result as a [`Document`]: the value reading that JSON
-/// would give, without reading it. A caller that passes the result on to the next evaluation
-/// (a workflow state's output is the next state's input) binds it without converting it back.
-pub fn evaluate_to_document(
+/// What an expression evaluated to, for a host that passes a result on as a [`Document`].
+#[derive(Clone, Debug)]
+pub enum DocumentEvaluation {
+    /// JSONata's *undefined*.
+    Undefined,
+    /// A value with a JSON form: the value reading that JSON would give, without writing it
+    /// ([`Document::to_json`] writes it when needed).
+    Document(Document),
+    /// A function, which has no JSON form.
+    Function,
+}
+
+/// [`evaluate_with`], giving a result that has a JSON form as a [`Document`]. A caller that
+/// passes the result on to the next evaluation (a workflow state's output is the next
+/// state's input) binds it without writing its JSON and reading it back. The errors are
+/// [`evaluate_with`]'s, including those of a result that has no JSON form.
+pub fn evaluate_document(
     expr: &Expr,
     input: Option<&serde_json::Value>,
     bindings: &Bindings,
     more: Option<&dyn Variables>,
-) -> Result<(Evaluation, Option<Document>), EvalError> {
-    evaluate_inner(expr, input, bindings, more, true)
+) -> Result<DocumentEvaluation, EvalError> {
+    let result = evaluate_value(expr, input, bindings, more)?;
+    Ok(match result {
+        None => DocumentEvaluation::Undefined,
+        Some(Value::Function(_)) => DocumentEvaluation::Function,
+        Some(value) => {
+            match value::unwritable(&value, value::MAX_NESTING) {
+                (true, _) => return Err(functions::too_deep().into()),
+                (false, Some(n)) => {
+                    return Err(EvalError::from(error::Error::new("D1001").value(Value::Number(n))))
+                }
+                (false, None) => {}
+            }
+            DocumentEvaluation::Document(Document(value.to_plain()))
+        }
+    })
 }
 
 fn evaluate_inner(
@@ -272,8 +328,29 @@ fn evaluate_inner(
     input: Option<&serde_json::Value>,
     bindings: &Bindings,
     more: Option<&dyn Variables>,
-    keep: bool,
-) -> Result<(Evaluation, Option<Document>), EvalError> {
+) -> Result<Evaluation, EvalError> {
+    match evaluate_value(expr, input, bindings, more)? {
+        None => Ok(Evaluation::Undefined),
+        Some(Value::Function(_)) => Ok(Evaluation::Function),
+        Some(value) if value::nests_deeper_than(&value, value::MAX_NESTING) => {
+            Err(functions::too_deep().into())
+        }
+        Some(value) => {
+            let json = value
+                .to_json()
+                .map_err(|n| EvalError::from(error::Error::new("D1001").value(Value::Number(n))))?;
+            Ok(Evaluation::Value(json))
+        }
+    }
+}
+
+/// The value of `expr`.
+fn evaluate_value(
+    expr: &Expr,
+    input: Option<&serde_json::Value>,
+    bindings: &Bindings,
+    more: Option<&dyn Variables>,
+) -> Result<Option<Value>, EvalError> {
     let env = Frame::root();
     // Variables are read into values when the expression first uses them: a workflow binds
     // every variable in scope, an expression reads a few.
@@ -289,21 +366,7 @@ fn evaluate_inner(
         other => other,
     };
     let env = Frame::child(&env);
-    let result = evaluator.eval(expr, input.as_ref(), &env)?;
-    match result {
-        None => Ok((Evaluation::Undefined, None)),
-        Some(Value::Function(_)) => Ok((Evaluation::Function, None)),
-        Some(value) if value::nests_deeper_than(&value, value::MAX_NESTING) => {
-            Err(functions::too_deep().into())
-        }
-        Some(value) => {
-            let json = value
-                .to_json()
-                .map_err(|n| EvalError::from(error::Error::new("D1001").value(Value::Number(n))))?;
-            let document = keep.then(|| Document(value.to_plain()));
-            Ok((Evaluation::Value(json), document))
-        }
-    }
+    Ok(evaluator.eval(expr, input.as_ref(), &env)?)
 }
 
 /// `functions::round` for the picture modules.

@@ -105,7 +105,9 @@ pub(crate) fn symbol(value: Option<&Value>) -> u8 {
 
 /// Matches `params` against `symbols` from `pos`; `anchored` requires the match to reach the
 /// end. Returns the end of each parameter's match.
-fn match_params(params: &[Param], symbols: &[u8], pos: usize, anchored: bool, ends: &mut Vec<usize>) -> bool {
+/// Matches the argument symbols from `pos` on against `params`; on a match, `ends[i]` is
+/// where the arguments of `params[i]` end (`ends` is at least as long as `params`).
+fn match_params(params: &[Param], symbols: &[u8], pos: usize, anchored: bool, ends: &mut [usize]) -> bool {
     let Some(param) = params.first() else {
         return !anchored || pos == symbols.len();
     };
@@ -115,11 +117,10 @@ fn match_params(params: &[Param], symbols: &[u8], pos: usize, anchored: bool, en
     }
     loop {
         if count >= param.min {
-            ends.push(pos + count);
-            if match_params(&params[1..], symbols, pos + count, anchored, ends) {
+            ends[0] = pos + count;
+            if match_params(&params[1..], symbols, pos + count, anchored, &mut ends[1..]) {
                 return true;
             }
-            ends.pop();
         }
         if count == 0 {
             return false;
@@ -129,16 +130,39 @@ fn match_params(params: &[Param], symbols: &[u8], pos: usize, anchored: bool, en
 }
 
 impl Compiled {
-    pub fn validate(&self, args: Vec<Option<Value>>, context: Option<&Value>) -> Result<Vec<Option<Value>>> {
-        let symbols: Vec<u8> = args.iter().map(|a| symbol(a.as_ref())).collect();
-        let mut ends = Vec::with_capacity(self.params.len());
-        if !match_params(&self.params, &symbols, 0, true, &mut ends) {
-            return Err(self.mismatch(&args, &symbols));
+    pub fn validate(
+        &self,
+        mut args: Vec<Option<Value>>,
+        context: Option<&Value>,
+    ) -> Result<Vec<Option<Value>>> {
+        // Built-ins take a few arguments: their symbols and ends fit on the stack.
+        const SMALL: usize = 8;
+        let mut symbols_small = [0u8; SMALL];
+        let symbols_large: Vec<u8>;
+        let symbols: &[u8] = if args.len() <= SMALL {
+            for (slot, arg) in symbols_small.iter_mut().zip(&args) {
+                *slot = symbol(arg.as_ref());
+            }
+            &symbols_small[..args.len()]
+        } else {
+            symbols_large = args.iter().map(|a| symbol(a.as_ref())).collect();
+            &symbols_large
+        };
+        let mut ends_small = [0usize; SMALL];
+        let mut ends_large: Vec<usize>;
+        let ends: &mut [usize] = if self.params.len() <= SMALL {
+            &mut ends_small[..self.params.len()]
+        } else {
+            ends_large = vec![0; self.params.len()];
+            &mut ends_large
+        };
+        if !match_params(&self.params, symbols, 0, true, ends) {
+            return Err(self.mismatch(&args, symbols));
         }
         let mut validated = Vec::with_capacity(self.params.len());
         let mut arg_index = 0;
         let mut start = 0;
-        for (param, &end) in self.params.iter().zip(&ends) {
+        for (param, &end) in self.params.iter().zip(ends.iter()) {
             let matched = &symbols[start..end];
             start = end;
             if matched.is_empty() {
@@ -154,13 +178,14 @@ impl Compiled {
                         return Err(err);
                     }
                 } else {
-                    validated.push(args.get(arg_index).cloned().flatten());
+                    // Each argument is taken once, in order.
+                    validated.push(args.get_mut(arg_index).and_then(Option::take));
                     arg_index += 1;
                 }
                 continue;
             }
             for &single in matched {
-                let arg = args.get(arg_index).cloned().flatten();
+                let arg = args.get_mut(arg_index).and_then(Option::take);
                 if param.array {
                     if single == b'm' {
                         validated.push(None);
@@ -205,12 +230,12 @@ impl Compiled {
     /// `T0410` at the first argument the signature cannot accept.
     fn mismatch(&self, args: &[Option<Value>], symbols: &[u8]) -> Error {
         let mut good_to = 0;
+        let mut ends = vec![0; self.params.len()];
         for n in 1..=self.params.len() {
-            let mut ends = Vec::new();
             if !match_params(&self.params[..n], symbols, 0, false, &mut ends) {
                 break;
             }
-            good_to = ends.last().copied().unwrap_or(0);
+            good_to = ends[n - 1];
         }
         let mut err = Error::new("T0410").index(good_to + 1);
         if let Some(Some(value)) = args.get(good_to) {

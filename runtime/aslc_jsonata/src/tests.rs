@@ -220,3 +220,16 @@ fn scopes_of_blocks_and_lambdas() {
     check("($g := (function() { $x }); $x := 4; $g())", data.clone(), Some(json!(4)));
     check("(($x := n); $x)", data, None);
 }
+
+#[test]
+fn literals_and_built_ins_made_once_keep_their_meaning() {
+    // Expressions `$eval` parses are freed as evaluation goes on; their literals must not be
+    // taken for one another.
+    let evals = (0..50).map(|i| format!("$eval(\"'v{i}'\")")).collect::<Vec<_>>().join(", ");
+    let expected: Vec<Value> = (0..50).map(|i| json!(format!("v{i}"))).collect();
+    check(&format!("[{evals}]"), json!(null), Some(Value::Array(expected)));
+    check("[1, 2, 3].{'k': $string($)}.k", json!(null), Some(json!(["1", "2", "3"])));
+    // A built-in is one function throughout an evaluation, as in the reference.
+    check("$sum = $sum", json!(null), Some(json!(true)));
+    check("($sum := function($x) { 7 }; $sum([1]))", json!(null), Some(json!(7)));
+}

@@ -7,17 +7,13 @@
 //! it wraps a top-level input array. Conversion from and to `serde_json::Value` happens only at
 //! the API boundary.
 
+use std::cell::Cell;
 use std::cmp::Ordering;
 use std::fmt::Write as _;
 use std::rc::Rc;
 
-use indexmap::IndexMap;
-use rustc_hash::FxBuildHasher;
-
 use crate::function::Function;
-
-/// An object's members, in insertion order.
-pub type Map = IndexMap<Rc<str>, Value, FxBuildHasher>;
+pub use crate::map::Map;
 
 /// A JSONata value. *Undefined* is `Option::None` wherever it can occur.
 #[derive(Clone, Debug)]
@@ -49,6 +45,35 @@ impl std::ops::DerefMut for Object {
     }
 }
 
+thread_local! {
+    /// How many container drops are running, nested, on this thread.
+    static DROP_DEPTH: Cell<usize> = const { Cell::new(0) };
+}
+
+/// How deep containers are dropped by recursion, the cheap way; deeper ones are dropped by
+/// [`drop_iteratively`].
+const MAX_DROP_DEPTH: usize = 128;
+
+/// One level of containers dropped by recursion, while it lives.
+struct DropLevel;
+
+impl DropLevel {
+    /// A further level, unless the drops running are [`MAX_DROP_DEPTH`] deep already.
+    fn enter() -> Option<DropLevel> {
+        let depth = DROP_DEPTH.get();
+        (depth < MAX_DROP_DEPTH).then(|| {
+            DROP_DEPTH.set(depth + 1);
+            DropLevel
+        })
+    }
+}
+
+impl Drop for DropLevel {
+    fn drop(&mut self) {
+        DROP_DEPTH.set(DROP_DEPTH.get() - 1);
+    }
+}
+
 /// Moves the children of containers that are about to be freed onto a list, so dropping a
 /// structure nested a hundred thousand levels deep (which a `$reduce` can build) takes no
 /// stack.
@@ -77,7 +102,11 @@ fn holds_container(values: &[Value]) -> bool {
 impl Drop for Object {
     fn drop(&mut self) {
         if self.0.values().any(|v| matches!(v, Value::Array(_) | Value::Object(_))) {
-            drop_iteratively(std::mem::take(&mut self.0).into_values().collect());
+            let members = std::mem::take(&mut self.0);
+            match DropLevel::enter() {
+                Some(_level) => drop(members),
+                None => drop_iteratively(members.into_values().collect()),
+            }
         }
     }
 }
@@ -85,7 +114,11 @@ impl Drop for Object {
 impl Drop for Array {
     fn drop(&mut self) {
         if holds_container(&self.items) {
-            drop_iteratively(std::mem::take(&mut self.items));
+            let items = std::mem::take(&mut self.items);
+            match DropLevel::enter() {
+                Some(_level) => drop(items),
+                None => drop_iteratively(items),
+            }
         }
     }
 }
@@ -187,7 +220,7 @@ impl Value {
                 Value::array(items.iter().map(|item| Value::from_json_inner(item, keys)).collect())
             }),
             serde_json::Value::Object(members) => stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
-                let mut map = Map::with_capacity_and_hasher(members.len(), FxBuildHasher);
+                let mut map = Map::with_capacity(members.len());
                 for (key, value) in members {
                     map.insert(keys.intern(key), Value::from_json_inner(value, keys));
                 }
@@ -402,34 +435,43 @@ pub const MAX_NESTING: usize = 1000;
 
 /// Whether `value` nests more than `limit` arrays and objects deep (without recursion).
 pub fn nests_deeper_than(value: &Value, limit: usize) -> bool {
+    unwritable(value, limit).0
+}
+
+/// What keeps `value` from being written as JSON, found in one walk (without recursion):
+/// whether it nests more than `limit` arrays and objects deep, and its first non-finite
+/// number in document order.
+pub fn unwritable(value: &Value, limit: usize) -> (bool, Option<f64>) {
+    let mut first_non_finite = None;
     let mut stack: Vec<(&Value, usize)> = vec![(value, 0)];
     while let Some((value, depth)) = stack.pop() {
-        let children: Box<dyn Iterator<Item = &Value>> = match value {
-            Value::Array(array) => Box::new(array.items.iter()),
-            Value::Object(map) => Box::new(map.values()),
-            _ => continue,
-        };
-        if depth >= limit {
-            return true;
+        match value {
+            Value::Number(n) if !n.is_finite() => {
+                first_non_finite.get_or_insert(*n);
+            }
+            Value::Array(array) => {
+                if depth >= limit {
+                    return (true, first_non_finite);
+                }
+                // Reversed, so that the children come off the stack in order.
+                stack.extend(array.items.iter().rev().map(|child| (child, depth + 1)));
+            }
+            Value::Object(map) => {
+                if depth >= limit {
+                    return (true, first_non_finite);
+                }
+                stack.extend(map.values().rev().map(|child| (child, depth + 1)));
+            }
+            _ => {}
         }
-        stack.extend(children.map(|child| (child, depth + 1)));
     }
-    false
+    (false, first_non_finite)
 }
 
 /// The first non-finite number inside a value, which `JSON.stringify` with JSONata's
 /// replacer refuses (`D1001`).
 pub fn non_finite(value: &Value) -> Option<f64> {
-    stacker::maybe_grow(64 * 1024, 1024 * 1024, || non_finite_inner(value))
-}
-
-fn non_finite_inner(value: &Value) -> Option<f64> {
-    match value {
-        Value::Number(n) if !n.is_finite() => Some(*n),
-        Value::Array(array) => array.items.iter().find_map(non_finite),
-        Value::Object(map) => map.values().find_map(non_finite),
-        _ => None,
-    }
+    unwritable(value, usize::MAX).1
 }
 
 fn write_json(value: &Value, pretty: bool, level: usize, out: &mut String) {
@@ -550,6 +592,30 @@ pub fn strict_equal(lhs: &Value, rhs: &Value) -> bool {
     }
 }
 
+/// Whether two names are the same text. Names (members, variables) are mostly short:
+/// those are compared in place rather than by a call to `memcmp`.
+#[inline]
+pub fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let len = a.len();
+    if len != b.len() {
+        return false;
+    }
+    let word = |bytes: &[u8], at: usize| {
+        let mut word = [0u8; 4];
+        word.copy_from_slice(&bytes[at..at + 4]);
+        u32::from_le_bytes(word)
+    };
+    match len {
+        0 => true,
+        // Every byte is one of the first, the middle or the last.
+        1..=3 => a[0] == b[0] && a[len / 2] == b[len / 2] && a[len - 1] == b[len - 1],
+        // The first four and the last four bytes cover all of them.
+        4..=8 => word(a, 0) == word(b, 0) && word(a, len - 4) == word(b, len - 4),
+        _ => a == b,
+    }
+}
+
 /// Compares strings as JavaScript does: by UTF-16 code units.
 pub fn compare_strings(a: &str, b: &str) -> Ordering {
     if a.is_ascii() && b.is_ascii() {
@@ -579,7 +645,7 @@ pub fn js_truthy(value: Option<&Value>) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -604,7 +670,7 @@ mod tests {
     }
 
     /// Equal as values, with the same array flags and the same member order.
-    fn same(a: &Value, b: &Value) -> bool {
+    pub(crate) fn same(a: &Value, b: &Value) -> bool {
         match (a, b) {
             (Value::Array(x), Value::Array(y)) => {
                 (x.sequence, x.keep_singleton, x.cons, x.outer_wrapper)
@@ -656,11 +722,61 @@ mod tests {
         ] {
             let expr = aslc_query::jsonata::parse_jsonata(text).expect("the test expression parses");
             let bindings = crate::Bindings::new();
-            let (evaluation, document) =
-                crate::evaluate_to_document(&expr, Some(&input), &bindings, None).expect("evaluates");
-            let crate::Evaluation::Value(json) = evaluation else { panic!("{text}: a JSON result") };
-            let document = document.expect("a document for a JSON result").into_value();
+            let json = crate::evaluate(&expr, Some(&input), &bindings).expect("evaluates").expect("a result");
+            let crate::DocumentEvaluation::Document(document) =
+                crate::evaluate_document(&expr, Some(&input), &bindings, None).expect("evaluates")
+            else {
+                panic!("{text}: a JSON result")
+            };
+            assert_eq!(document.to_json(), json, "{text}");
+            let document = document.into_value();
             assert!(same(&document, &Value::from_json(&json)), "{text}");
+        }
+    }
+
+    #[test]
+    fn deep_values_drop_without_recursion() {
+        let mut value = Value::Null;
+        for i in 0..200_000 {
+            value = if i % 2 == 0 {
+                Value::array(vec![value, Value::array(vec![Value::Null])])
+            } else {
+                let mut members = Map::default();
+                members.insert(Rc::from("next"), value);
+                Value::object(members)
+            };
+        }
+        drop(value);
+        assert_eq!(DROP_DEPTH.get(), 0, "every level entered is left");
+    }
+
+    #[test]
+    fn same_text_is_string_equality() {
+        let texts = [
+            "",
+            "a",
+            "b",
+            "ab",
+            "ba",
+            "abc",
+            "abd",
+            "xbc",
+            "abcd",
+            "abce",
+            "total",
+            "totbl",
+            "customer",
+            "customes",
+            "dustomer",
+            "abcdefghi",
+            "abcdefghj",
+            "é",
+            "ée",
+        ];
+        for a in texts {
+            for b in texts {
+                assert_eq!(same_text(a, b), a == b, "{a:?} {b:?}");
+            }
         }
     }
 

@@ -9,13 +9,14 @@
 //! `Assign`, `Output` and `Arguments` all read it); the context, which holds the whole
 //! execution input, is read only by an expression that names `$states.context`.
 
+use std::rc::Rc;
 use std::time::Duration;
 
-use aslc_jsonata::Document;
+use aslc_jsonata::{Document, DocumentEvaluation};
 use aslc_query::jsonata::ast::{Expr, ExprKind};
 use serde_json::Value;
 
-use crate::query::{Bindings, Kept, QueryEngine, QueryError, States};
+use crate::query::{Bindings, EngineValue, Kept, Output, QueryEngine, QueryError, States};
 
 /// How long one expression may run before it fails with `U1001`. Depth is bounded by the
 /// evaluator itself, but a tail-recursive loop that never ends grows no depth: without a
@@ -179,15 +180,32 @@ impl QueryEngine for Jsonata {
         expr: &aslc_query::jsonata::Expr,
         input: Option<&Value>,
         bindings: &Bindings<'_>,
-    ) -> Result<(Option<Value>, Option<Kept>), QueryError> {
+    ) -> Result<Option<Output>, QueryError> {
         let scope = Scope { bindings, members: members_read(expr) };
-        let (evaluation, document) =
-            match aslc_jsonata::evaluate_to_document(expr, input, &self.options, Some(&scope)) {
-                Ok((evaluation, document)) => (Ok(evaluation), document),
-                Err(err) => (Err(err), None),
-            };
-        let kept = document.map(|input| Box::new(Prepared { input: Some(input), context: None }) as Kept);
-        Ok((outcome(evaluation)?, kept))
+        match aslc_jsonata::evaluate_document(expr, input, &self.options, Some(&scope)) {
+            Ok(DocumentEvaluation::Undefined) => Ok(None),
+            Ok(DocumentEvaluation::Document(document)) => Ok(Some(Output::Engine(Rc::new(Made(document))))),
+            Ok(DocumentEvaluation::Function) => Err(QueryError::Unsupported),
+            Err(err) => Err(QueryError::Threw(err.to_string())),
+        }
+    }
+
+    fn read_input(&self, text: &str) -> Option<(Rc<dyn EngineValue>, usize)> {
+        let read = Document::read(text)?;
+        Some((Rc::new(Made(read.document)), read.max_json_len))
+    }
+}
+
+/// A value the evaluator made or read, passed from state to state as it is.
+struct Made(Document);
+
+impl EngineValue for Made {
+    fn prepared(&self) -> Kept {
+        Box::new(Prepared { input: Some(self.0.clone()), context: None })
+    }
+
+    fn to_json(&self) -> Value {
+        self.0.to_json()
     }
 }
 
@@ -230,12 +248,13 @@ mod tests {
         let first_input = json!({"rows": [{"k": "a", "n": -0.0}, {"k": "b", "n": 2}]});
         let first = States::new(&first_input, || json!({}));
         let bindings = Bindings { variables: &variables, states: &first, extra: None };
-        let (output, kept) = engine
-            .evaluate_output(&parse("$states.input.rows.{'key': k, 'n': n, 'f': $sum}"), None, &bindings)
-            .expect("evaluates");
-        let output = output.expect("a value");
-        assert!(kept.is_some(), "the engine keeps what it made");
-        let second = States::new(&output, || json!({})).with_prepared(kept);
+        let expr = parse("$states.input.rows.{'key': k, 'n': n, 'f': $sum}");
+        let Ok(Some(Output::Engine(made))) = engine.evaluate_output(&expr, None, &bindings) else {
+            panic!("the engine keeps what it made")
+        };
+        let output = made.to_json();
+        assert_eq!(Ok(Some(output.clone())), engine.evaluate(&expr, None, &bindings));
+        let second = States::new(&output, || json!({})).with_prepared(Some(made.prepared()));
         let bindings = Bindings { variables: &variables, states: &second, extra: None };
         let read = |text: &str| engine.evaluate(&parse(text), None, &bindings);
         // As if read from the JSON: a plain array, and `""` for the function.

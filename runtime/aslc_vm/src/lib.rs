@@ -25,8 +25,13 @@ pub mod s3;
 pub mod tasks;
 mod vm;
 
+use std::cell::OnceCell;
+use std::rc::Rc;
+
 use aslc_bytecode::Program;
 use serde_json::Value;
+
+use crate::query::{EngineValue, Kept};
 
 pub use vm::PAYLOAD_LIMIT;
 
@@ -155,6 +160,78 @@ pub struct TraceEntry {
 
 /// Runs `program` on `input`.
 pub fn run(program: &Program, input: Value, options: &RunOptions) -> Outcome {
+    run_input(program, &Input::from_json(input), options)
+}
+
+/// Runs `program` on `input`, read from JSON text or not.
+pub fn run_input(program: &Program, input: &Input, options: &RunOptions) -> Outcome {
     let info = vm::Vm::info(options, input);
     vm::Vm::new(program, options, &info).run()
+}
+
+/// An execution input. Read from JSON text for a workflow whose first state is a JSONata
+/// state, the input goes to that state as the query engine read it
+/// ([`query::QueryEngine::read_input`]), and becomes a `serde_json::Value` only if something
+/// asks for one (a state that passes its input on unchanged, the context object, the
+/// history): a JSONata workflow that transforms its input reads the text once, not twice.
+pub struct Input {
+    json: OnceCell<Value>,
+    /// The text `json` is read from when it is first asked for.
+    text: String,
+    /// The input as the engine read the text, if it did.
+    engine: Option<Rc<dyn EngineValue>>,
+    /// At least the length of the compact JSON text of the input.
+    max_json_len: Option<usize>,
+}
+
+impl Input {
+    /// An input given as a value.
+    pub fn from_json(json: Value) -> Input {
+        Input { json: OnceCell::from(json), text: String::new(), engine: None, max_json_len: None }
+    }
+
+    /// Reads JSON text, as the input of `program` run with `options`.
+    pub fn from_text(
+        text: String,
+        program: &Program,
+        options: &RunOptions,
+    ) -> Result<Input, serde_json::Error> {
+        let machine = program.machine();
+        let starts_in_jsonata = program
+            .scope(machine.root)
+            .start
+            .is_some_and(|start| program.state(start).language == aslc_bytecode::Language::Jsonata);
+        if starts_in_jsonata {
+            if let Some((engine, max_json_len)) = options.engine.read_input(&text) {
+                return Ok(Input {
+                    json: OnceCell::new(),
+                    text,
+                    engine: Some(engine),
+                    max_json_len: Some(max_json_len),
+                });
+            }
+        }
+        Ok(Input::from_json(serde_json::from_str(&text)?))
+    }
+
+    /// The input as a value.
+    pub fn json(&self) -> &Value {
+        // The engine read the text as JSON, so serde_json reads it too (the engine declines
+        // what serde_json might refuse): the `Null` is never used.
+        self.json.get_or_init(|| serde_json::from_str(&self.text).unwrap_or(Value::Null))
+    }
+
+    /// Whether the compact JSON text of the input is longer than `limit` bytes; `exceeds`
+    /// answers for a value.
+    pub(crate) fn exceeds(&self, limit: usize, exceeds: impl Fn(&Value, usize) -> bool) -> bool {
+        match self.max_json_len {
+            Some(max) if max <= limit => false,
+            _ => exceeds(self.json(), limit),
+        }
+    }
+
+    /// What the engine keeps of the input for one state's expressions, when it read it.
+    pub(crate) fn prepared(&self) -> Option<Kept> {
+        self.engine.as_ref().map(|engine| engine.prepared())
+    }
 }

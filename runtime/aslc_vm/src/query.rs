@@ -9,6 +9,7 @@
 
 use std::any::Any;
 use std::cell::{OnceCell, RefCell};
+use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 use serde_json::Value;
@@ -33,7 +34,7 @@ pub struct Bindings<'a> {
 /// derives from these members ([`States::prepared`]) for the state's next expressions,
 /// instead of reading the state's input again for each of them.
 pub struct States<'a> {
-    input: &'a Value,
+    input: &'a dyn LazyJson,
     context: OnceCell<Value>,
     build_context: Box<dyn Fn() -> Value + 'a>,
     prepared: RefCell<Option<Kept>>,
@@ -42,6 +43,13 @@ pub struct States<'a> {
 impl<'a> States<'a> {
     /// `$states` with `input`, and the context object `build_context` makes on first use.
     pub fn new(input: &'a Value, build_context: impl Fn() -> Value + 'a) -> States<'a> {
+        States::lazy(input, build_context)
+    }
+
+    /// `$states` with the input `input` gives when first asked (an engine that kept what it
+    /// read of the input asks only when a state passes the input on as JSON), and the
+    /// context object `build_context` makes on first use.
+    pub fn lazy(input: &'a dyn LazyJson, build_context: impl Fn() -> Value + 'a) -> States<'a> {
         States {
             input,
             context: OnceCell::new(),
@@ -50,8 +58,8 @@ impl<'a> States<'a> {
         }
     }
 
-    /// These members with what the engine kept of `input` when an earlier expression made
-    /// it ([`QueryEngine::evaluate_output`]).
+    /// These members with what the engine keeps of `input` when it has it in its own form
+    /// ([`EngineValue::prepared`]).
     pub fn with_prepared(self, prepared: Option<Kept>) -> States<'a> {
         *self.prepared.borrow_mut() = prepared;
         self
@@ -59,7 +67,7 @@ impl<'a> States<'a> {
 
     /// `$states.input`.
     pub fn input(&self) -> &'a Value {
-        self.input
+        self.input.json()
     }
 
     /// `$states.context`.
@@ -71,6 +79,18 @@ impl<'a> States<'a> {
     /// `States`, and only the engine that put something there knows its type.
     pub fn prepared(&self) -> &RefCell<Option<Kept>> {
         &self.prepared
+    }
+}
+
+/// A value that may become JSON only when first asked for ([`States::lazy`]).
+pub trait LazyJson {
+    /// The value as JSON.
+    fn json(&self) -> &Value;
+}
+
+impl LazyJson for Value {
+    fn json(&self) -> &Value {
+        self
     }
 }
 
@@ -93,17 +113,44 @@ pub trait QueryEngine {
         bindings: &Bindings<'_>,
     ) -> Result<Option<Value>, QueryError>;
 
-    /// [`QueryEngine::evaluate`] for a value that becomes the next state's input, with what the
-    /// engine can keep of it to read it there ([`States::with_prepared`]) without reading the
-    /// JSON again. By default nothing is kept.
+    /// [`QueryEngine::evaluate`] for a value that becomes the next state's input: the engine
+    /// may give it in its own form, which the next state's expressions read as it is, and
+    /// which becomes JSON only if something asks for JSON. By default it is JSON.
     fn evaluate_output(
         &self,
         expr: &aslc_query::jsonata::Expr,
         input: Option<&Value>,
         bindings: &Bindings<'_>,
-    ) -> Result<(Option<Value>, Option<Kept>), QueryError> {
-        Ok((self.evaluate(expr, input, bindings)?, None))
+    ) -> Result<Option<Output>, QueryError> {
+        Ok(self.evaluate(expr, input, bindings)?.map(Output::Json))
     }
+
+    /// Reads the execution input's JSON text ahead, for a workflow whose first state is a
+    /// JSONata state: the input in the engine's form, and at least the length of its compact
+    /// JSON text. `None` (the default) when the engine does not read it; the VM reads it
+    /// with serde_json then.
+    fn read_input(&self, text: &str) -> Option<(Rc<dyn EngineValue>, usize)> {
+        let _ = text;
+        None
+    }
+}
+
+/// A value in a query engine's own form, shared by the states it is the input of.
+pub trait EngineValue {
+    /// What the engine keeps of the value for the expressions of one state
+    /// ([`States::with_prepared`]).
+    fn prepared(&self) -> Kept;
+
+    /// The value as JSON.
+    fn to_json(&self) -> Value;
+}
+
+/// The value of an expression whose result becomes the next state's input.
+pub enum Output {
+    /// JSON.
+    Json(Value),
+    /// The engine's own form.
+    Engine(Rc<dyn EngineValue>),
 }
 
 /// The engine of a build without a JSONata evaluator.

@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
+use std::rc::Rc;
 
 use aslc_bytecode::*;
 use aslc_ir::ir::ChoiceOp;
@@ -20,9 +21,9 @@ use crate::history::{self, Recorder, STANDARD_HISTORY_LIMIT};
 use crate::intrinsics::{self, IntrinsicError, Rng};
 use crate::jsonpath::{self, Roots};
 use crate::mocks::{MockAnswer, Timing};
-use crate::query::{Bindings, Kept, QueryError, States};
+use crate::query::{Bindings, EngineValue, Kept, LazyJson, Output, QueryError, States};
 use crate::tasks::{self, Handled, ResourceKind};
-use crate::{Outcome, RunOptions, Status, TraceEntry, WorkflowType};
+use crate::{Input, Outcome, RunOptions, Status, TraceEntry, WorkflowType};
 
 /// The payload limit (runtime-limits.md `R-LIM-PAYLOAD`).
 pub const PAYLOAD_LIMIT: usize = 262_144;
@@ -110,7 +111,7 @@ struct StateCtx<'a> {
 /// The roots of paths in one evaluation: the context object (built on first use) and the
 /// variables.
 struct Env<'a> {
-    exec: &'a ExecInfo,
+    exec: &'a ExecInfo<'a>,
     state: &'a StateCtx<'a>,
     vars: &'a Vars,
     context: OnceCell<Value>,
@@ -126,8 +127,8 @@ impl Roots for Env<'_> {
 }
 
 /// Fixed facts about the execution.
-pub(crate) struct ExecInfo {
-    pub input: Value,
+pub(crate) struct ExecInfo<'i> {
+    pub input: &'i Input,
     pub start_millis: i64,
     pub execution_name: String,
     pub machine_name: String,
@@ -140,7 +141,7 @@ pub(crate) fn iso_millis(millis: i64) -> String {
         .unwrap_or_default()
 }
 
-impl ExecInfo {
+impl ExecInfo<'_> {
     fn context(&self, state: &StateCtx<'_>) -> Value {
         let kind = if self.express { "express" } else { "execution" };
         let machine_arn = format!("arn:aws:states:us-east-1:123456789012:stateMachine:{}", self.machine_name);
@@ -168,7 +169,7 @@ impl ExecInfo {
         // value, several times slower than cloning it.
         let mut execution = Map::new();
         execution.insert("Id".into(), Value::String(id));
-        execution.insert("Input".into(), self.input.clone());
+        execution.insert("Input".into(), self.input.json().clone());
         execution.insert("StartTime".into(), Value::String(iso_millis(self.start_millis)));
         execution.insert("Name".into(), Value::String(self.execution_name.clone()));
         execution.insert("RoleArn".into(), json!("arn:aws:iam::123456789012:role/aslc-execution-role"));
@@ -191,7 +192,7 @@ impl ExecInfo {
 pub(crate) struct Vm<'p> {
     pub program: &'p Program,
     pub options: &'p RunOptions,
-    pub info: &'p ExecInfo,
+    pub info: &'p ExecInfo<'p>,
     pub rec: Recorder,
     pub transitions: u64,
     pub rng: Rng,
@@ -204,14 +205,67 @@ pub(crate) struct Vm<'p> {
     evaluation_prev: u64,
     /// The states entered, when traced.
     trace: Vec<TraceEntry>,
-    /// What the query engine kept of the output the current state's `Output` expression
-    /// gave, for reading it as the next state's input; taken by `run_scope` after every step.
-    handoff: Option<Kept>,
 }
 
-enum Step {
-    Next(StateId, Value),
-    End(Value),
+enum Step<'v> {
+    Next(StateId, Raw<'v>),
+    End(Raw<'v>),
+}
+
+/// A state's input or output: JSON, the execution input, or a value in the query engine's
+/// form. The last two become JSON only when something asks for JSON; a JSONata state reads
+/// them in the engine's form, so a chain of JSONata states passes its data on without
+/// writing it as JSON and reading it back at every state.
+#[derive(Clone)]
+enum Raw<'v> {
+    Json(Cow<'v, Value>),
+    Execution(&'v Input),
+    Engine(Rc<EngineOutput>),
+}
+
+/// A value an expression made in the engine's form, and its JSON once asked for.
+struct EngineOutput {
+    value: Rc<dyn EngineValue>,
+    json: OnceCell<Value>,
+}
+
+impl LazyJson for Raw<'_> {
+    fn json(&self) -> &Value {
+        match self {
+            Raw::Json(json) => json,
+            Raw::Execution(input) => input.json(),
+            Raw::Engine(output) => output.json.get_or_init(|| output.value.to_json()),
+        }
+    }
+}
+
+impl From<Value> for Raw<'_> {
+    fn from(json: Value) -> Self {
+        Raw::Json(Cow::Owned(json))
+    }
+}
+
+impl Raw<'_> {
+    fn into_owned(self) -> Value {
+        match self {
+            Raw::Json(json) => json.into_owned(),
+            Raw::Execution(input) => input.json().clone(),
+            Raw::Engine(output) => match Rc::try_unwrap(output) {
+                Ok(output) => output.json.into_inner().unwrap_or_else(|| output.value.to_json()),
+                Err(shared) => Raw::Engine(shared).json().clone(),
+            },
+        }
+    }
+
+    /// What the engine keeps of the value for one state's expressions, when it has the value
+    /// in its form.
+    fn prepared(&self) -> Option<Kept> {
+        match self {
+            Raw::Json(_) => None,
+            Raw::Execution(input) => input.prepared(),
+            Raw::Engine(output) => Some(output.value.prepared()),
+        }
+    }
 }
 
 fn size_exceeds(v: &Value, limit: usize) -> bool {
@@ -246,7 +300,7 @@ fn size_exceeds(v: &Value, limit: usize) -> bool {
 }
 
 impl<'p> Vm<'p> {
-    pub fn info(options: &RunOptions, input: Value) -> ExecInfo {
+    pub fn info<'i>(options: &RunOptions, input: &'i Input) -> ExecInfo<'i> {
         ExecInfo {
             input,
             start_millis: options.start_millis,
@@ -256,7 +310,7 @@ impl<'p> Vm<'p> {
         }
     }
 
-    pub fn new(program: &'p Program, options: &'p RunOptions, info: &'p ExecInfo) -> Vm<'p> {
+    pub fn new(program: &'p Program, options: &'p RunOptions, info: &'p ExecInfo<'p>) -> Vm<'p> {
         let mut rec = Recorder::new(options.history);
         rec.now_millis = options.start_millis;
         if options.workflow_type == WorkflowType::Standard {
@@ -274,7 +328,6 @@ impl<'p> Vm<'p> {
             token_counter: 0,
             evaluation_prev: 0,
             trace: Vec::new(),
-            handoff: None,
             // The machine's own `TimeoutSeconds`, within the service ceiling: one year for
             // Standard, five minutes for Express (runtime-limits.md `R-LIM-DURATION`).
             timeout_millis: options.timeout_millis.or_else(|| {
@@ -294,24 +347,24 @@ impl<'p> Vm<'p> {
         // The first state reads the execution input where `ExecInfo` keeps it: a JSONata state
         // never needs a copy of its input, a JSONPath state makes one as it takes it.
         let info = self.info;
-        let input = &info.input;
+        let input = info.input;
         let started = self.emit(0, "ExecutionStarted", || {
             Some((
                 "executionStartedEventDetails",
-                json!({"input": history::text(input), "inputDetails": history::not_truncated(),
+                json!({"input": history::text(input.json()), "inputDetails": history::not_truncated(),
                        "roleArn": "arn:aws:iam::123456789012:role/aslc-execution-role"}),
             ))
         });
         let root = self.program.machine().root;
         let mut thread = Thread { prev: 0, vars: Vars::default(), depth: 0 };
-        let result = if size_exceeds(input, PAYLOAD_LIMIT) {
+        let result = if input.exceeds(PAYLOAD_LIMIT, size_exceeds) {
             Err(Failure::new(
                 "States.DataLimitExceeded",
                 "The state/task 'execution input' returned a result with a size exceeding the maximum number of bytes service limit.",
                 started,
             ))
         } else {
-            self.run_scope(root, Cow::Borrowed(input), &mut thread)
+            self.run_scope(root, Raw::Execution(input), &mut thread)
         };
         let result = match (self.rec.overflow, result) {
             // The cap was reached inside a state: the execution fails at once.
@@ -382,7 +435,7 @@ impl<'p> Vm<'p> {
     fn run_scope(
         &mut self,
         scope: ScopeId,
-        input: Cow<'p, Value>,
+        input: Raw<'p>,
         thread: &mut Thread,
     ) -> Result<Value, Box<Failure>> {
         let program = self.program;
@@ -390,8 +443,6 @@ impl<'p> Vm<'p> {
             return Err(Failure::new("States.Runtime", "the scope has no `StartAt` state", thread.prev));
         };
         let mut input = input;
-        // What the engine kept of `input`, when the previous step's `Output` expression made it.
-        let mut prepared: Option<Kept> = None;
         loop {
             if let Some(f) = &self.harness_failure {
                 return Err(f.clone());
@@ -425,27 +476,17 @@ impl<'p> Vm<'p> {
                 self.harness_failure = Some(f.clone());
                 return Err(f);
             }
-            let step = self.step(state, input, prepared.take(), thread);
-            // Taken after every step, so that it never outlives the output it describes.
-            let handoff = self.handoff.take();
-            match step? {
+            match self.step(state, input, thread)? {
                 Step::Next(next, output) => {
                     state = next;
-                    input = Cow::Owned(output);
-                    prepared = handoff;
+                    input = output;
                 }
-                Step::End(output) => return Ok(output),
+                Step::End(output) => return Ok(output.into_owned()),
             }
         }
     }
 
-    fn step(
-        &mut self,
-        id: StateId,
-        raw: Cow<'_, Value>,
-        prepared: Option<Kept>,
-        thread: &mut Thread,
-    ) -> Result<Step, Box<Failure>> {
+    fn step(&mut self, id: StateId, raw: Raw<'p>, thread: &mut Thread) -> Result<Step<'p>, Box<Failure>> {
         let program = self.program;
         let state = program.state(id);
         let name = program.str(state.name);
@@ -455,7 +496,7 @@ impl<'p> Vm<'p> {
         let entered = self.emit(thread.prev, entered_type(kind), || {
             Some((
                 "stateEnteredEventDetails",
-                json!({"name": name, "input": history::text(&raw), "inputDetails": history::not_truncated()}),
+                json!({"name": name, "input": history::text(raw.json()), "inputDetails": history::not_truncated()}),
             ))
         });
         thread.prev = entered;
@@ -487,7 +528,7 @@ impl<'p> Vm<'p> {
             // `EvaluationFailed` follows the event before the state's entered event (the
             // entered event itself in a Wait state), as AWS's histories show.
             self.evaluation_prev = if kind == StateKind::Wait { entered } else { entered_prev };
-            return self.step_jsonata(id, &raw, prepared, thread, entered, &mut sctx);
+            return self.step_jsonata(id, &raw, thread, entered, &mut sctx);
         }
         let raw = raw.into_owned();
         // InputPath. `moved` holds the effective input when it differs from the raw input;
@@ -538,7 +579,7 @@ impl<'p> Vm<'p> {
             StateKind::Succeed => {
                 let output = self.output_path(state, moved.unwrap_or(raw), &sctx, &thread.vars, entered)?;
                 self.exited(id, &output, None, thread);
-                Ok(Step::End(output))
+                Ok(Step::End(output.into()))
             }
             StateKind::Choice => {
                 let choice = &program.tables.choices[state.choice.expect("verified").0 as usize];
@@ -572,7 +613,7 @@ impl<'p> Vm<'p> {
                 let output = self.output_path(state, moved.unwrap_or(raw), &sctx, &thread.vars, entered)?;
                 self.apply_assign(assigned.as_ref(), thread);
                 self.exited(id, &output, assigned.as_ref(), thread);
-                Ok(Step::Next(next, output))
+                Ok(Step::Next(next, output.into()))
             }
             StateKind::Wait => {
                 let wait = &program.tables.waits[state.wait.expect("verified").0 as usize];
@@ -721,10 +762,14 @@ impl<'p> Vm<'p> {
         Ok(())
     }
 
-    fn next_or_end(&self, state: &StateRec, output: Value) -> Result<Step, Box<Failure>> {
+    fn next_or_end<'v>(
+        &self,
+        state: &StateRec,
+        output: impl Into<Raw<'v>>,
+    ) -> Result<Step<'v>, Box<Failure>> {
         Ok(match state.next {
-            Some(n) => Step::Next(n, output),
-            None => Step::End(output),
+            Some(n) => Step::Next(n, output.into()),
+            None => Step::End(output.into()),
         })
     }
 
@@ -737,7 +782,7 @@ impl<'p> Vm<'p> {
         thread: &mut Thread,
         entered: u64,
         sctx: &StateCtx<'_>,
-    ) -> Result<Step, Box<Failure>> {
+    ) -> Result<Step<'static>, Box<Failure>> {
         let program = self.program;
         let state = program.state(id);
         let name = program.str(state.name);
@@ -771,7 +816,7 @@ impl<'p> Vm<'p> {
     fn exited(
         &mut self,
         id: StateId,
-        output: &Value,
+        output: &dyn LazyJson,
         assigned: Option<&Map<String, Value>>,
         thread: &mut Thread,
     ) {
@@ -782,7 +827,7 @@ impl<'p> Vm<'p> {
         thread.prev = self.emit(prev, exited_type(state.kind), || {
             let mut d = Map::new();
             d.insert("name".into(), Value::String(name.to_owned()));
-            d.insert("output".into(), history::text(output));
+            d.insert("output".into(), history::text(output.json()));
             d.insert("outputDetails".into(), history::not_truncated());
             if let Some(vars) = assigned {
                 let texts: Map<String, Value> =
@@ -1293,7 +1338,7 @@ impl<'p> Vm<'p> {
         f: Box<Failure>,
         thread: &mut Thread,
         sctx: &StateCtx<'_>,
-    ) -> Result<Step, Box<Failure>> {
+    ) -> Result<Step<'static>, Box<Failure>> {
         let program = self.program;
         let state = program.state(id);
         let Some(catcher) = self.catcher_for(state, &f) else {
@@ -1318,7 +1363,7 @@ impl<'p> Vm<'p> {
         )?;
         self.apply_assign(assigned.as_ref(), thread);
         self.exited(id, &output, assigned.as_ref(), thread);
-        Ok(Step::Next(catcher.next, output))
+        Ok(Step::Next(catcher.next, output.into()))
     }
 
     fn task(
@@ -1608,7 +1653,7 @@ impl<'p> Vm<'p> {
                     started,
                 ));
             }
-            match self.run_scope(scope, Cow::Owned(effective.clone()), &mut branch) {
+            match self.run_scope(scope, Raw::from(effective.clone()), &mut branch) {
                 Ok(v) => {
                     results.push(v);
                     last = branch.prev;
@@ -1873,7 +1918,7 @@ impl<'p> Vm<'p> {
             }
             let child_input = exporting.then(|| input.clone());
             let child_start = self.rec.now_millis;
-            let outcome = self.run_scope(map.processor, Cow::Owned(input), &mut iteration);
+            let outcome = self.run_scope(map.processor, Raw::from(input), &mut iteration);
             if let Some(input) = child_input {
                 if self.harness_failure.is_none() {
                     children.push(distributed::Child {
@@ -2209,12 +2254,11 @@ impl<'p> Vm<'p> {
     fn step_jsonata(
         &mut self,
         id: StateId,
-        raw: &Value,
-        prepared: Option<Kept>,
+        raw: &Raw<'p>,
         thread: &mut Thread,
         entered: u64,
         sctx: &mut StateCtx<'_>,
-    ) -> Result<Step, Box<Failure>> {
+    ) -> Result<Step<'p>, Box<Failure>> {
         let program = self.program;
         let state = program.state(id);
         let name = program.str(state.name);
@@ -2222,9 +2266,9 @@ impl<'p> Vm<'p> {
         // timeouts) are not part of it.
         let info = self.info;
         let facts = sctx.clone();
-        let states = States::new(raw, move || info.context(&facts)).with_prepared(prepared);
+        let states = States::lazy(raw, move || info.context(&facts)).with_prepared(raw.prepared());
         let eval = |vm: &mut Vm<'_>, t: TmplId, extra: Option<(&str, &Value)>, vars: &Vars, field: &str| {
-            vm.jsonata_template(t, &states, extra, vars, entered, name, field, false)
+            vm.jsonata_template(t, &states, extra, vars, entered, name, field)
         };
         // Leaving the state: `Output` (else `plain`, what the state passes on without one)
         // and `Assign`, both evaluated before any variable changes, with `extra` in
@@ -2232,17 +2276,13 @@ impl<'p> Vm<'p> {
         let finish = |vm: &mut Vm<'_>,
                       thread: &mut Thread,
                       extra: Option<(&str, &Value)>,
-                      plain: &Value,
+                      plain: &dyn Fn() -> Raw<'p>,
                       output: Option<TmplId>,
                       assign: Option<TmplId>|
-         -> Result<Value, Box<Failure>> {
-            // Only an output made by this `Output` expression is handed to the next state.
-            vm.handoff = None;
+         -> Result<Raw<'p>, Box<Failure>> {
             let output = match output {
-                Some(t) => {
-                    vm.jsonata_template(t, &states, extra, &thread.vars, entered, name, "Output", true)?
-                }
-                None => plain.clone(),
+                Some(t) => vm.jsonata_output(t, &states, extra, &thread.vars, entered, name)?,
+                None => plain(),
             };
             let assigned = match assign {
                 Some(t) => match eval(vm, t, extra, &thread.vars, "Assign")? {
@@ -2284,7 +2324,7 @@ impl<'p> Vm<'p> {
                         }
                     }
                 }
-                let result = finish(self, thread, None, raw, state.output, state.assign)?;
+                let result = finish(self, thread, None, &|| raw.clone(), state.output, state.assign)?;
                 if state.kind == StateKind::Succeed {
                     return Ok(Step::End(result));
                 }
@@ -2318,14 +2358,20 @@ impl<'p> Vm<'p> {
                     let cond = &program.tables.conditions[rule.condition.0 as usize];
                     let Some(t) = cond.expr else { continue };
                     if eval(self, t, None, &thread.vars, "Condition")? == Value::Bool(true) {
-                        let output =
-                            finish(self, thread, None, raw, rule.output.or(state.output), rule.assign)?;
+                        let output = finish(
+                            self,
+                            thread,
+                            None,
+                            &|| raw.clone(),
+                            rule.output.or(state.output),
+                            rule.assign,
+                        )?;
                         return Ok(Step::Next(rule.next, output));
                     }
                 }
                 match choice.default {
                     Some(d) => {
-                        let output = finish(self, thread, None, raw, state.output, state.assign)?;
+                        let output = finish(self, thread, None, &|| raw.clone(), state.output, state.assign)?;
                         Ok(Step::Next(d, output))
                     }
                     None => Err(Failure::new(
@@ -2338,7 +2384,7 @@ impl<'p> Vm<'p> {
             StateKind::Task | StateKind::Parallel | StateKind::Map => {
                 if let Some(task) = state.task {
                     let task = &program.tables.tasks[task.0 as usize];
-                    if let Err(msg) = self.prepare_task(task, raw, sctx, &thread.vars) {
+                    if let Err(msg) = self.prepare_task(task, raw.json(), sctx, &thread.vars) {
                         return Err(Failure::new(
                             "States.Runtime",
                             format!("An error occurred while executing the state '{name}' (entered at the event id #{entered}). {msg}"),
@@ -2361,12 +2407,13 @@ impl<'p> Vm<'p> {
                 }
                 let args = match state.arguments {
                     Some(t) => eval(self, t, None, &thread.vars, "Arguments")?,
-                    None => raw.clone(),
+                    None => raw.json().clone(),
                 };
                 match self.with_retry(id, &args, thread, entered, sctx) {
                     Ok(result) => {
                         let extra = Some(("result", &result));
-                        let output = finish(self, thread, extra, &result, state.output, state.assign)?;
+                        let plain = || Raw::from(result.clone());
+                        let output = finish(self, thread, extra, &plain, state.output, state.assign)?;
                         self.next_or_end(state, output)
                     }
                     Err(f) => {
@@ -2376,8 +2423,14 @@ impl<'p> Vm<'p> {
                         let error_output = f.error_output();
                         thread.prev = f.event;
                         let extra = Some(("errorOutput", &error_output));
-                        let output =
-                            finish(self, thread, extra, &error_output, catcher.output, catcher.assign)?;
+                        let output = finish(
+                            self,
+                            thread,
+                            extra,
+                            &|| Raw::from(error_output.clone()),
+                            catcher.output,
+                            catcher.assign,
+                        )?;
                         Ok(Step::Next(catcher.next, output))
                     }
                 }
@@ -2385,10 +2438,30 @@ impl<'p> Vm<'p> {
         }
     }
 
+    /// Evaluates a state's `Output` template, whose value becomes the next state's input: an
+    /// expression's value stays in the engine's form when the engine gives it so.
+    fn jsonata_output<'v>(
+        &mut self,
+        t: TmplId,
+        states: &States<'_>,
+        extra: Option<(&str, &Value)>,
+        vars: &Vars,
+        entered: u64,
+        name: &str,
+    ) -> Result<Raw<'v>, Box<Failure>> {
+        let rec = self.program.template(t);
+        if rec.kind != TmplKind::Expr {
+            return self.jsonata_template(t, states, extra, vars, entered, name, "Output").map(Raw::from);
+        }
+        let expr = rec.expr.expect("verified");
+        Ok(match self.jsonata_expr(expr, states, extra, vars, entered, name, "Output", true)? {
+            Output::Json(json) => Raw::from(json),
+            Output::Engine(value) => Raw::Engine(Rc::new(EngineOutput { value, json: OnceCell::new() })),
+        })
+    }
+
     /// Evaluates a JSONata-mode template: literals as they are, `{% %}` strings through
     /// the query engine.
-    /// `keep`: the value becomes the next state's input; what the engine kept of it is left
-    /// in `handoff` (for an expression; a literal or a template has nothing kept).
     #[allow(clippy::too_many_arguments)]
     fn jsonata_template(
         &mut self,
@@ -2399,7 +2472,6 @@ impl<'p> Vm<'p> {
         entered: u64,
         name: &str,
         field: &str,
-        keep: bool,
     ) -> Result<Value, Box<Failure>> {
         let program = self.program;
         let rec = program.template(t);
@@ -2411,8 +2483,7 @@ impl<'p> Vm<'p> {
                     let member = &program.tables.members[m.0 as usize];
                     let k = program.str(member.key);
                     let at = format!("{field}/{k}");
-                    let v =
-                        self.jsonata_template(member.value, states, extra, vars, entered, name, &at, false)?;
+                    let v = self.jsonata_template(member.value, states, extra, vars, entered, name, &at)?;
                     out.insert(k.to_owned(), v);
                 }
                 Ok(Value::Object(out))
@@ -2422,33 +2493,51 @@ impl<'p> Vm<'p> {
                 for (i, it) in rec.items.iter().enumerate() {
                     let item = &program.tables.items[it.0 as usize];
                     let at = format!("{field}[{i}]");
-                    out.push(
-                        self.jsonata_template(item.value, states, extra, vars, entered, name, &at, false)?,
-                    );
+                    out.push(self.jsonata_template(item.value, states, extra, vars, entered, name, &at)?);
                 }
                 Ok(Value::Array(out))
             }
             TmplKind::Expr => {
                 let expr = rec.expr.expect("verified");
-                let text = program.expr_text(expr);
-                let Compiled::Jsonata(e) = program.expr(expr) else {
-                    return Err(Failure::new(
-                        "States.QueryEvaluationError",
-                        "a JSONPath expression in a JSONata state",
-                        entered,
-                    ));
-                };
-                let bindings = Bindings { variables: vars, states, extra };
-                let fail = |vm: &mut Vm<'_>, cause: String| vm.evaluation_failed(name, cause, Some(field));
-                let evaluated = if keep {
-                    self.options.engine.evaluate_output(e, None, &bindings).map(|(value, kept)| {
-                        self.handoff = kept;
-                        value
-                    })
-                } else {
-                    self.options.engine.evaluate(e, None, &bindings)
-                };
-                match evaluated {
+                Ok(match self.jsonata_expr(expr, states, extra, vars, entered, name, field, false)? {
+                    Output::Json(json) => json,
+                    Output::Engine(value) => value.to_json(),
+                })
+            }
+        }
+    }
+
+    /// Evaluates a `{% %}` expression; `output`: its value becomes the next state's input,
+    /// and may stay in the engine's form.
+    #[allow(clippy::too_many_arguments)]
+    fn jsonata_expr(
+        &mut self,
+        expr: ExprId,
+        states: &States<'_>,
+        extra: Option<(&str, &Value)>,
+        vars: &Vars,
+        entered: u64,
+        name: &str,
+        field: &str,
+        output: bool,
+    ) -> Result<Output, Box<Failure>> {
+        let program = self.program;
+        let text = program.expr_text(expr);
+        let Compiled::Jsonata(e) = program.expr(expr) else {
+            return Err(Failure::new(
+                "States.QueryEvaluationError",
+                "a JSONPath expression in a JSONata state",
+                entered,
+            ));
+        };
+        let bindings = Bindings { variables: vars, states, extra };
+        let fail = |vm: &mut Vm<'_>, cause: String| vm.evaluation_failed(name, cause, Some(field));
+        let evaluated = if output {
+            self.options.engine.evaluate_output(e, None, &bindings)
+        } else {
+            self.options.engine.evaluate(e, None, &bindings).map(|value| value.map(Output::Json))
+        };
+        match evaluated {
                     Ok(Some(v)) => Ok(v),
                     Ok(None) => Err(fail(
                         self,
@@ -2472,8 +2561,6 @@ impl<'p> Vm<'p> {
                         ),
                     )),
                 }
-            }
-        }
     }
 }
 
@@ -2512,7 +2599,7 @@ impl Vm<'_> {
     ) -> Result<Value, Box<Failure>> {
         let info = self.info;
         let states = States::new(effective, || info.context(sctx));
-        self.jsonata_template(t, &states, None, vars, entered, sctx.name, field, false)
+        self.jsonata_template(t, &states, None, vars, entered, sctx.name, field)
     }
 }
 
