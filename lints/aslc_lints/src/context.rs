@@ -3,7 +3,7 @@
 
 use std::cell::OnceCell;
 
-use aslc_ir::ir::{Definition, ScopeId, ScopeKind, State, StateKind};
+use aslc_ir::ir::{Definition, ScopeId, ScopeKind, State, StateId, StateKind};
 use aslc_ir::rules::Rule;
 use aslc_source::{Diagnostic, TextRange};
 
@@ -20,6 +20,8 @@ pub struct LintCtx<'a> {
     pub cfg: &'a Cfg,
     /// The configuration.
     pub config: &'a LintConfig,
+    /// The states the per-state rules look at; `None` for every state.
+    focus: Option<&'a [StateId]>,
     variables: OnceCell<Variables>,
     shapes: OnceCell<Shapes>,
 }
@@ -27,7 +29,29 @@ pub struct LintCtx<'a> {
 impl<'a> LintCtx<'a> {
     /// A context over a definition and its graph.
     pub fn new(def: &'a Definition, cfg: &'a Cfg, config: &'a LintConfig) -> LintCtx<'a> {
-        LintCtx { def, cfg, config, variables: OnceCell::new(), shapes: OnceCell::new() }
+        LintCtx { def, cfg, config, focus: None, variables: OnceCell::new(), shapes: OnceCell::new() }
+    }
+
+    /// A context whose per-state rules look at `states` only.
+    pub fn focused(
+        def: &'a Definition,
+        cfg: &'a Cfg,
+        config: &'a LintConfig,
+        states: &'a [StateId],
+    ) -> LintCtx<'a> {
+        LintCtx { focus: Some(states), ..LintCtx::new(def, cfg, config) }
+    }
+
+    /// The states a per-state rule checks: every state, or those the context focuses on.
+    pub fn states(&self) -> impl Iterator<Item = (StateId, &'a State)> + use<'a> {
+        let def = self.def;
+        let all = self.focus.is_none().then(|| def.iter_states()).into_iter().flatten();
+        let some = self
+            .focus
+            .unwrap_or_default()
+            .iter()
+            .filter_map(move |&id| Some((id, def.states.get(id.0 as usize)?)));
+        all.chain(some)
     }
 
     /// A diagnostic of `rule` at `range` with the rule's default severity.

@@ -114,8 +114,45 @@ pub fn lint(def: &Definition, config: &LintConfig) -> Vec<Diagnostic> {
 /// Like [`lint`], with a graph the caller already built (the language server keeps one).
 pub fn lint_with_cfg(def: &Definition, cfg: &Cfg, config: &LintConfig) -> Vec<Diagnostic> {
     let ctx = LintCtx::new(def, cfg, config);
+    let mut acc = run(&ctx, |_| true);
+    acc.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    acc
+}
+
+/// The lints of one definition split the way an editor re-checks it, as
+/// [`aslc_ir::Validation`] splits the spec rules: the rules that follow the graph or
+/// compare states ([`Linting::graph`]), and the rules of one state, which read nothing but
+/// the state, its scope's context and the states nested in it ([`Linting::states`]).
+/// Together they report what [`lint`] reports, unsorted; the configured severities are
+/// applied, the selection of [`LintConfig::apply`] is not.
+pub struct Linting<'a> {
+    def: &'a Definition,
+    cfg: Cfg,
+    config: &'a LintConfig,
+}
+
+impl<'a> Linting<'a> {
+    /// Prepares the lints of `def` (builds its graph).
+    pub fn new(def: &'a Definition, config: &'a LintConfig) -> Linting<'a> {
+        Linting { def, cfg: Cfg::build(def), config }
+    }
+
+    /// The lints that follow the graph or compare states.
+    pub fn graph(&self) -> Vec<Diagnostic> {
+        run(&LintCtx::new(self.def, &self.cfg, self.config), |lint| !lint.per_state)
+    }
+
+    /// The per-state lints of `states`.
+    pub fn states(&self, states: &[aslc_ir::ir::StateId]) -> Vec<Diagnostic> {
+        run(&LintCtx::focused(self.def, &self.cfg, self.config, states), |lint| lint.per_state)
+    }
+}
+
+/// Runs the enabled lints that `which` picks, with their configured severities.
+fn run(ctx: &LintCtx<'_>, which: impl Fn(&registry::Lint) -> bool) -> Vec<Diagnostic> {
+    let config = ctx.config;
     let mut acc = Vec::new();
-    for lint in rules::LINTS {
+    for lint in rules::LINTS.iter().filter(|lint| which(lint)) {
         if !config.is_enabled(lint.rule.code, lint.default_enabled) {
             continue;
         }
@@ -123,11 +160,10 @@ pub fn lint_with_cfg(def: &Definition, cfg: &Cfg, config: &LintConfig) -> Vec<Di
             continue;
         };
         let before = acc.len();
-        (lint.check)(&ctx, &mut acc);
+        (lint.check)(ctx, &mut acc);
         for diagnostic in &mut acc[before..] {
             diagnostic.severity = severity;
         }
     }
-    acc.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     acc
 }

@@ -15,6 +15,10 @@ pub(crate) struct Lint {
     pub(crate) check: fn(&LintCtx<'_>, &mut Vec<Diagnostic>),
     /// Whether the rule runs when no `select` names it.
     pub(crate) default_enabled: bool,
+    /// Whether the rule reads only one state at a time (its fields, its scope's context and
+    /// the states nested in it), through [`LintCtx::states`], so that it can be run for
+    /// the states an edit touched alone.
+    pub(crate) per_state: bool,
 }
 
 /// Declares a lint's rule as a `static RULE`.

@@ -24,8 +24,10 @@ use aslc_source::{Diagnostic, FileId, Severity, TextRange};
 use aslc_syntax::cfn::{self, DefinitionSource};
 use aslc_syntax::Node;
 
+use crate::checked::Checked;
 use crate::document::{Language, Snapshot};
 use crate::incremental;
+use crate::incremental::Change;
 use crate::index::StateIndex;
 
 /// The one file of a document's analysis.
@@ -44,6 +46,8 @@ pub struct Machine {
     pub index: StateIndex,
     /// Standard or Express.
     pub workflow_type: WorkflowType,
+    /// The checks kept for the next edit (definition files only).
+    checked: Option<Checked>,
 }
 
 /// Everything known about one version of a document.
@@ -60,6 +64,8 @@ pub struct Analysis {
     /// For a JSON document that could be read: the text and what the reader reported, so
     /// the next version can re-read only what changed.
     source: Option<Source>,
+    /// Whether the checks were updated from the previous version's rather than run anew.
+    rechecked: bool,
 }
 
 /// A JSON text and its reader's diagnostics (the tree is the analysis's).
@@ -86,6 +92,12 @@ impl Analysis {
     #[cfg(test)]
     pub(crate) fn source_text(&self) -> Option<(&str, &[Diagnostic])> {
         self.source.as_ref().map(|s| (&*s.text, &s.diagnostics[..]))
+    }
+
+    /// Whether the checks were updated from the previous version's, re-checking only the
+    /// state an edit was inside, rather than run anew.
+    pub fn rechecked(&self) -> bool {
+        self.rechecked
     }
 }
 
@@ -126,9 +138,10 @@ pub fn analyze_after(
         let source = previous.source.as_ref()?;
         incremental::Reread::plan(&source.text, previous.tree()?, text)
     });
-    let (reread, previous) = match (plan, previous) {
+    let change = plan.as_ref().map(incremental::Reread::change);
+    let (reread, kept, previous) = match (plan, previous) {
         (Some(plan), Some(previous)) => reread(plan, previous),
-        (_, previous) => (None, previous),
+        (_, previous) => (None, None, previous),
     };
     let (root, mut diagnostics) = match reread {
         Some((root, diagnostics)) => (Some(root), diagnostics),
@@ -138,6 +151,7 @@ pub fn analyze_after(
         .then(|| Source { text: snapshot.text.clone(), diagnostics: diagnostics.clone() });
     let mut machines = Vec::new();
     let mut template_root = None;
+    let mut rechecked = false;
     if let Some(root) = root {
         if snapshot.language != Language::Dsl && cfn::is_template(&root) {
             let template = cfn::extract(&root, text, FILE);
@@ -167,7 +181,7 @@ pub fn analyze_after(
                 // A `DefinitionUri` file is checked when it is opened itself.
                 let DefinitionSource::Inline(node) = machine.definition else { continue };
                 let options = CheckOptions { workflow_type, source_chars: None };
-                diagnostics.extend(aslc_lints::check(&node, FILE, &options, config));
+                diagnostics.extend(Checked::new(&node, &options, config).1);
                 let index = StateIndex::build(&node);
                 machines.push(Machine {
                     name: Some(machine.logical_id),
@@ -175,6 +189,7 @@ pub fn analyze_after(
                     node,
                     index,
                     workflow_type,
+                    checked: None,
                 });
             }
             template_root = Some(root);
@@ -183,7 +198,9 @@ pub fn analyze_after(
                 workflow_type: config.workflow_type,
                 source_chars: Some(text.chars().count()),
             };
-            diagnostics.extend(aslc_lints::check(&root, FILE, &options, config));
+            let (checked, found);
+            (checked, found, rechecked) = check(&root, kept, change, &options, config);
+            diagnostics.extend(found);
             let index = StateIndex::build(&root);
             machines.push(Machine {
                 name: None,
@@ -191,37 +208,74 @@ pub fn analyze_after(
                 node: root,
                 index,
                 workflow_type: config.workflow_type,
+                checked,
             });
         }
     }
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let analysis =
-        Analysis { version: snapshot.version, template: template_root, machines, diagnostics, source };
+    diagnostics.sort_by(order);
+    let analysis = Analysis {
+        version: snapshot.version,
+        template: template_root,
+        machines,
+        diagnostics,
+        source,
+        rechecked,
+    };
     (analysis, previous)
+}
+
+/// The order diagnostics are published in: by position and code, then by text, so that
+/// the order does not depend on the order the rules ran in.
+pub(crate) fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+    (a.sort_key(), &a.message, &a.location, &a.help).cmp(&(b.sort_key(), &b.message, &b.location, &b.help))
+}
+
+/// Checks a definition file's tree: after an edit inside one state, from the checks `kept`
+/// of the previous version where that is possible (the flag says so), else from scratch.
+fn check(
+    root: &Node,
+    kept: Option<Checked>,
+    change: Option<Change>,
+    options: &CheckOptions,
+    config: &LintConfig,
+) -> (Option<Checked>, Vec<Diagnostic>, bool) {
+    if let (Some(kept), Some(change)) = (kept, change) {
+        if let Some((checked, diagnostics)) = kept.update(root, change, options, config) {
+            return (Some(checked), diagnostics, true);
+        }
+    }
+    let (checked, diagnostics) = Checked::new(root, options, config);
+    (checked, diagnostics, false)
 }
 
 /// A tree and its reader's diagnostics.
 type Read = (Node, Vec<Diagnostic>);
 
 /// The tree and reader diagnostics of a re-read text: moved out of `previous` when nothing
-/// else holds it and it is a definition file, copied otherwise; and `previous` unless it
-/// was used up.
-fn reread(plan: incremental::Reread, previous: Arc<Analysis>) -> (Option<Read>, Option<Arc<Analysis>>) {
+/// else holds it and it is a definition file, copied otherwise; the checks kept by the
+/// previous version when they were moved too; and `previous` unless it was used up.
+fn reread(
+    plan: incremental::Reread,
+    previous: Arc<Analysis>,
+) -> (Option<Read>, Option<Checked>, Option<Arc<Analysis>>) {
     match Arc::try_unwrap(previous) {
         Ok(Analysis { template: None, mut machines, source: Some(source), .. }) if machines.len() == 1 => {
             // A definition file's one machine holds the file's tree.
-            let node = machines.swap_remove(0).node;
-            (Some(plan.in_place(node, source.diagnostics)), None)
+            let machine = machines.swap_remove(0);
+            (Some(plan.in_place(machine.node, source.diagnostics)), machine.checked, None)
         }
         Ok(owned) => copy(plan, Arc::new(owned)),
         Err(shared) => copy(plan, shared),
     }
 }
 
-fn copy(plan: incremental::Reread, previous: Arc<Analysis>) -> (Option<Read>, Option<Arc<Analysis>>) {
+fn copy(
+    plan: incremental::Reread,
+    previous: Arc<Analysis>,
+) -> (Option<Read>, Option<Checked>, Option<Arc<Analysis>>) {
     let reread = match (previous.tree(), &previous.source) {
         (Some(tree), Some(source)) => Some(plan.copying(tree, &source.diagnostics)),
         _ => None,
     };
-    (reread, Some(previous))
+    (reread, None, Some(previous))
 }

@@ -74,7 +74,7 @@ enum Lookalike {
 
 /// Checks the literal strings of JSONPath states.
 pub(crate) fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
-    let vars: FxHashSet<&str> = walk::assigns(def)
+    let vars: FxHashSet<&str> = walk::assigns(def, super::Focus::ALL)
         .into_iter()
         .flat_map(|site| site.assign.vars.iter().map(|var| &*var.name))
         .collect();
@@ -106,7 +106,7 @@ pub(crate) fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for site in walk::comparisons(def) {
+    for site in walk::comparisons(def, super::Focus::ALL) {
         if site.op.operand_kind() != OperandKind::String {
             continue;
         }

@@ -264,18 +264,28 @@ fn not_recognized(text: &str) -> String {
 }
 
 /// Checks every Task state.
-pub(crate) fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(def: &Definition, focus: super::Focus<'_>, out: &mut Vec<Diagnostic>) {
+    for (_, state) in focus.states(def) {
+        let StateKind::Task(task) = &state.kind else { continue };
+        if let Some(resource) = &task.resource {
+            let kind = resource::classify(&resource.value);
+            check_resource(def, state, resource, kind, out);
+            check_callback(def, state, task, resource, kind, out);
+        }
+        check_timeouts(def, state, task, out);
+        check_credentials(def, state, task, out);
+    }
+}
+
+/// Checks that every task's `Resource` is in the partition of the first one.
+pub(crate) fn check_partitions(def: &Definition, out: &mut Vec<Diagnostic>) {
     let mut first_partition: Option<(&str, TextRange)> = None;
     for (_, state) in def.iter_states() {
         let StateKind::Task(task) = &state.kind else { continue };
         if let Some(resource) = &task.resource {
             let kind = resource::classify(&resource.value);
-            check_resource(def, state, resource, kind, out);
             check_partition(def, state, resource, kind, &mut first_partition, out);
-            check_callback(def, state, task, resource, kind, out);
         }
-        check_timeouts(def, state, task, out);
-        check_credentials(def, state, task, out);
     }
 }
 
