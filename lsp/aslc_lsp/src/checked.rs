@@ -7,6 +7,8 @@
 //!   reported it, or outside every state (top-level and scope fields);
 //! - per state, the spec rules and lints that read only that state, its scope's context
 //!   and the states nested in it;
+//! - per state, the lints that read the state and the data-flow analysis of the whole
+//!   definition (`L-PATH-ABSENT`);
 //! - the spec rules that relate states (names, transitions, reachability, partitions,
 //!   labels, limits of the machine);
 //! - the lints that follow the graph (termination, data flow, variables).
@@ -17,7 +19,10 @@
 //! ([`aslc_ir::relower_state`]), replaces its lowering diagnostics, re-runs the per-state
 //! rules of it and of the states that enclose it (which may read it), and runs the
 //! whole-definition rules again. The per-state diagnostics of every other state are moved,
-//! not recomputed. Whatever falls outside those conditions is checked from scratch.
+//! not recomputed. The data-flow analysis (a fixpoint over the graph) is kept too when the
+//! graph is the same and the edited state passes on the same data as before
+//! ([`aslc_lints::Linting::after_edit`]); otherwise it and the lints that read it run over
+//! every state again. Whatever falls outside those conditions is checked from scratch.
 //!
 //! The split is exact: the per-state rules are the ones that read nothing else, which the
 //! rule registries say (`Validation::states`, lints registered as `state`), and a
@@ -26,7 +31,7 @@
 
 use aslc_ir::ir::{Definition, Shift, Spans, StateId, StateKind};
 use aslc_ir::{CheckOptions, Validation};
-use aslc_lints::{LintConfig, Linting};
+use aslc_lints::{Kept, LintConfig, Linting};
 use aslc_source::Diagnostic;
 use aslc_syntax::{Member, Node, NodeValue};
 
@@ -43,6 +48,10 @@ pub struct Checked {
     lowered: Vec<Diagnostic>,
     /// Per state (by id): the per-state spec rules and lints.
     per_state: Vec<Vec<Diagnostic>>,
+    /// Per state (by id): the per-state lints that read the data-flow analysis.
+    data_flow: Vec<Vec<Diagnostic>>,
+    /// The graph and data-flow analysis of the lints.
+    lints: Option<Kept>,
 }
 
 impl Checked {
@@ -64,12 +73,13 @@ impl Checked {
         };
         let validation = Validation::new(&def, options, &lowered);
         let linting = Linting::new(&def, &config);
-        let per_state = (0..def.states.len() as u32)
-            .map(|id| state_diagnostics(&validation, &linting, StateId(id)))
-            .collect();
+        let ids = || (0..def.states.len() as u32).map(StateId);
+        let per_state = ids().map(|id| state_diagnostics(&validation, &linting, id)).collect();
+        let data_flow = ids().map(|id| linting.data_flow(&[id])).collect();
         let graph = graph_diagnostics(&validation, &linting);
-        drop((validation, linting));
-        let checked = Checked { config, def, lowered, per_state };
+        drop(validation);
+        let lints = Some(linting.keep());
+        let checked = Checked { config, def, lowered, per_state, data_flow, lints };
         let diagnostics = checked.diagnostics(graph);
         (Some(checked), diagnostics)
     }
@@ -103,6 +113,7 @@ impl Checked {
         // The state's `"Name": { … }` member in the old text.
         let old_span = (old.name.range.start(), old.range.end());
         let shift = Shift { from: old.range.end(), delta };
+        let old = old.clone();
 
         self.def.shift(shift);
         let relowered = aslc_ir::relower_state(&mut self.def, edited, member)?;
@@ -110,13 +121,17 @@ impl Checked {
             let range = d.primary.range;
             !(old_span.0 <= range.start() && range.end() <= old_span.1)
         });
-        for diagnostic in self.lowered.iter_mut().chain(self.per_state.iter_mut().flatten()) {
+        let kept = self.per_state.iter_mut().chain(self.data_flow.iter_mut()).flatten();
+        for diagnostic in self.lowered.iter_mut().chain(kept) {
             move_diagnostic(diagnostic, shift);
         }
         self.lowered.extend(relowered);
 
         let validation = Validation::new(&self.def, options, &self.lowered);
-        let linting = Linting::new(&self.def, &self.config);
+        let linting = match self.lints.take() {
+            Some(kept) => Linting::after_edit(&self.def, &self.config, kept, edited, &old),
+            None => Linting::new(&self.def, &self.config),
+        };
         // The edited state and the states around it, whose per-state rules may read it.
         let mut again = vec![edited];
         let mut scope = self.def.state(edited).scope;
@@ -127,14 +142,28 @@ impl Checked {
             again.push(parent);
             scope = self.def.state(parent).scope;
         }
-        for id in again {
+        for &id in &again {
             let diagnostics = state_diagnostics(&validation, &linting, id);
             if let Some(slot) = self.per_state.get_mut(id.0 as usize) {
                 *slot = diagnostics;
             }
         }
+        // With the data-flow analysis kept, only the states re-checked can report
+        // differently; otherwise any state can.
+        let data_flow: Vec<StateId> = if linting.data_flow_kept() {
+            again
+        } else {
+            (0..self.def.states.len() as u32).map(StateId).collect()
+        };
+        for id in data_flow {
+            let diagnostics = linting.data_flow(&[id]);
+            if let Some(slot) = self.data_flow.get_mut(id.0 as usize) {
+                *slot = diagnostics;
+            }
+        }
         let graph = graph_diagnostics(&validation, &linting);
-        drop((validation, linting));
+        drop(validation);
+        self.lints = Some(linting.keep());
         let diagnostics = self.diagnostics(graph);
         Some((self, diagnostics))
     }
@@ -142,7 +171,7 @@ impl Checked {
     /// Every diagnostic: the kept parts and the whole-definition ones, configured.
     fn diagnostics(&self, graph: Vec<Diagnostic>) -> Vec<Diagnostic> {
         let mut diagnostics = self.lowered.clone();
-        diagnostics.extend(self.per_state.iter().flatten().cloned());
+        diagnostics.extend(self.per_state.iter().chain(&self.data_flow).flatten().cloned());
         diagnostics.extend(graph);
         self.config.apply(&mut diagnostics);
         diagnostics

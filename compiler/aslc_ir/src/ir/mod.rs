@@ -12,7 +12,7 @@ mod state;
 mod value;
 
 pub use number::Number;
-pub use shift::{Shift, Spans};
+pub use shift::{erase_spans, Shift, Spans};
 pub use state::*;
 pub use value::*;
 

@@ -37,6 +37,14 @@ impl Shift {
     }
 }
 
+/// `value` with every offset replaced by `u32::MAX`: for comparing values by content
+/// alone, wherever they are in the text.
+pub fn erase_spans<T: Spans>(mut value: T) -> T {
+    // Every offset moved before the start of the text saturates to `u32::MAX`.
+    value.shift(Shift { from: 0, delta: -(1 << 40) });
+    value
+}
+
 /// A value holding spans of the source.
 pub trait Spans {
     /// Moves every span by `by`.

@@ -10,7 +10,8 @@ mod reachability;
 mod variables;
 
 /// A registry line: the rule, what it reads (`state`: one state, its scope's context and
-/// the states nested in it; `graph`: anything), and `off` when it is opt-in.
+/// the states nested in it; `data_flow`: that and the data-flow analysis of the state;
+/// `graph`: anything), and `off` when it is opt-in.
 macro_rules! lints {
     ($($group:ident :: $rule:ident : $reads:ident $(, $off:ident)?;)*) => {
         /// Every lint, in registry order (the order rules run; output is sorted anyway).
@@ -19,12 +20,13 @@ macro_rules! lints {
                 rule: &$group::$rule::RULE,
                 check: $group::$rule::check,
                 default_enabled: lints!(@on $($off)?),
-                per_state: lints!(@reads $reads),
+                reads: lints!(@reads $reads),
             },)*
         ];
     };
-    (@reads state) => { true };
-    (@reads graph) => { false };
+    (@reads state) => { crate::registry::Reads::State };
+    (@reads data_flow) => { crate::registry::Reads::DataFlow };
+    (@reads graph) => { crate::registry::Reads::Graph };
     (@on) => { true };
     (@on off) => { false };
 }
@@ -43,7 +45,7 @@ lints! {
     errors::catch_uncovered: graph;
     errors::catch_all_missing: state, off;
     errors::error_escapes: graph, off;
-    dataflow::path_absent: graph;
+    dataflow::path_absent: data_flow;
     variables::use_before_assign: graph;
     variables::never_assigned: graph;
     variables::unused: graph;
