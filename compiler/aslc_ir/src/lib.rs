@@ -20,7 +20,7 @@ use aslc_syntax::Node;
 pub use ir::{Definition, WorkflowType};
 pub use lower::state::{is_state_field, state_fields, STATE_TYPES};
 pub use lower::{lower, relower_state, MAX_SCOPE_DEPTH};
-pub use validate::Validation;
+pub use validate::{StateContext, Validation};
 
 /// What to check a definition against.
 #[derive(Clone, Copy, Debug, Default)]

@@ -30,7 +30,7 @@
 //! scratch.
 
 use aslc_ir::ir::{Definition, Shift, Spans, StateId, StateKind};
-use aslc_ir::{CheckOptions, Validation};
+use aslc_ir::{CheckOptions, StateContext, Validation};
 use aslc_lints::{Kept, LintConfig, Linting};
 use aslc_source::Diagnostic;
 use aslc_syntax::{Member, Node, NodeValue};
@@ -46,6 +46,8 @@ pub struct Checked {
     def: Definition,
     /// The lowering diagnostics.
     lowered: Vec<Diagnostic>,
+    /// What the per-state spec rules read of the other states.
+    context: StateContext,
     /// Per state (by id): the per-state spec rules and lints.
     per_state: Vec<Vec<Diagnostic>>,
     /// Per state (by id): the per-state lints that read the data-flow analysis.
@@ -77,9 +79,10 @@ impl Checked {
         let per_state = ids().map(|id| state_diagnostics(&validation, &linting, id)).collect();
         let data_flow = ids().map(|id| linting.data_flow(&[id])).collect();
         let graph = graph_diagnostics(&validation, &linting);
+        let context = validation.context();
         drop(validation);
         let lints = Some(linting.keep());
-        let checked = Checked { config, def, lowered, per_state, data_flow, lints };
+        let checked = Checked { config, def, lowered, context, per_state, data_flow, lints };
         let diagnostics = checked.diagnostics(graph);
         (Some(checked), diagnostics)
     }
@@ -142,7 +145,17 @@ impl Checked {
             again.push(parent);
             scope = self.def.state(parent).scope;
         }
-        for &id in &again {
+        // When what the per-state rules read of the other states changed (a variable
+        // assigned, the first partition), every state is checked again.
+        let mut context = validation.context();
+        self.context.shift(shift);
+        std::mem::swap(&mut self.context, &mut context);
+        let states: Vec<StateId> = if context == self.context {
+            again.clone()
+        } else {
+            (0..self.def.states.len() as u32).map(StateId).collect()
+        };
+        for id in states {
             let diagnostics = state_diagnostics(&validation, &linting, id);
             if let Some(slot) = self.per_state.get_mut(id.0 as usize) {
                 *slot = diagnostics;

@@ -410,6 +410,8 @@ mod tests {
         r#""Catch": [ { "ErrorEquals": ["States.Runtime"], "Next": "S1" } ], "#,
         r#""Catch": [ { "ErrorEquals": ["States.ALL"], "Next": "Nowhere" } ], "#,
         r#""Assign": { "v": 1, "w.$": "$.p" }, "#,
+        r#""Parameters": { "a": "$v", "b": "$.p", "c": "$w" }, "#,
+        r#""Resource": "arn:aws-us-gov:states:::lambda:invoke", "#,
         r#""Next": "S2", "#,
         r#""Next": "Missing", "#,
         r#""End": true, "#,

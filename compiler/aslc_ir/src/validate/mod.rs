@@ -19,7 +19,7 @@ pub(crate) mod timestamps;
 pub(crate) mod variables;
 mod walk;
 
-use aslc_source::Diagnostic;
+use aslc_source::{Diagnostic, TextRange};
 use rustc_hash::FxHashSet;
 
 use crate::ir::{Definition, State, StateId};
@@ -30,9 +30,9 @@ pub(crate) fn validate(def: &Definition, options: &CheckOptions, out: &mut Vec<D
     let prior = Prior::default();
     let runs = express::runs(def, options.workflow_type);
     let all = Focus::ALL;
+    let variables = literals::assigned(def);
     graph::check(def, out);
-    tasks::check(def, all, out);
-    tasks::check_partitions(def, out);
+    tasks::check(def, tasks::first_partition(def), all, out);
     states::check(def, all, &prior, out);
     map::check(def, all, &prior, out);
     map::check_labels(def, out);
@@ -46,7 +46,7 @@ pub(crate) fn validate(def: &Definition, options: &CheckOptions, out: &mut Vec<D
     intrinsics::check(def, &sites, out);
     jsonata::check(def, all, out);
     context::check(def, &sites, out);
-    literals::check(def, out);
+    literals::check(def, &variables, all, out);
     timestamps::check(def, all, out);
     variables::check(def, all, out);
 }
@@ -57,34 +57,67 @@ pub(crate) fn validate(def: &Definition, options: &CheckOptions, out: &mut Vec<D
 /// ([`Validation::states`]). Together they report what [`crate::check`] reports.
 ///
 /// A state's rules read its scope's context (the query language, whether the scope runs
-/// in an Express execution) and, for a Parallel or Map state, the scopes it holds; an
-/// editor that re-lowers one state re-checks it and the states that enclose it.
+/// in an Express execution), for a Parallel or Map state the scopes it holds, and the
+/// [`StateContext`] of the definition; an editor that re-lowers one state re-checks it and
+/// the states that enclose it, and every state when the context changed.
 pub struct Validation<'d> {
     def: &'d Definition,
     options: CheckOptions,
     runs: Vec<express::Run>,
     prior: Prior,
+    variables: FxHashSet<&'d str>,
+    first_partition: Option<(&'d str, TextRange)>,
+}
+
+/// What the rules of one state read of the other states: the variables assigned anywhere
+/// (a literal `$name` is a forgotten `.$` only when `name` is assigned), and the partition
+/// of the first task (every other task's is compared with it).
+#[derive(Clone, PartialEq, Debug)]
+pub struct StateContext {
+    variables: Vec<Box<str>>,
+    first_partition: Option<(Box<str>, TextRange)>,
+}
+
+impl crate::ir::Spans for StateContext {
+    fn shift(&mut self, by: crate::ir::Shift) {
+        let StateContext { variables: _, first_partition } = self;
+        if let Some((_, range)) = first_partition {
+            range.shift(by);
+        }
+    }
 }
 
 impl<'d> Validation<'d> {
     /// Prepares the validation of `def`, whose lowering reported `lowered`.
     pub fn new(def: &'d Definition, options: &CheckOptions, lowered: &[Diagnostic]) -> Validation<'d> {
         let prior = Prior { locations: lowered.iter().map(|d| d.location.clone()).collect() };
-        Validation { def, options: *options, runs: express::runs(def, options.workflow_type), prior }
+        Validation {
+            def,
+            options: *options,
+            runs: express::runs(def, options.workflow_type),
+            prior,
+            variables: literals::assigned(def),
+            first_partition: tasks::first_partition(def),
+        }
+    }
+
+    /// What the rules of one state read of the others.
+    pub fn context(&self) -> StateContext {
+        let mut variables: Vec<Box<str>> = self.variables.iter().map(|&name| name.into()).collect();
+        variables.sort_unstable();
+        let first_partition = self.first_partition.map(|(partition, range)| (partition.into(), range));
+        StateContext { variables, first_partition }
     }
 
     /// The rules that relate states to each other or read the whole definition: names,
-    /// transitions and reachability, one partition, unique Map labels, the machine's
-    /// limits, literals that look like variables assigned anywhere.
+    /// transitions and reachability, unique Map labels, the machine's limits.
     pub fn graph(&self) -> Vec<Diagnostic> {
         let (def, options) = (self.def, &self.options);
         let mut out = Vec::new();
         graph::check(def, &mut out);
-        tasks::check_partitions(def, &mut out);
         map::check_labels(def, &mut out);
         express::check_machine(def, options, &mut out);
         limits::check_machine(def, options, &mut out);
-        literals::check(def, &mut out);
         crate::rules::fill_aws_codes(&mut out);
         out
     }
@@ -94,7 +127,7 @@ impl<'d> Validation<'d> {
         let (def, prior) = (self.def, &self.prior);
         let focus = Focus(Some(states));
         let mut out = Vec::new();
-        tasks::check(def, focus, &mut out);
+        tasks::check(def, self.first_partition, focus, &mut out);
         states::check(def, focus, prior, &mut out);
         map::check(def, focus, prior, &mut out);
         express::check(def, &self.runs, focus, &mut out);
@@ -104,6 +137,7 @@ impl<'d> Validation<'d> {
         intrinsics::check(def, &sites, &mut out);
         jsonata::check(def, focus, &mut out);
         context::check(def, &sites, &mut out);
+        literals::check(def, &self.variables, focus, &mut out);
         timestamps::check(def, focus, &mut out);
         variables::check(def, focus, &mut out);
         crate::rules::fill_aws_codes(&mut out);
