@@ -24,7 +24,7 @@ use aslc_source::{Diagnostic, FileId, Severity, TextRange};
 use aslc_syntax::cfn::{self, DefinitionSource};
 use aslc_syntax::Node;
 
-use crate::checked::Checked;
+use crate::checked::{Checked, Edited};
 use crate::document::{Language, Snapshot};
 use crate::incremental;
 use crate::incremental::Change;
@@ -141,7 +141,7 @@ pub fn analyze_after(
     let change = plan.as_ref().map(incremental::Reread::change);
     let (reread, kept, previous) = match (plan, previous) {
         (Some(plan), Some(previous)) => reread(plan, previous),
-        (_, previous) => (None, None, previous),
+        (_, previous) => (None, Kept::default(), previous),
     };
     let (root, mut diagnostics) = match reread {
         Some((root, diagnostics)) => (Some(root), diagnostics),
@@ -198,10 +198,16 @@ pub fn analyze_after(
                 workflow_type: config.workflow_type,
                 source_chars: Some(text.chars().count()),
             };
-            let (checked, found);
-            (checked, found, rechecked) = check(&root, kept, change, &options, config);
+            let (checked, found, edited) = check(&root, kept.checked, change, &options, config);
+            rechecked = edited.is_some();
             diagnostics.extend(found);
-            let index = StateIndex::build(&root);
+            let updated = match (edited, kept.index) {
+                (Some(edited), Some(mut index)) => {
+                    index.update(&root, edited.key_range, edited.shift).then_some(index)
+                }
+                _ => None,
+            };
+            let index = updated.unwrap_or_else(|| StateIndex::build(&root));
             machines.push(Machine {
                 name: None,
                 name_range: None,
@@ -231,21 +237,29 @@ pub(crate) fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
 }
 
 /// Checks a definition file's tree: after an edit inside one state, from the checks `kept`
-/// of the previous version where that is possible (the flag says so), else from scratch.
+/// of the previous version where that is possible (the state re-checked is returned),
+/// else from scratch.
 fn check(
     root: &Node,
     kept: Option<Checked>,
     change: Option<Change>,
     options: &CheckOptions,
     config: &LintConfig,
-) -> (Option<Checked>, Vec<Diagnostic>, bool) {
+) -> (Option<Checked>, Vec<Diagnostic>, Option<Edited>) {
     if let (Some(kept), Some(change)) = (kept, change) {
-        if let Some((checked, diagnostics)) = kept.update(root, change, options, config) {
-            return (Some(checked), diagnostics, true);
+        if let Some((checked, diagnostics, edited)) = kept.update(root, change, options, config) {
+            return (Some(checked), diagnostics, Some(edited));
         }
     }
     let (checked, diagnostics) = Checked::new(root, options, config);
-    (checked, diagnostics, false)
+    (checked, diagnostics, None)
+}
+
+/// What a definition file's analysis hands on to the next version's besides its tree.
+#[derive(Default)]
+struct Kept {
+    checked: Option<Checked>,
+    index: Option<StateIndex>,
 }
 
 /// A tree and its reader's diagnostics.
@@ -254,28 +268,23 @@ type Read = (Node, Vec<Diagnostic>);
 /// The tree and reader diagnostics of a re-read text: moved out of `previous` when nothing
 /// else holds it and it is a definition file, copied otherwise; the checks kept by the
 /// previous version when they were moved too; and `previous` unless it was used up.
-fn reread(
-    plan: incremental::Reread,
-    previous: Arc<Analysis>,
-) -> (Option<Read>, Option<Checked>, Option<Arc<Analysis>>) {
+fn reread(plan: incremental::Reread, previous: Arc<Analysis>) -> (Option<Read>, Kept, Option<Arc<Analysis>>) {
     match Arc::try_unwrap(previous) {
         Ok(Analysis { template: None, mut machines, source: Some(source), .. }) if machines.len() == 1 => {
             // A definition file's one machine holds the file's tree.
             let machine = machines.swap_remove(0);
-            (Some(plan.in_place(machine.node, source.diagnostics)), machine.checked, None)
+            let kept = Kept { checked: machine.checked, index: Some(machine.index) };
+            (Some(plan.in_place(machine.node, source.diagnostics)), kept, None)
         }
         Ok(owned) => copy(plan, Arc::new(owned)),
         Err(shared) => copy(plan, shared),
     }
 }
 
-fn copy(
-    plan: incremental::Reread,
-    previous: Arc<Analysis>,
-) -> (Option<Read>, Option<Checked>, Option<Arc<Analysis>>) {
+fn copy(plan: incremental::Reread, previous: Arc<Analysis>) -> (Option<Read>, Kept, Option<Arc<Analysis>>) {
     let reread = match (previous.tree(), &previous.source) {
         (Some(tree), Some(source)) => Some(plan.copying(tree, &source.diagnostics)),
         _ => None,
     };
-    (reread, None, Some(previous))
+    (reread, Kept::default(), Some(previous))
 }

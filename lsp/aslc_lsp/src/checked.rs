@@ -96,7 +96,7 @@ impl Checked {
         change: Change,
         options: &CheckOptions,
         config: &LintConfig,
-    ) -> Option<(Checked, Vec<Diagnostic>)> {
+    ) -> Option<(Checked, Vec<Diagnostic>, Edited)> {
         let config = effective(config, options);
         if config != self.config {
             return None;
@@ -112,10 +112,11 @@ impl Checked {
             return None;
         }
         // The key precedes the edit, so its range is the same in the new tree.
-        let member = member_at(root, old.name.range.start(), old.name.range)?;
+        let member = member_at(root, old.name.range)?;
         // The state's `"Name": { … }` member in the old text.
         let old_span = (old.name.range.start(), old.range.end());
         let shift = Shift { from: old.range.end(), delta };
+        let edited_key = Edited { key_range: old.name.range, shift };
         let old = old.clone();
 
         self.def.shift(shift);
@@ -178,7 +179,7 @@ impl Checked {
         drop(validation);
         self.lints = Some(linting.keep());
         let diagnostics = self.diagnostics(graph);
-        Some((self, diagnostics))
+        Some((self, diagnostics, edited_key))
     }
 
     /// Every diagnostic: the kept parts and the whole-definition ones, configured.
@@ -189,6 +190,15 @@ impl Checked {
         self.config.apply(&mut diagnostics);
         diagnostics
     }
+}
+
+/// The state an update re-checked: its key, and how the offsets after it moved.
+#[derive(Clone, Copy, Debug)]
+pub struct Edited {
+    /// The state's key (the same in both texts).
+    pub key_range: aslc_source::TextRange,
+    /// How offsets after the state moved.
+    pub shift: Shift,
 }
 
 /// The configuration as `aslc_lints::check` uses it: the options decide the workflow type.
@@ -230,7 +240,8 @@ fn unique_in_scope(def: &Definition, id: StateId) -> bool {
 
 /// The object member of `node` whose key is at `key_range`, found by descending through
 /// the containers that hold `offset`.
-fn member_at(node: &Node, offset: u32, key_range: aslc_source::TextRange) -> Option<&Member> {
+pub(crate) fn member_at(node: &Node, key_range: aslc_source::TextRange) -> Option<&Member> {
+    let offset = key_range.start();
     let mut node = node;
     // Nesting is bounded by the reader's depth limit; the loop descends one level a turn.
     loop {

@@ -579,6 +579,9 @@ mod tests {
         assert_eq!(incremental.tree(), full.tree(), "{context}: trees differ");
         assert_eq!(incremental.diagnostics, full.diagnostics, "{context}: diagnostics differ");
         assert_eq!(incremental.machines.len(), full.machines.len(), "{context}: machines differ");
+        for (a, b) in incremental.machines.iter().zip(&full.machines) {
+            assert_eq!(format!("{:?}", a.index), format!("{:?}", b.index), "{context}: state indexes differ");
+        }
     }
 
     /// What `aslc check` reports for a definition file (the reader's diagnostics and
