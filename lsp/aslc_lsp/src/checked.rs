@@ -1,16 +1,17 @@
 //! The checks of one definition kept per state, so that an edit inside one state re-checks
 //! that state and the rules that relate states, not every state.
 //!
-//! A definition's diagnostics are four parts, each computed by the same code `aslc check`
+//! A definition's diagnostics are five parts, each computed by the same code `aslc check`
 //! runs ([`aslc_ir::lower`], [`aslc_ir::Validation`], [`aslc_lints::Linting`]):
 //! - the lowering diagnostics, each inside the `"Name": { … }` member of the state that
 //!   reported it, or outside every state (top-level and scope fields);
-//! - per state, the spec rules and lints that read only that state, its scope's context
-//!   and the states nested in it;
+//! - per state, the spec rules and lints that read only that state, its scope's context,
+//!   the states nested in it and what [`aslc_ir::StateContext`] says of the others (the
+//!   variables assigned anywhere, the first task's partition);
 //! - per state, the lints that read the state and the data-flow analysis of the whole
 //!   definition (`L-PATH-ABSENT`);
-//! - the spec rules that relate states (names, transitions, reachability, partitions,
-//!   labels, limits of the machine);
+//! - the spec rules that relate states (names, transitions, reachability, unique labels,
+//!   limits of the machine);
 //! - the lints that follow the graph (termination, data flow, variables).
 //!
 //! After an edit strictly inside the object of a state that holds no scope (not a
@@ -19,13 +20,14 @@
 //! ([`aslc_ir::relower_state`]), replaces its lowering diagnostics, re-runs the per-state
 //! rules of it and of the states that enclose it (which may read it), and runs the
 //! whole-definition rules again. The per-state diagnostics of every other state are moved,
-//! not recomputed. The data-flow analysis (a fixpoint over the graph) is kept too when the
+//! not recomputed, unless the [`aslc_ir::StateContext`] changed, when every state's rules
+//! run again. The data-flow analysis (a fixpoint over the graph) is kept too when the
 //! graph is the same and the edited state passes on the same data as before
 //! ([`aslc_lints::Linting::after_edit`]); otherwise it and the lints that read it run over
 //! every state again. Whatever falls outside those conditions is checked from scratch.
 //!
 //! The split is exact: the per-state rules are the ones that read nothing else, which the
-//! rule registries say (`Validation::states`, lints registered as `state`), and a
+//! rule registries say (`Validation::states`, lints registered as `state` or `data_flow`), and a
 //! randomised test compares every incremental result with `aslc_lints::check` from
 //! scratch.
 

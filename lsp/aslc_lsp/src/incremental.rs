@@ -1,5 +1,7 @@
 //! Re-reading only what an edit touched: the JSON tree of the next version of a document
-//! from the tree of the previous one.
+//! from the tree of the previous one. This is the first of the three incremental layers of
+//! an analysis (see `analysis.rs`); the [`Change`] found here also tells the checking
+//! layer which state an edit is inside.
 //!
 //! The two texts are compared from both ends, which gives the one region that changed
 //! (however the client sent the edits). The innermost object or array whose brackets lie
@@ -15,7 +17,9 @@
 //! one value, or ends elsewhere, or no container encloses the change) the caller reads the
 //! whole text. The reader's diagnostics are split the same way: those inside the container
 //! come from the new reading, the others are moved with their nodes. Tests compare both
-//! ways on random edits.
+//! ways on random edits, and the whole analysis (diagnostics, state index) of random edits
+//! anywhere and of random edits inside states with an analysis from scratch and with
+//! `aslc_lints::check`.
 
 use aslc_source::{Diagnostic, TextRange};
 use aslc_syntax::{Member, Node, NodeValue, Str};
