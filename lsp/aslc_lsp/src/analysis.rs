@@ -14,7 +14,8 @@
 //! - **Indexing** (`StateIndex::update`): the state index of such an edit is moved and
 //!   the edited state's entry replaced.
 //!
-//! Templates, YAML and the DSL are read and checked whole. The result is always what a
+//! The checks are kept from a document's first edit on, so a document only opened costs
+//! its tree and index in memory. Templates, YAML and the DSL are read and checked whole. The result is always what a
 //! check from scratch gives, in the same order (diagnostics are sorted by position, code
 //! and text); randomised edit tests over generated and corpus definitions compare the two,
 //! and both with `aslc_lints::check`.
@@ -144,6 +145,9 @@ pub fn analyze_after(
     config: &LintConfig,
 ) -> (Analysis, Option<Arc<Analysis>>) {
     let text = &*snapshot.text;
+    // The checks are kept for the next version from a document's first edit on: a
+    // document only opened costs its tree and index, not its IR and diagnostics per state.
+    let keep_checks = previous.is_some();
     let plan = previous.as_deref().filter(|_| snapshot.language == Language::Json).and_then(|previous| {
         let source = previous.source.as_ref()?;
         incremental::Reread::plan(&source.text, previous.tree()?, text)
@@ -224,7 +228,7 @@ pub fn analyze_after(
                 node: root,
                 index,
                 workflow_type: config.workflow_type,
-                checked,
+                checked: checked.filter(|_| keep_checks),
             });
         }
     }
