@@ -19,8 +19,9 @@ use aslc_syntax::Node;
 
 pub use ir::{Definition, WorkflowType};
 pub use lower::state::{is_state_field, state_fields, STATE_TYPES};
-pub use lower::{lower, MAX_SCOPE_DEPTH};
+pub use lower::{lower, relower_state, MAX_SCOPE_DEPTH};
 pub use validate::limits::MAX_DEFINITION_CHARS;
+pub use validate::{StateContext, Validation};
 
 /// What to check a definition against.
 #[derive(Clone, Copy, Debug, Default)]

@@ -261,6 +261,21 @@ impl Cfg {
         }
     }
 
+    /// Whether `other`, the graph of a definition that differs from this one's in state
+    /// `state` alone, is the same graph: the same edges leave the state, and the same
+    /// scopes are complete and the same states reachable. (The edges of the other states
+    /// are built from their own fields, which are the same.)
+    pub(crate) fn same_around(&self, other: &Cfg, state: StateId) -> bool {
+        let edges = |cfg: &Cfg| -> Vec<(Edge, CfgNode)> {
+            cfg.graph.edges(cfg.node(state)).map(|edge| (*edge.weight(), cfg.graph[edge.target()])).collect()
+        };
+        self.complete == other.complete
+            && self.reachable == other.reachable
+            && self.graph.node_count() == other.graph.node_count()
+            && self.graph.edge_count() == other.graph.edge_count()
+            && edges(self) == edges(other)
+    }
+
     /// The flow edges leaving a state ([`Edge::is_flow`]) with their targets.
     pub fn successors(&self, state: StateId) -> impl Iterator<Item = (Edge, CfgNode)> + '_ {
         self.graph

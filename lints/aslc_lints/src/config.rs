@@ -49,7 +49,7 @@ impl RuleSeverity {
 /// matches both a `select` and an `ignore` selector, the longer one wins, and `ignore` wins
 /// a tie. With no `select`, every rule that is on by default runs; opt-in rules run only
 /// when a `select` selector matches them.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct LintConfig {
     /// Selectors of the rules to run; empty for the default set.
     pub select: Vec<String>,

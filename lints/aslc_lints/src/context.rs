@@ -3,7 +3,7 @@
 
 use std::cell::OnceCell;
 
-use aslc_ir::ir::{Definition, ScopeId, ScopeKind, State, StateKind};
+use aslc_ir::ir::{Definition, ScopeId, ScopeKind, State, StateId, StateKind};
 use aslc_ir::rules::Rule;
 use aslc_source::{Diagnostic, TextRange};
 
@@ -20,14 +20,60 @@ pub struct LintCtx<'a> {
     pub cfg: &'a Cfg,
     /// The configuration.
     pub config: &'a LintConfig,
-    variables: OnceCell<Variables>,
-    shapes: OnceCell<Shapes>,
+    /// The states the per-state rules look at; `None` for every state.
+    focus: Option<&'a [StateId]>,
+    analyses: Held<'a>,
+}
+
+/// The analyses several rules share, computed on first use.
+#[derive(Default)]
+pub(crate) struct Analyses {
+    pub(crate) variables: OnceCell<Variables>,
+    pub(crate) shapes: OnceCell<Shapes>,
+}
+
+/// The analyses of a context: its own, or those of a [`crate::Linting`] that runs several
+/// contexts over one definition.
+enum Held<'a> {
+    Own(Analyses),
+    Shared(&'a Analyses),
 }
 
 impl<'a> LintCtx<'a> {
     /// A context over a definition and its graph.
     pub fn new(def: &'a Definition, cfg: &'a Cfg, config: &'a LintConfig) -> LintCtx<'a> {
-        LintCtx { def, cfg, config, variables: OnceCell::new(), shapes: OnceCell::new() }
+        LintCtx { def, cfg, config, focus: None, analyses: Held::Own(Analyses::default()) }
+    }
+
+    /// A context sharing `analyses`, whose per-state rules look at `states` only (at
+    /// every state when `None`).
+    pub(crate) fn sharing(
+        def: &'a Definition,
+        cfg: &'a Cfg,
+        config: &'a LintConfig,
+        analyses: &'a Analyses,
+        focus: Option<&'a [StateId]>,
+    ) -> LintCtx<'a> {
+        LintCtx { def, cfg, config, focus, analyses: Held::Shared(analyses) }
+    }
+
+    fn analyses(&self) -> &Analyses {
+        match &self.analyses {
+            Held::Own(analyses) => analyses,
+            Held::Shared(analyses) => analyses,
+        }
+    }
+
+    /// The states a per-state rule checks: every state, or those the context focuses on.
+    pub fn states(&self) -> impl Iterator<Item = (StateId, &'a State)> + use<'a> {
+        let def = self.def;
+        let all = self.focus.is_none().then(|| def.iter_states()).into_iter().flatten();
+        let some = self
+            .focus
+            .unwrap_or_default()
+            .iter()
+            .filter_map(move |&id| Some((id, def.states.get(id.0 as usize)?)));
+        all.chain(some)
     }
 
     /// A diagnostic of `rule` at `range` with the rule's default severity.
@@ -37,12 +83,12 @@ impl<'a> LintCtx<'a> {
 
     /// The variable analysis (assignments and references per state).
     pub(crate) fn variables(&self) -> &Variables {
-        self.variables.get_or_init(|| Variables::build(self.def, self.cfg))
+        self.analyses().variables.get_or_init(|| Variables::build(self.def, self.cfg))
     }
 
     /// The shape analysis (what is known of each state's input).
     pub(crate) fn shapes(&self) -> &Shapes {
-        self.shapes.get_or_init(|| Shapes::build(self.def, self.cfg))
+        self.analyses().shapes.get_or_init(|| Shapes::build(self.def, self.cfg))
     }
 
     /// The scopes enclosing `scope`, innermost first, `scope` included.

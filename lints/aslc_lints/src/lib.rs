@@ -114,8 +114,103 @@ pub fn lint(def: &Definition, config: &LintConfig) -> Vec<Diagnostic> {
 /// Like [`lint`], with a graph the caller already built (the language server keeps one).
 pub fn lint_with_cfg(def: &Definition, cfg: &Cfg, config: &LintConfig) -> Vec<Diagnostic> {
     let ctx = LintCtx::new(def, cfg, config);
+    let mut acc = run(&ctx, |_| true);
+    acc.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    acc
+}
+
+/// The lints of one definition split the way an editor re-checks it, as
+/// [`aslc_ir::Validation`] splits the spec rules: the rules that follow the graph or
+/// compare states ([`Linting::graph`]); the rules of one state, which read nothing but the
+/// state, its scope's context and the states nested in it ([`Linting::states`]); and the
+/// rules of one state that also read the data-flow analysis of the definition
+/// ([`Linting::data_flow`]). Together they report what [`lint`] reports, unsorted; the
+/// configured severities are applied, the selection of [`LintConfig::apply`] is not.
+pub struct Linting<'a> {
+    def: &'a Definition,
+    cfg: Cfg,
+    config: &'a LintConfig,
+    analyses: context::Analyses,
+    data_flow_kept: bool,
+}
+
+/// What a [`Linting`] keeps of one version of a definition for the next: its graph and
+/// its data-flow analysis.
+#[derive(Debug)]
+pub struct Kept {
+    cfg: Cfg,
+    shapes: Option<shape::Shapes>,
+}
+
+impl<'a> Linting<'a> {
+    /// Prepares the lints of `def` (builds its graph).
+    pub fn new(def: &'a Definition, config: &'a LintConfig) -> Linting<'a> {
+        let cfg = Cfg::build(def);
+        Linting { def, cfg, config, analyses: context::Analyses::default(), data_flow_kept: false }
+    }
+
+    /// Prepares the lints of `def`, which differs from the definition `kept` comes from in
+    /// state `edited` alone, whose fields were `old`. The data-flow analysis is kept when
+    /// the edit cannot change it: the graph is the same and the state passes on the same
+    /// data as before.
+    pub fn after_edit(
+        def: &'a Definition,
+        config: &'a LintConfig,
+        kept: Kept,
+        edited: aslc_ir::ir::StateId,
+        old: &aslc_ir::ir::State,
+    ) -> Linting<'a> {
+        let mut linting = Linting::new(def, config);
+        let Some(new) = def.states.get(edited.0 as usize) else { return linting };
+        if let Some(shapes) = kept.shapes {
+            if kept.cfg.same_around(&linting.cfg, edited)
+                && shape::Transfer::of(old) == shape::Transfer::of(new)
+            {
+                // The analysis is a fixpoint over the graph of the states' transfers, all
+                // the same as before.
+                let _ = linting.analyses.shapes.set(shapes);
+                linting.data_flow_kept = true;
+            }
+        }
+        linting
+    }
+
+    /// Whether the data-flow analysis was kept from the previous version, so that the
+    /// [`Linting::data_flow`] diagnostics of the states not edited are what they were.
+    pub fn data_flow_kept(&self) -> bool {
+        self.data_flow_kept
+    }
+
+    /// The lints that follow the graph or compare states.
+    pub fn graph(&self) -> Vec<Diagnostic> {
+        run(&self.ctx(None), |reads| reads == registry::Reads::Graph)
+    }
+
+    /// The per-state lints of `states`.
+    pub fn states(&self, states: &[aslc_ir::ir::StateId]) -> Vec<Diagnostic> {
+        run(&self.ctx(Some(states)), |reads| reads == registry::Reads::State)
+    }
+
+    /// The per-state lints of `states` that read the data-flow analysis.
+    pub fn data_flow(&self, states: &[aslc_ir::ir::StateId]) -> Vec<Diagnostic> {
+        run(&self.ctx(Some(states)), |reads| reads == registry::Reads::DataFlow)
+    }
+
+    /// What to keep for the next version.
+    pub fn keep(self) -> Kept {
+        Kept { cfg: self.cfg, shapes: self.analyses.shapes.into_inner() }
+    }
+
+    fn ctx<'c>(&'c self, focus: Option<&'c [aslc_ir::ir::StateId]>) -> LintCtx<'c> {
+        LintCtx::sharing(self.def, &self.cfg, self.config, &self.analyses, focus)
+    }
+}
+
+/// Runs the enabled lints that `which` picks, with their configured severities.
+fn run(ctx: &LintCtx<'_>, which: impl Fn(registry::Reads) -> bool) -> Vec<Diagnostic> {
+    let config = ctx.config;
     let mut acc = Vec::new();
-    for lint in rules::LINTS {
+    for lint in rules::LINTS.iter().filter(|lint| which(lint.reads)) {
         if !config.is_enabled(lint.rule.code, lint.default_enabled) {
             continue;
         }
@@ -123,11 +218,10 @@ pub fn lint_with_cfg(def: &Definition, cfg: &Cfg, config: &LintConfig) -> Vec<Di
             continue;
         };
         let before = acc.len();
-        (lint.check)(&ctx, &mut acc);
+        (lint.check)(ctx, &mut acc);
         for diagnostic in &mut acc[before..] {
             diagnostic.severity = severity;
         }
     }
-    acc.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     acc
 }

@@ -15,6 +15,21 @@ pub(crate) struct Lint {
     pub(crate) check: fn(&LintCtx<'_>, &mut Vec<Diagnostic>),
     /// Whether the rule runs when no `select` names it.
     pub(crate) default_enabled: bool,
+    /// What the rule reads, which says what an edit of one state makes it check again.
+    pub(crate) reads: Reads,
+}
+
+/// What a lint reads.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Reads {
+    /// One state at a time, through [`LintCtx::states`]: its fields, its scope's context
+    /// and the states nested in it.
+    State,
+    /// One state at a time, through [`LintCtx::states`], and what the data-flow analysis
+    /// ([`LintCtx::shapes`]) and the graph's reachability say of it.
+    DataFlow,
+    /// Anything: the graph, several states.
+    Graph,
 }
 
 /// Declares a lint's rule as a `static RULE`.

@@ -12,12 +12,11 @@
 //!
 //! Every state holds a shape, and a long chain of states passes mostly the same fields
 //! along, so shapes are cheap to copy: member names are interned once per analysis
-//! ([`FieldName`]), and an object's member list sits behind an `Rc`, shared by every state
+//! ([`FieldName`]), and an object's member list sits behind an `Arc`, shared by every state
 //! that passes it on unchanged. A state that sets one member copies one list of at most
 //! [`MAX_FIELDS`] small entries; nothing is deep-copied.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use aslc_ir::ir::{Definition, PathOrNull, ScopeId, State, StateId, StateKind, Template};
 use aslc_query::jsonpath::{self, Axis, Path, Selector};
@@ -68,7 +67,7 @@ pub(crate) enum Shape {
     /// Nothing.
     Any,
     /// An object.
-    Object(Rc<Object>),
+    Object(Arc<Object>),
     /// An array.
     Array,
     /// A string, number, boolean or null.
@@ -152,7 +151,7 @@ impl Shape {
     /// The shape of either of two values.
     fn join(&self, other: &Shape) -> Shape {
         match (self, other) {
-            (Shape::Object(x), Shape::Object(y)) if Rc::ptr_eq(x, y) => self.clone(),
+            (Shape::Object(x), Shape::Object(y)) if Arc::ptr_eq(x, y) => self.clone(),
             (Shape::Object(x), Shape::Object(y)) => {
                 let (a, b) = (&x.fields, &y.fields);
                 // Both lists are sorted: merge them in one pass.
@@ -262,7 +261,7 @@ impl Shape {
 impl Object {
     fn shape(fields: Vec<(FieldName, Shape)>, open: bool) -> Shape {
         let height = 1 + fields.iter().map(|(_, shape)| shape.height()).max().unwrap_or(0);
-        Shape::Object(Rc::new(Object { fields, open, height }))
+        Shape::Object(Arc::new(Object { fields, open, height }))
     }
 
     fn member(&self, name: FieldName) -> Option<&Shape> {
@@ -288,9 +287,10 @@ pub(crate) struct StateShapes {
 #[derive(Debug)]
 pub(crate) struct Shapes {
     inputs: Vec<Option<Shape>>,
-    /// Borrowed mutably only inside [`Shapes::of`] and [`Shapes::absent_segment`], which
-    /// call nothing that borrows it again.
-    names: RefCell<FieldNames>,
+    /// Locked only inside [`Shapes::of`] and [`Shapes::absent_segment`], which call
+    /// nothing that locks it again. (A lock rather than a `RefCell` so that an editor can
+    /// keep the analysis of one version for the next.)
+    names: Mutex<FieldNames>,
 }
 
 impl Shapes {
@@ -303,20 +303,25 @@ impl Shapes {
                 analyse_scope(def, cfg, scope_id, &mut inputs, &mut names);
             }
         }
-        Shapes { inputs, names: RefCell::new(names) }
+        Shapes { inputs, names: Mutex::new(names) }
     }
 
     /// What is known of a state's data, `None` when nothing is.
     pub(crate) fn of(&self, def: &Definition, state: StateId) -> Option<StateShapes> {
         let raw = self.inputs[state.0 as usize].clone()?;
         let state = def.state(state);
-        let mut names = self.names.borrow_mut();
+        let mut names = self.names();
         let effective = input_path(state, &raw, &names);
         let after_result = match &state.io.output_path {
             Some(PathOrNull::Path(_)) => output_before_path(state, &raw, &effective, &mut names),
             None | Some(PathOrNull::Null(_)) => None,
         };
         Some(StateShapes { raw, effective, after_result })
+    }
+
+    fn names(&self) -> MutexGuard<'_, FieldNames> {
+        // A panic while the lock was held left the names whole (interning is one insert).
+        self.names.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The first segment of a definite path that certainly selects nothing in `shape`: a
@@ -326,7 +331,7 @@ impl Shapes {
         if !path.is_definite() {
             return None;
         }
-        let names = self.names.borrow();
+        let names = self.names();
         let mut current = shape;
         for (i, segment) in path.segments.iter().enumerate() {
             match (current, &segment.selector) {
@@ -453,6 +458,59 @@ fn place(raw: &Shape, result_path: Option<&PathOrNull>, result: Shape, names: &m
                 Some(members) if path.root == jsonpath::Root::Data => raw.set(&members, result, 0),
                 _ => Shape::Any,
             }
+        }
+    }
+}
+
+/// Everything of a state that its transfer function ([`edge_output`], with
+/// [`input_path`] and [`output_before_path`]) reads, spans left out: two states with equal
+/// transfers pass on the same shapes from the same input. Keep it in step with those
+/// functions.
+#[derive(PartialEq, Debug)]
+pub(crate) struct Transfer {
+    query_language: aslc_ir::ir::QueryLanguage,
+    kind: &'static str,
+    result: Option<Node>,
+    parameters: Option<Template>,
+    result_selector: Option<Template>,
+    input_path: Option<PathOrNull>,
+    result_path: Option<PathOrNull>,
+    output_path: Option<PathOrNull>,
+    catch_result_paths: Vec<Option<PathOrNull>>,
+}
+
+impl Transfer {
+    /// The transfer of `state`.
+    pub(crate) fn of(state: &State) -> Transfer {
+        use aslc_ir::ir::erase_spans;
+        let io = &state.io;
+        Transfer {
+            query_language: state.query_language,
+            kind: state.kind.type_name(),
+            result: match &state.kind {
+                StateKind::Pass(pass) => pass.result.clone().map(erase_spans),
+                _ => None,
+            },
+            // Only a Pass state's `Parameters` and a result's `ResultSelector` shape it.
+            parameters: match &state.kind {
+                StateKind::Pass(_) => io.parameters.clone().map(erase_spans),
+                _ => None,
+            },
+            result_selector: match &state.kind {
+                StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_) => {
+                    io.result_selector.clone().map(erase_spans)
+                }
+                _ => None,
+            },
+            input_path: io.input_path.clone().map(erase_spans),
+            result_path: io.result_path.clone().map(erase_spans),
+            output_path: io.output_path.clone().map(erase_spans),
+            catch_result_paths: state
+                .errors
+                .catch
+                .iter()
+                .map(|c| c.result_path.clone().map(erase_spans))
+                .collect(),
         }
     }
 }

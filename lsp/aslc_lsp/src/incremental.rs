@@ -1,5 +1,7 @@
 //! Re-reading only what an edit touched: the JSON tree of the next version of a document
-//! from the tree of the previous one.
+//! from the tree of the previous one. This is the first of the three incremental layers of
+//! an analysis (see `analysis.rs`); the [`Change`] found here also tells the checking
+//! layer which state an edit is inside.
 //!
 //! The two texts are compared from both ends, which gives the one region that changed
 //! (however the client sent the edits). The innermost object or array whose brackets lie
@@ -15,7 +17,9 @@
 //! one value, or ends elsewhere, or no container encloses the change) the caller reads the
 //! whole text. The reader's diagnostics are split the same way: those inside the container
 //! come from the new reading, the others are moved with their nodes. Tests compare both
-//! ways on random edits.
+//! ways on random edits, and the whole analysis (diagnostics, state index) of random edits
+//! anywhere and of random edits inside states with an analysis from scratch and with
+//! `aslc_lints::check`.
 
 use aslc_source::{Diagnostic, TextRange};
 use aslc_syntax::{Member, Node, NodeValue, Str};
@@ -87,6 +91,7 @@ pub struct Reread {
     /// The reader's diagnostics inside it.
     inner: Vec<Diagnostic>,
     shift: Shift,
+    change: Change,
 }
 
 impl Reread {
@@ -105,7 +110,12 @@ impl Reread {
         if i64::from(node.range.end()) != i64::from(old_range.end()) + delta {
             return None;
         }
-        Some(Reread { path, old_range, node, inner, shift: Shift { from: old_range.end(), delta } })
+        Some(Reread { path, old_range, node, inner, shift: Shift { from: old_range.end(), delta }, change })
+    }
+
+    /// The region of the text that changed.
+    pub fn change(&self) -> Change {
+        self.change
     }
 
     /// The new tree and reader diagnostics, copying the old tree.
@@ -339,7 +349,7 @@ mod tests {
     use aslc_lints::LintConfig;
 
     use super::*;
-    use crate::analysis::{analyze, analyze_after, Analysis};
+    use crate::analysis::{analyze, analyze_after, order, Analysis};
     use crate::document::{Language, Snapshot};
 
     /// A small deterministic generator (xorshift), so a failure names its seed.
@@ -387,6 +397,92 @@ mod tests {
         "\"End\": true, ",
         "\"Comment\": \"c\", ",
     ];
+
+    /// Pieces of states an edit inside a state object inserts after its `{`: fields of
+    /// every kind, valid and not, transitions to states that exist and that do not, and a
+    /// nested scope (which a state cannot be re-checked alone with).
+    const STATE_FIELDS: &[&str] = &[
+        r#""Comment": "c", "#,
+        r#""Comment": 1, "#,
+        r#""ResultPath": "$.x", "#,
+        r#""ResultPath": "$$.x", "#,
+        r#""InputPath": "$.p.n", "#,
+        r#""OutputPath": null, "#,
+        r#""Parameters": { "a.$": "$.r1", "b.$": "States.Format('{}', $.p)", "c.$": "$$.Map.Item.Value" }, "#,
+        r#""ResultSelector": { "x.$": "$.nope[" }, "#,
+        r#""Retry": [ { "ErrorEquals": ["States.ALL"] }, { "ErrorEquals": ["States.Timeout"] } ], "#,
+        r#""Catch": [ { "ErrorEquals": ["States.Runtime"], "Next": "S1" } ], "#,
+        r#""Catch": [ { "ErrorEquals": ["States.ALL"], "Next": "Nowhere" } ], "#,
+        r#""Assign": { "v": 1, "w.$": "$.p" }, "#,
+        r#""Parameters": { "a": "$v", "b": "$.p", "c": "$w" }, "#,
+        r#""Resource": "arn:aws-us-gov:states:::lambda:invoke", "#,
+        r#""Next": "S2", "#,
+        r#""Next": "Missing", "#,
+        r#""End": true, "#,
+        r#""Default": "S1", "#,
+        r#""Type": "Wait", "#,
+        r#""Type": "Fail", "#,
+        r#""Type": "Pass", "#,
+        r#""Type": "Parallel", "#,
+        r#""Seconds": 40000000, "#,
+        r#""Timestamp": "2024-13-01T00:00:00Z", "#,
+        r#""TimeoutSeconds": 10, "HeartbeatSeconds": 20, "#,
+        r#""Resource": "arn:aws-cn:lambda:cn-north-1:123456789012:function:f", "#,
+        r#""Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "#,
+        r#""QueryLanguage": "JSONata", "#,
+        r#""Output": "{% $states.input %}", "#,
+        r#""Result": { "big": [1, 2, 3] }, "#,
+        r#""Choices": [ { "Variable": "$.a", "IsPresent": true, "Next": "S1" }, { "Variable": "$.a", "IsPresent": true, "Next": "S2" } ], "#,
+        r#""Label": "L", "#,
+        r#""Unknown": 1, "#,
+    ];
+
+    /// Replacements an edit makes at a random occurrence: other types, targets, services,
+    /// errors and paths.
+    const REPLACEMENTS: &[(&str, &str)] = &[
+        ("Task", "Pass"),
+        ("Pass", "Task"),
+        ("Pass", "Succeed"),
+        ("Choice", "Pass"),
+        ("Wait", "Pass"),
+        ("S1", "S9"),
+        ("S2", "S0"),
+        ("\"S", "\"X"),
+        ("lambda:invoke", "lambda:invoke.sync"),
+        ("lambda:invoke", "sqs:sendMessage"),
+        ("States.TaskFailed", "States.ALL"),
+        ("States.TaskFailed", "States.Nope"),
+        (r#"MaxAttempts": 2"#, r#"MaxAttempts": 0"#),
+        ("$.p", "$.q"),
+        ("$.", "$$."),
+        ("$", "$.value"),
+        ("NumericGreaterThan", "StringEquals"),
+        ("10", r#""10""#),
+        ("true", "false"),
+        (r#""End": true"#, r#""Next": "S0""#),
+        ("f1", "f1.$"),
+    ];
+
+    /// One random edit inside a state object: a field inserted after its `{`, or a word
+    /// replaced; at any offset, so edits of the names, of the scope and of nested scopes
+    /// come too.
+    fn state_edit(text: &str, rng: &mut Rng) -> String {
+        if rng.below(2) == 0 {
+            let opens: Vec<usize> = text.match_indices("{ \"Type\"").map(|(i, _)| i + 2).collect();
+            if !opens.is_empty() {
+                let at = opens[rng.below(opens.len())];
+                let field = STATE_FIELDS[rng.below(STATE_FIELDS.len())];
+                return [&text[..at], field, &text[at..]].concat();
+            }
+        }
+        let (from, to) = REPLACEMENTS[rng.below(REPLACEMENTS.len())];
+        let found: Vec<usize> = text.match_indices(from).map(|(i, _)| i).collect();
+        if found.is_empty() {
+            return edit(text, rng);
+        }
+        let at = found[rng.below(found.len())];
+        [&text[..at], to, &text[at + from.len()..]].concat()
+    }
 
     /// One random edit of `text`: an insertion, a deletion or a replacement at a random
     /// character boundary.
@@ -487,27 +583,64 @@ mod tests {
         assert_eq!(incremental.tree(), full.tree(), "{context}: trees differ");
         assert_eq!(incremental.diagnostics, full.diagnostics, "{context}: diagnostics differ");
         assert_eq!(incremental.machines.len(), full.machines.len(), "{context}: machines differ");
+        for (a, b) in incremental.machines.iter().zip(&full.machines) {
+            assert_eq!(format!("{:?}", a.index), format!("{:?}", b.index), "{context}: state indexes differ");
+        }
     }
 
-    /// Runs `edits` random edits one after another from `text`; after each, the re-read
-    /// tree (copied and in place) equals a full read and the incremental analysis equals a
-    /// full one. Every other analysis is shared while the next is made, so both ways of
-    /// reusing its tree are taken. Returns how many edits were re-read rather than read
-    /// whole, and how many of those reused the tree in place.
-    fn check_edits(name: &str, text: &str, edits: usize, seed: u64) -> (usize, usize) {
+    /// What `aslc check` reports for a definition file (the reader's diagnostics and
+    /// `aslc_lints::check`), in the order the server publishes; `None` for a template or a
+    /// text that cannot be read.
+    fn reference(text: &str, config: &LintConfig) -> Option<Vec<Diagnostic>> {
+        let parsed = aslc_syntax::json::parse(text, FILE);
+        let root = parsed.node?;
+        if aslc_syntax::cfn::is_template(&root) {
+            return None;
+        }
+        let options = aslc_ir::CheckOptions {
+            workflow_type: config.workflow_type,
+            source_chars: Some(text.chars().count()),
+        };
+        let mut diagnostics = parsed.diagnostics;
+        diagnostics.extend(aslc_lints::check(&root, FILE, &options, config));
+        diagnostics.sort_by(order);
+        Some(diagnostics)
+    }
+
+    /// How often each way of checking was taken.
+    #[derive(Default)]
+    struct Taken {
+        /// Edits whose text was re-read rather than read whole.
+        reread: usize,
+        /// Re-read edits that reused the previous tree in place.
+        in_place: usize,
+        /// Edits where only the edited state was checked again.
+        rechecked: usize,
+    }
+
+    /// Runs `edits` random edits one after another from `text` (with `state_edits`, edits
+    /// inside state objects); after each, the re-read tree (copied and in place) equals a
+    /// full read, the incremental analysis equals a full one, and both report exactly what
+    /// `aslc check` reports. Every other analysis is shared while the next is made, so both
+    /// ways of reusing its tree are taken.
+    fn check_edits(name: &str, text: &str, edits: usize, seed: u64, state_edits: bool) -> Taken {
         let config = LintConfig::default();
         let mut rng = Rng(seed);
         let mut snapshot = Snapshot::new(text.into(), Language::Json, 0);
         let mut previous = Arc::new(analyze(&snapshot, &config));
-        let (mut reread, mut in_place) = (0, 0);
+        let mut taken = Taken::default();
         for step in 1..=edits {
             let context = format!("{name}, seed {seed}, edit {step}");
-            let new_text = edit(&snapshot.text, &mut rng);
+            let new_text = if state_edits {
+                state_edit(&snapshot.text, &mut rng)
+            } else {
+                edit(&snapshot.text, &mut rng)
+            };
             let full_read = aslc_syntax::json::parse(&new_text, FILE);
             if let (Some((old_text, old_diagnostics)), Some(tree)) = (previous.source_text(), previous.tree())
             {
                 if let Some((node, diagnostics)) = reparse(old_text, tree, old_diagnostics, &new_text) {
-                    reread += 1;
+                    taken.reread += 1;
                     assert_eq!(Some(&node), full_read.node.as_ref(), "{context}: re-read tree differs");
                     assert_eq!(
                         sorted(diagnostics),
@@ -530,11 +663,20 @@ mod tests {
             }
             let readable = full_read.node.is_some();
             let next = Snapshot::new(new_text.into(), Language::Json, step as i32);
-            let shared = (step % 2 == 1).then(|| previous.clone());
+            let shared = (step % 4 == 3).then(|| previous.clone());
             let (incremental, unused) = analyze_after(Some(previous), &next, &config);
             same_analysis(&incremental, &analyze(&next, &config), &context);
+            if let Some(reference) = reference(&next.text, &config) {
+                assert_eq!(
+                    incremental.diagnostics, reference,
+                    "{context}: diagnostics differ from `aslc check`"
+                );
+            }
             if unused.is_none() {
-                in_place += 1;
+                taken.in_place += 1;
+            }
+            if incremental.rechecked() {
+                taken.rechecked += 1;
             }
             // Most random edits break the JSON; after a broken text the next version is
             // read whole anyway, so go on from the last text that could be read.
@@ -547,31 +689,52 @@ mod tests {
             };
             drop(shared);
         }
-        (reread, in_place)
+        taken
     }
 
     #[test]
     fn random_edits_of_generated_definitions_match_full_reads() {
-        let (mut reread, mut in_place) = (0, 0);
+        let mut taken = Taken::default();
         for seed in 1..=8 {
-            let (r, i) = check_edits("generated", &generated(12), 60, seed);
-            (reread, in_place) = (reread + r, in_place + i);
+            let t = check_edits("generated", &generated(12), 60, seed, false);
+            taken.reread += t.reread;
+            taken.in_place += t.in_place;
         }
-        reread += check_edits("template", &template(), 60, 99).0;
+        taken.reread += check_edits("template", &template(), 60, 99, false).reread;
         // Most random edits break the JSON; of those that do not, most stay inside one
         // object. The fast paths must be taken often enough to have been tested.
-        assert!(reread >= 100, "only {reread} of 540 edits were re-read");
-        assert!(in_place >= 30, "only {in_place} edits reused the tree in place");
+        assert!(taken.reread >= 100, "only {} of 540 edits were re-read", taken.reread);
+        assert!(taken.in_place >= 30, "only {} edits reused the tree in place", taken.in_place);
+    }
+
+    #[test]
+    fn random_edits_inside_states_recheck_one_state_as_a_full_check_does() {
+        let mut taken = Taken::default();
+        let mut edits = 0;
+        for seed in 1..=12 {
+            let t = check_edits("generated", &generated(15), 50, 500 + seed, true);
+            taken.rechecked += t.rechecked;
+            edits += 50;
+        }
+        // Edits of names, of nested scopes and into other types fall back to a full check;
+        // most edits stay inside one state.
+        assert!(
+            taken.rechecked * 2 >= edits,
+            "only {} of {edits} edits re-checked one state",
+            taken.rechecked
+        );
     }
 
     #[test]
     fn random_edits_of_corpus_definitions_match_full_reads() {
         let files = corpus_files(8);
-        let mut reread = 0;
+        let (mut reread, mut rechecked) = (0, 0);
         for (i, (name, text)) in files.iter().enumerate() {
-            reread += check_edits(name, text, 30, 1000 + i as u64).0;
+            reread += check_edits(name, text, 30, 1000 + i as u64, false).reread;
+            rechecked += check_edits(name, text, 30, 2000 + i as u64, true).rechecked;
         }
         assert!(files.is_empty() || reread >= 20, "only {reread} corpus edits were re-read");
+        assert!(files.is_empty() || rechecked >= 40, "only {rechecked} corpus edits re-checked one state");
     }
 
     #[test]

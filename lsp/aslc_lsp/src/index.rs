@@ -2,6 +2,7 @@
 //! so that navigation works on definitions the IR cannot lower yet; and the path from the
 //! root to the node under the cursor.
 
+use aslc_ir::ir::Shift;
 use aslc_source::TextRange;
 use aslc_syntax::{Member, Node, Str};
 
@@ -39,6 +40,8 @@ pub struct StateInfo {
     pub type_name: Option<Box<str>>,
     /// The scopes it owns (Parallel branches, a Map processor).
     pub children: Vec<usize>,
+    /// Its own references (not those of nested scopes): a range of [`StateIndex::refs`].
+    refs: std::ops::Range<usize>,
 }
 
 /// Where a state name is referred to.
@@ -109,6 +112,49 @@ impl StateIndex {
         index
     }
 
+    /// Updates the index of a definition after an edit inside the object of the state
+    /// whose key is at `key_range`: `root` is the new tree, `shift` moves the offsets after
+    /// the state. Returns `false`, leaving the index as it was, when the state holds
+    /// scopes (before or after) or is not found; the caller then builds the index anew.
+    pub(crate) fn update(&mut self, root: &Node, key_range: TextRange, shift: Shift) -> bool {
+        let Ok(i) = self.states.binary_search_by_key(&key_range.start(), |s| s.key_range.start()) else {
+            return false;
+        };
+        if self.states[i].key_range != key_range || !self.states[i].children.is_empty() {
+            return false;
+        }
+        let Some(member) = crate::checked::member_at(root, key_range) else { return false };
+        let mut part = StateIndex::default();
+        part.state(member, self.states[i].scope, 0, 0);
+        if !part.scopes.is_empty() || part.states.len() != 1 {
+            return false;
+        }
+        let old = self.states[i].refs.clone();
+        let added = part.refs.len();
+        // States are indexed in the order their references are: the references of the
+        // states after this one follow its own.
+        for (j, state) in self.states.iter_mut().enumerate() {
+            state.key_range = shift.range(state.key_range);
+            state.name_range = state.name_range.map(|r| shift.range(r));
+            state.range = shift.range(state.range);
+            if j > i {
+                state.refs = state.refs.start - old.len() + added..state.refs.end - old.len() + added;
+            }
+        }
+        for scope in &mut self.scopes {
+            scope.range = shift.range(scope.range);
+        }
+        for reference in &mut self.refs {
+            reference.range = shift.range(reference.range);
+            reference.name_range = reference.name_range.map(|r| shift.range(r));
+        }
+        let mut state = part.states.swap_remove(0);
+        state.refs = old.start..old.start + added;
+        self.states[i] = state;
+        self.refs.splice(old, part.refs);
+        true
+    }
+
     fn scope(&mut self, node: &Node, parent: Option<usize>, label: String, depth: usize) -> usize {
         let scope = self.scopes.len();
         self.scopes.push(ScopeInfo { parent, range: node.range, states: Vec::new(), label });
@@ -159,6 +205,7 @@ impl StateIndex {
             fields[slot].get_or_insert(&m.value);
         }
         let [type_name, next, default, choices, catch, branches, item_processor, iterator] = fields;
+        let first_ref = self.refs.len();
         self.states.push(StateInfo {
             name: member.key.text.clone(),
             scope,
@@ -167,6 +214,7 @@ impl StateIndex {
             range: node.range,
             type_name: type_name.and_then(Node::as_str).map(Into::into),
             children: Vec::new(),
+            refs: first_ref..first_ref,
         });
         if let Some(next) = next {
             self.reference(next, scope, RefKind::Next);
@@ -184,6 +232,7 @@ impl StateIndex {
                 self.reference(next, scope, RefKind::CatchNext);
             }
         }
+        self.states[id].refs.end = self.refs.len();
         for (i, branch) in branches.and_then(Node::as_array).unwrap_or_default().iter().enumerate() {
             if branch.as_object().is_some() {
                 let child = self.scope(branch, Some(id), format!("Branch {}", i + 1), depth + 1);

@@ -18,6 +18,7 @@
 
 mod actions;
 pub mod analysis;
+mod checked;
 mod completion;
 mod docs;
 pub mod document;

@@ -7,10 +7,12 @@
 //! [`Scope::lookup`] resolves them to a [`StateId`].
 
 mod number;
+mod shift;
 mod state;
 mod value;
 
 pub use number::Number;
+pub use shift::{erase_spans, Shift, Spans};
 pub use state::*;
 pub use value::*;
 

@@ -16,7 +16,7 @@ use aslc_source::{Diagnostic, FileId, TextRange};
 use aslc_syntax::{Node, NodeValue};
 use rustc_hash::FxHashMap;
 
-use crate::ir::{Definition, QueryLanguage, Scope, ScopeId, ScopeKind, Spanned, StateId};
+use crate::ir::{Definition, QueryLanguage, Scope, ScopeId, ScopeKind, Spanned, StateId, StateKind};
 use crate::rules::declare_rules;
 use reader::Fields;
 
@@ -571,4 +571,69 @@ fn edit_distance(a: &str, b: &str) -> usize {
         std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
+}
+
+/// Lowers state `id` of `def` again from `member`, its new `"Name": { … }` member, in the
+/// context the rest of the definition gives it (scope, query language, enclosing
+/// Distributed Maps); returns the lowering diagnostics of the state, as [`lower`] reports
+/// them.
+///
+/// Only a state that holds no scope, before and after, can be lowered on its own: the
+/// scopes of a Parallel or Map state take ids after it, which would shift the ids of every
+/// later state. Returns `None`, leaving `def` unchanged, when the old or the new state
+/// holds scopes, when the member is not an object, or when its name is not the state's.
+pub fn relower_state(
+    def: &mut Definition,
+    id: StateId,
+    member: &aslc_syntax::Member,
+) -> Option<Vec<Diagnostic>> {
+    let old = def.states.get(id.0 as usize)?;
+    let holds_scopes = |kind: &StateKind| matches!(kind, StateKind::Parallel(_) | StateKind::Map(_));
+    if holds_scopes(&old.kind)
+        || !matches!(member.value.value, NodeValue::Object(_))
+        || *old.name.value != *member.key.text
+    {
+        return None;
+    }
+    let scope = def.scopes.get(old.scope.0 as usize)?;
+    let depth = scope.depth;
+    // As `lower_scope` counts them: the processors in `DISTRIBUTED` mode around the scope.
+    let mut distributed_depth = 0;
+    let mut current = Some(old.scope);
+    let mut steps = 0;
+    while let (Some(scope_id), true) = (current, steps <= MAX_SCOPE_DEPTH) {
+        let scope = def.scopes.get(scope_id.0 as usize)?;
+        let distributed = scope
+            .processor_config
+            .as_ref()
+            .and_then(|c| c.mode.as_ref())
+            .is_some_and(|mode| &*mode.value == "DISTRIBUTED");
+        distributed_depth += u32::from(distributed);
+        current = scope.parent.and_then(|parent| def.states.get(parent.0 as usize)).map(|s| s.scope);
+        steps += 1;
+    }
+    let alone = Definition {
+        file: def.file,
+        range: def.range,
+        root: ScopeId(0),
+        scopes: Vec::new(),
+        states: Vec::new(),
+        comment: None,
+        version: None,
+        timeout_seconds: None,
+        query_language_field: None,
+        query_language: def.query_language,
+        extra: Vec::new(),
+    };
+    let mut cx = Cx { file: def.file, diagnostics: Vec::new(), def: alone, distributed_depth };
+    let pointer = old.pointer.clone();
+    state::lower_state(&mut cx, old.scope, member, pointer, depth);
+    let Cx { def: alone, mut diagnostics, .. } = cx;
+    let [new] = <[crate::ir::State; 1]>::try_from(alone.states).ok()?;
+    if !alone.scopes.is_empty() || holds_scopes(&new.kind) {
+        return None;
+    }
+    def.states[id.0 as usize] = new;
+    crate::rules::fill_aws_codes(&mut diagnostics);
+    Some(diagnostics)
 }

@@ -162,7 +162,7 @@ const EXPRESS_LIMIT: f64 = 300.0;
 
 /// How a scope's states run.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Run {
+pub(crate) enum Run {
     /// In a Standard execution.
     Standard,
     /// In the Express state machine itself.
@@ -173,7 +173,7 @@ enum Run {
 
 /// The [`Run`] of every scope. Nested scopes are created after the scope that holds them,
 /// so one pass in id order sees each parent first.
-fn runs(def: &Definition, workflow: WorkflowType) -> Vec<Run> {
+pub(crate) fn runs(def: &Definition, workflow: WorkflowType) -> Vec<Run> {
     let machine = if workflow == WorkflowType::Express { Run::Express } else { Run::Standard };
     let mut runs: Vec<Run> = Vec::with_capacity(def.scopes.len());
     for (id, scope) in def.iter_scopes() {
@@ -213,19 +213,22 @@ fn runs(def: &Definition, workflow: WorkflowType) -> Vec<Run> {
     runs
 }
 
-/// For every scope, whether its states run in an Express execution.
-pub(crate) fn express_scopes(def: &Definition, workflow: WorkflowType) -> Vec<bool> {
-    runs(def, workflow).into_iter().map(|run| run != Run::Standard).collect()
+/// Whether the states of `scope` run in an Express execution, given the [`runs`].
+pub(crate) fn is_express(runs: &[Run], scope: ScopeId) -> bool {
+    runs.get(scope.0 as usize).is_some_and(|run| *run != Run::Standard)
 }
 
-/// Checks the Express rules.
-pub(crate) fn check(def: &Definition, options: &CheckOptions, out: &mut Vec<Diagnostic>) {
-    let runs = runs(def, options.workflow_type);
-    let run_of = |scope: ScopeId| runs.get(scope.0 as usize).copied().unwrap_or(Run::Standard);
+/// Checks the Express rules of the whole machine.
+pub(crate) fn check_machine(def: &Definition, options: &CheckOptions, out: &mut Vec<Diagnostic>) {
     if options.workflow_type == WorkflowType::Express {
         check_machine_timeout(def, out);
     }
-    for (_, state) in def.iter_states() {
+}
+
+/// Checks the Express rules of the states in focus, given the [`runs`] of every scope.
+pub(crate) fn check(def: &Definition, runs: &[Run], focus: super::Focus<'_>, out: &mut Vec<Diagnostic>) {
+    let run_of = |scope: ScopeId| runs.get(scope.0 as usize).copied().unwrap_or(Run::Standard);
+    for (_, state) in focus.states(def) {
         let run = run_of(state.scope);
         if run == Run::Standard {
             continue;

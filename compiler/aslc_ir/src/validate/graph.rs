@@ -100,11 +100,20 @@ pub(crate) fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_unique_names(def: &Definition, out: &mut Vec<Diagnostic>) {
+    // Most names are unique: find the first holder of each name without a list per name,
+    // then list the holders of the names used more than once.
+    let mut first: rustc_hash::FxHashMap<&str, StateId> = rustc_hash::FxHashMap::default();
     let mut by_name: rustc_hash::FxHashMap<&str, Vec<StateId>> = rustc_hash::FxHashMap::default();
     for (id, state) in def.iter_states() {
-        by_name.entry(&state.name.value).or_default().push(id);
+        let name = &*state.name.value;
+        match first.get(name) {
+            None => {
+                first.insert(name, id);
+            }
+            Some(&earlier) => by_name.entry(name).or_insert_with(|| vec![earlier]).push(id),
+        }
     }
-    let mut groups: Vec<&Vec<StateId>> = by_name.values().filter(|ids| ids.len() > 1).collect();
+    let mut groups: Vec<&Vec<StateId>> = by_name.values().collect();
     groups.sort();
     for ids in groups {
         // Every occurrence is reported, since none of them is more "the duplicate" than
@@ -161,7 +170,7 @@ fn check_target(
     scope: ScopeId,
     target: &Name,
     field: &str,
-    pointer: String,
+    pointer: impl FnOnce() -> String,
     code: &'static str,
     out: &mut Vec<Diagnostic>,
 ) -> Option<StateId> {
@@ -208,7 +217,7 @@ fn check_target(
             .with_help(help)
         }
     };
-    diagnostic = diagnostic.with_aws("MISSING_TRANSITION_TARGET", Some(aws_message)).at(pointer);
+    diagnostic = diagnostic.with_aws("MISSING_TRANSITION_TARGET", Some(aws_message)).at(pointer());
     out.push(diagnostic);
     None
 }
@@ -223,7 +232,7 @@ fn check_scope(def: &Definition, scope_id: ScopeId, out: &mut Vec<Diagnostic>) {
             scope_id,
             start,
             "StartAt",
-            crate::pointer::join(scope.pointer_or_root(), "StartAt"),
+            || crate::pointer::join(scope.pointer_or_root(), "StartAt"),
             S_STARTAT_EXISTS,
             out,
         )
@@ -232,7 +241,7 @@ fn check_scope(def: &Definition, scope_id: ScopeId, out: &mut Vec<Diagnostic>) {
         let state = def.state(id);
         if let Transition::Next(next) = &state.transition {
             if let Some(to) =
-                check_target(def, scope_id, next, "Next", state.field_pointer("Next"), S_NEXT_EXISTS, out)
+                check_target(def, scope_id, next, "Next", || state.field_pointer("Next"), S_NEXT_EXISTS, out)
             {
                 edges.push((id, to));
             }
@@ -245,7 +254,7 @@ fn check_scope(def: &Definition, scope_id: ScopeId, out: &mut Vec<Diagnostic>) {
                         scope_id,
                         next,
                         "Next",
-                        crate::pointer::index_field(&state.pointer, "Choices", i, "Next"),
+                        || crate::pointer::index_field(&state.pointer, "Choices", i, "Next"),
                         S_NEXT_EXISTS,
                         out,
                     ) {
@@ -259,7 +268,7 @@ fn check_scope(def: &Definition, scope_id: ScopeId, out: &mut Vec<Diagnostic>) {
                     scope_id,
                     default,
                     "Default",
-                    state.field_pointer("Default"),
+                    || state.field_pointer("Default"),
                     S_NEXT_EXISTS,
                     out,
                 ) {
@@ -274,7 +283,7 @@ fn check_scope(def: &Definition, scope_id: ScopeId, out: &mut Vec<Diagnostic>) {
                     scope_id,
                     next,
                     "Next",
-                    crate::pointer::index_field(&state.pointer, "Catch", i, "Next"),
+                    || crate::pointer::index_field(&state.pointer, "Catch", i, "Next"),
                     R_CATCH_NEXT,
                     out,
                 ) {

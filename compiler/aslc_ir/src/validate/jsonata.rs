@@ -195,8 +195,8 @@ declare_rules! { @spec "jsonata.md";
 }
 
 /// Checks every JSONata expression and JSONata-field literal of the definition.
-pub(crate) fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
-    let fields = walk::jsonata_fields(def);
+pub(crate) fn check(def: &Definition, focus: super::Focus<'_>, out: &mut Vec<Diagnostic>) {
+    let fields = walk::jsonata_fields(def, focus);
     for site in &fields.exprs {
         check_expr(def, site, out);
     }
@@ -215,7 +215,7 @@ pub(crate) fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
             out.push(diagnostic);
         }
     }
-    check_items(def, out);
+    check_items(def, focus, out);
 }
 
 fn check_expr(def: &Definition, site: &JsonataSite<'_>, out: &mut Vec<Diagnostic>) {
@@ -260,8 +260,8 @@ fn check_expr(def: &Definition, site: &JsonataSite<'_>, out: &mut Vec<Diagnostic
 }
 
 /// A Map's `Items` is an array or an expression (jsonata.md §3).
-fn check_items(def: &Definition, out: &mut Vec<Diagnostic>) {
-    for (_, state) in def.iter_states() {
+fn check_items(def: &Definition, focus: super::Focus<'_>, out: &mut Vec<Diagnostic>) {
+    for (_, state) in focus.states(def) {
         let StateKind::Map(map) = &state.kind else { continue };
         let Some(Template::Literal(node)) = &map.items else { continue };
         let fits = match &node.value {
@@ -323,7 +323,7 @@ fn context_of(json: &str, pointer: &str) -> Option<aslc_query::jsonata::JsonataC
     let parsed = aslc_syntax::json::parse(json, aslc_source::FileId(0));
     let (def, _) = crate::lower(&parsed.node?, aslc_source::FileId(0));
     let def = def?;
-    let fields = walk::jsonata_fields(&def);
+    let fields = walk::jsonata_fields(&def, super::Focus::ALL);
     fields.exprs.iter().find(|site| site.pointer == pointer).map(|site| site.context)
 }
 

@@ -77,7 +77,7 @@ pub const MAX_DEFINITION_CHARS: usize = 1_048_576;
 const YEAR_SECONDS: f64 = 31_536_000.0;
 
 /// Checks the definition limits.
-pub(crate) fn check(def: &Definition, options: &CheckOptions, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check_machine(def: &Definition, options: &CheckOptions, out: &mut Vec<Diagnostic>) {
     if let Some(chars) = options.source_chars {
         if chars > MAX_DEFINITION_CHARS {
             out.push(
@@ -112,11 +112,20 @@ pub(crate) fn check(def: &Definition, options: &CheckOptions, out: &mut Vec<Diag
             );
         }
     }
-    let express = super::express::express_scopes(def, options.workflow_type);
-    for (_, state) in def.iter_states() {
+}
+
+/// Checks the limits of the states in focus, given the [`Run`](super::express::Run) of
+/// every scope.
+pub(crate) fn check(
+    def: &Definition,
+    runs: &[super::express::Run],
+    focus: super::Focus<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (_, state) in focus.states(def) {
         check_name(def, state, out);
         match &state.kind {
-            StateKind::Wait(wait) if !express.get(state.scope.0 as usize).copied().unwrap_or(false) => {
+            StateKind::Wait(wait) if !super::express::is_express(runs, state.scope) => {
                 let Some(Dyn::Literal(seconds)) = &wait.seconds else { continue };
                 if seconds.value.integer_in(0, 99_999_999) && seconds.value.as_f64() > YEAR_SECONDS {
                     out.push(

@@ -72,25 +72,35 @@ enum Lookalike {
     Call,
 }
 
-/// Checks the literal strings of JSONPath states.
-pub(crate) fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
-    let vars: FxHashSet<&str> = walk::assigns(def)
+/// The names of the variables some `Assign` of the definition assigns.
+pub(crate) fn assigned(def: &Definition) -> FxHashSet<&str> {
+    walk::assigns(def, super::Focus::ALL)
         .into_iter()
         .flat_map(|site| site.assign.vars.iter().map(|var| &*var.name))
-        .collect();
-    for (_, state) in def.iter_states() {
+        .collect()
+}
+
+/// Checks the literal strings of the JSONPath states in focus; `vars` are the names of
+/// the variables assigned anywhere ([`assigned`]).
+pub(crate) fn check(
+    def: &Definition,
+    vars: &FxHashSet<&str>,
+    focus: super::Focus<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (_, state) in focus.states(def) {
         if state.query_language != QueryLanguage::JsonPath {
             continue;
         }
         for site in walk::templates(state) {
-            check_template(def, &site, &vars, out);
+            check_template(def, &site, vars, out);
         }
         if let StateKind::Fail(fail) = &state.kind {
             for (name, value) in [("Error", &fail.error), ("Cause", &fail.cause)] {
                 let Some(Dyn::Literal(literal)) = value else { continue };
                 if jsonata::jsonata_template(&literal.value).is_some() {
                     out.push(in_jsonpath(def, literal.range, &state.field_pointer(name)));
-                } else if lookalike(&literal.value, &vars) == Some(Lookalike::Path) {
+                } else if lookalike(&literal.value, vars) == Some(Lookalike::Path) {
                     out.push(
                         Diagnostic::warning(
                             P_NO_PATH_SUFFIX,
@@ -106,12 +116,12 @@ pub(crate) fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for site in walk::comparisons(def) {
+    for site in walk::comparisons(def, focus) {
         if site.op.operand_kind() != OperandKind::String {
             continue;
         }
         let Some(text) = site.operand.as_str() else { continue };
-        if lookalike(text, &vars) == Some(Lookalike::Path) {
+        if lookalike(text, vars) == Some(Lookalike::Path) {
             let op = site.op.as_str();
             let help = if op == "StringMatches" {
                 "`StringMatches` takes a pattern; compare against a path with an operator ending in `Path`"

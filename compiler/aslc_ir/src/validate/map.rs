@@ -252,11 +252,15 @@ declare_rules! { @spec "runtime-map-parallel.md";
 }
 
 /// Checks every Map state, then label uniqueness across the definition.
-pub(crate) fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
-    let mut labels: FxHashMap<&str, &Name> = FxHashMap::default();
-    for (_, state) in def.iter_states() {
+pub(crate) fn check(
+    def: &Definition,
+    focus: super::Focus<'_>,
+    prior: &super::Prior,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (_, state) in focus.states(def) {
         let StateKind::Map(map) = &state.kind else { continue };
-        let cx = Cx { def, state, map, distributed: map.is_distributed(def) };
+        let cx = Cx { def, state, map, distributed: map.is_distributed(def), prior };
         cx.check_numbers(out);
         cx.check_processor(out);
         cx.check_distributed_fields(out);
@@ -271,22 +275,31 @@ pub(crate) fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
         }
         if let Some(label) = &map.label {
             cx.check_label(label, out);
-            if let Some(first) = labels.get(&*label.value) {
-                out.push(
-                    Diagnostic::error(
-                        R_MAP_LABEL_UNIQUE,
-                        def.file,
-                        label.range,
-                        format!("duplicate Map label `{}`", label.value),
-                    )
-                    .with_label("this label is already used")
-                    .with_secondary(def.file, first.range, "first used here")
-                    .with_help("give each Map state its own label")
-                    .at(state.field_pointer("Label")),
-                );
-            } else if !label.value.is_empty() {
-                labels.insert(&label.value, label);
-            }
+        }
+    }
+}
+
+/// Checks that no two Map states share a `Label`.
+pub(crate) fn check_labels(def: &Definition, out: &mut Vec<Diagnostic>) {
+    let mut labels: FxHashMap<&str, &Name> = FxHashMap::default();
+    for (_, state) in def.iter_states() {
+        let StateKind::Map(map) = &state.kind else { continue };
+        let Some(label) = &map.label else { continue };
+        if let Some(first) = labels.get(&*label.value) {
+            out.push(
+                Diagnostic::error(
+                    R_MAP_LABEL_UNIQUE,
+                    def.file,
+                    label.range,
+                    format!("duplicate Map label `{}`", label.value),
+                )
+                .with_label("this label is already used")
+                .with_secondary(def.file, first.range, "first used here")
+                .with_help("give each Map state its own label")
+                .at(state.field_pointer("Label")),
+            );
+        } else if !label.value.is_empty() {
+            labels.insert(&label.value, label);
         }
     }
 }
@@ -297,6 +310,7 @@ struct Cx<'d> {
     state: &'d State,
     map: &'d Map,
     distributed: bool,
+    prior: &'d super::Prior,
 }
 
 /// `Minimum value is …` / `Maximum value is …`, AWS's range messages.
@@ -538,7 +552,7 @@ impl Cx<'_> {
         let pointer = self.state.field_pointer("ItemReader");
         let mut get_object = false;
         match &reader.resource {
-            None if super::reported_at(out, &crate::pointer::join(&pointer, "Resource")) => {}
+            None if super::reported_at(self.prior, out, &crate::pointer::join(&pointer, "Resource")) => {}
             None => out.push(
                 self.error(R_DMAP_READER_RES, reader.range, &pointer, "`ItemReader` has no `Resource`".into())
                     .with_label("where to read the items from is missing")
@@ -707,8 +721,8 @@ impl Cx<'_> {
             || batcher.max_input_bytes_per_batch.is_some()
             || batcher.max_input_bytes_per_batch_path.is_some();
         let written = ["MaxItemsPerBatch", "MaxInputBytesPerBatch"].iter().any(|f| {
-            super::reported_at(out, &crate::pointer::join(&pointer, f))
-                || super::reported_at(out, &format!("{pointer}/{f}Path"))
+            super::reported_at(self.prior, out, &crate::pointer::join(&pointer, f))
+                || super::reported_at(self.prior, out, &format!("{pointer}/{f}Path"))
         });
         if !has_size && !written {
             out.push(
@@ -760,7 +774,8 @@ impl Cx<'_> {
             "Parameters"
         };
         // Fields lowering rejected were still written.
-        let written = |field: &str| super::reported_at(out, &crate::pointer::join(&pointer, field));
+        let written =
+            |field: &str| super::reported_at(self.prior, out, &crate::pointer::join(&pointer, field));
         let resource_written = written("Resource");
         let request_written = written(request_field);
         let any_written = resource_written || request_written || written("WriterConfig");
@@ -825,8 +840,13 @@ impl Cx<'_> {
         let Some(config) = &writer.writer_config else { return };
         let config_pointer = crate::pointer::join(&pointer, "WriterConfig");
         match &config.output_type {
-            None if !super::reported_at(out, &crate::pointer::join(&config_pointer, "OutputType")) => out
-                .push(
+            None if !super::reported_at(
+                self.prior,
+                out,
+                &crate::pointer::join(&config_pointer, "OutputType"),
+            ) =>
+            {
+                out.push(
                     self.error(
                         R_DMAP_WRITER,
                         config.range,
@@ -839,7 +859,8 @@ impl Cx<'_> {
                         "SCHEMA_VALIDATION_FAILED",
                         Some("The field 'OutputType' is required but was missing".into()),
                     ),
-                ),
+                )
+            }
             Some(value) if !["JSON", "JSONL"].contains(&&*value.value) && !opaque(value) => {
                 out.push(self.unknown_value(
                     R_DMAP_WRITER,

@@ -125,11 +125,16 @@ declare_rules! { @spec "states.md";
 
 /// Checks every Pass, Wait and Fail state. `out` already holds the lowering diagnostics:
 /// a field lowering rejected still counts as present for `ST-WAIT-ONE-OF`.
-pub(crate) fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
-    for (_, state) in def.iter_states() {
+pub(crate) fn check(
+    def: &Definition,
+    focus: super::Focus<'_>,
+    prior: &super::Prior,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (_, state) in focus.states(def) {
         match &state.kind {
             StateKind::Pass(pass) => check_pass(def, state, pass, out),
-            StateKind::Wait(wait) => check_wait(def, state, wait, out),
+            StateKind::Wait(wait) => check_wait(def, state, wait, prior, out),
             StateKind::Fail(fail) => check_fail(def, state, fail, out),
             _ => {}
         }
@@ -199,7 +204,7 @@ fn looks_like_intrinsic(text: &str) -> bool {
     text.starts_with("States.") && text.ends_with(')') && text.contains('(')
 }
 
-fn check_wait(def: &Definition, state: &State, wait: &Wait, out: &mut Vec<Diagnostic>) {
+fn check_wait(def: &Definition, state: &State, wait: &Wait, prior: &super::Prior, out: &mut Vec<Diagnostic>) {
     let present: Vec<(&str, TextRange)> = [
         ("Seconds", wait.seconds.as_ref().map(Dyn::range)),
         ("SecondsPath", wait.seconds_path.as_ref().map(|e| e.range)),
@@ -220,7 +225,7 @@ fn check_wait(def: &Definition, state: &State, wait: &Wait, out: &mut Vec<Diagno
             // was written; it was reported where it is.
             let written = ["Seconds", "SecondsPath", "Timestamp", "TimestampPath"]
                 .iter()
-                .any(|f| super::reported_at(out, &state.field_pointer(f)));
+                .any(|f| super::reported_at(prior, out, &state.field_pointer(f)));
             if !written {
                 out.push(
                     Diagnostic::error(

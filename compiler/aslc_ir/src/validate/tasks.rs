@@ -264,19 +264,47 @@ fn not_recognized(text: &str) -> String {
 }
 
 /// Checks every Task state.
-pub(crate) fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
-    let mut first_partition: Option<(&str, TextRange)> = None;
-    for (_, state) in def.iter_states() {
+/// Checks the tasks in focus; `first` is the [`first_partition`] of the definition.
+pub(crate) fn check(
+    def: &Definition,
+    first: Option<(&str, TextRange)>,
+    focus: super::Focus<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (_, state) in focus.states(def) {
         let StateKind::Task(task) = &state.kind else { continue };
         if let Some(resource) = &task.resource {
             let kind = resource::classify(&resource.value);
             check_resource(def, state, resource, kind, out);
-            check_partition(def, state, resource, kind, &mut first_partition, out);
+            check_partition(def, state, resource, kind, first, out);
             check_callback(def, state, task, resource, kind, out);
         }
         check_timeouts(def, state, task, out);
         check_credentials(def, state, task, out);
     }
+}
+
+/// The partition of the first task (in state order) whose `Resource` names one, with the
+/// range of that `Resource`: every other task is compared with it.
+pub(crate) fn first_partition(def: &Definition) -> Option<(&str, TextRange)> {
+    def.iter_states().find_map(|(_, state)| {
+        let StateKind::Task(task) = &state.kind else { return None };
+        let resource = task.resource.as_ref()?;
+        Some((partition(resource::classify(&resource.value))?, resource.range))
+    })
+}
+
+/// The partition a resource names, when it is a real partition name (`<PARTITION>` and
+/// similar stand-ins are not compared).
+fn partition(kind: Resource<'_>) -> Option<&str> {
+    let partition = match kind {
+        Resource::LambdaFunction { partition }
+        | Resource::Activity { partition }
+        | Resource::OtherArn { partition, .. } => partition,
+        Resource::Integration(Integration { partition: Some(partition), .. }) => partition,
+        _ => return None,
+    };
+    partition.chars().all(|c| c.is_ascii_lowercase() || c == '-').then_some(partition)
 }
 
 fn check_resource(
@@ -464,41 +492,31 @@ fn check_sdk(def: &Definition, resource: &Name, pointer: &str, it: Integration, 
     }
 }
 
-fn check_partition<'d>(
+fn check_partition(
     def: &Definition,
     state: &State,
-    resource: &'d Name,
-    kind: Resource<'d>,
-    first: &mut Option<(&'d str, TextRange)>,
+    resource: &Name,
+    kind: Resource<'_>,
+    first: Option<(&str, TextRange)>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let partition = match kind {
-        Resource::LambdaFunction { partition }
-        | Resource::Activity { partition }
-        | Resource::OtherArn { partition, .. } => partition,
-        Resource::Integration(Integration { partition: Some(partition), .. }) => partition,
-        _ => return,
-    };
-    // Only real partition names: `<PARTITION>` and similar stand-ins are not compared.
-    if !partition.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
+    let (Some(partition), Some((seen, seen_range))) = (partition(kind), first) else { return };
+    // The first task is the one compared with.
+    if resource.range == seen_range || seen == partition {
         return;
     }
-    match first {
-        None => *first = Some((partition, resource.range)),
-        Some((seen, seen_range)) if *seen != partition => out.push(
-            Diagnostic::warning(
-                R_TASK_PARTITION,
-                def.file,
-                resource.range,
-                format!("`Resource` is in partition `{partition}`, but an earlier one is in `{seen}`"),
-            )
-            .with_label(format!("partition `{partition}`"))
-            .with_secondary(def.file, *seen_range, format!("partition `{seen}`"))
-            .with_help("use one partition throughout, or `arn:${AWS::Partition}:…` in a template")
-            .at(state.field_pointer("Resource")),
-        ),
-        Some(_) => {}
-    }
+    out.push(
+        Diagnostic::warning(
+            R_TASK_PARTITION,
+            def.file,
+            resource.range,
+            format!("`Resource` is in partition `{partition}`, but an earlier one is in `{seen}`"),
+        )
+        .with_label(format!("partition `{partition}`"))
+        .with_secondary(def.file, seen_range, format!("partition `{seen}`"))
+        .with_help("use one partition throughout, or `arn:${AWS::Partition}:…` in a template")
+        .at(state.field_pointer("Resource")),
+    );
 }
 
 fn check_callback(

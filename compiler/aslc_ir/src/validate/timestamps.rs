@@ -47,8 +47,8 @@ declare_rules! { @spec "states.md";
 const AWS_MESSAGE: &str = "String does not match RFC3339 timestamp";
 
 /// Checks literal timestamps.
-pub(crate) fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
-    for (_, state) in def.iter_states() {
+pub(crate) fn check(def: &Definition, focus: super::Focus<'_>, out: &mut Vec<Diagnostic>) {
+    for (_, state) in focus.states(def) {
         let StateKind::Wait(wait) = &state.kind else { continue };
         let Some(Dyn::Literal(literal)) = &wait.timestamp else { continue };
         let text = &*literal.value;
@@ -69,7 +69,7 @@ pub(crate) fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    for site in walk::comparisons(def) {
+    for site in walk::comparisons(def, focus) {
         if site.op.operand_kind() != OperandKind::Timestamp {
             continue;
         }

@@ -85,8 +85,8 @@ declare_rules! { @spec "variables.md";
 }
 
 /// Checks every variable name of every `Assign`.
-pub(crate) fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
-    for site in walk::assigns(def) {
+pub(crate) fn check(def: &Definition, focus: super::Focus<'_>, out: &mut Vec<Diagnostic>) {
+    for site in walk::assigns(def, focus) {
         for var in &site.assign.vars {
             check_name(def, &site.pointer, var, out);
         }

@@ -9,6 +9,7 @@
 use aslc_query::jsonata::JsonataContext;
 use aslc_syntax::{Node, NodeValue};
 
+use super::Focus;
 use crate::ir::{
     Assign, ChoiceOp, Condition, Definition, Dyn, Expr, Name, PathOrNull, QueryLanguage, State, StateKind,
     Template,
@@ -126,12 +127,12 @@ pub(crate) struct ComparisonSite<'d> {
 }
 
 /// Every JSONPath path field and `.$` value of the definition, in document order per state.
-pub(crate) fn path_sites(def: &Definition) -> Vec<PathSite<'_>> {
+pub(crate) fn path_sites<'d>(def: &'d Definition, focus: Focus<'_>) -> Vec<PathSite<'d>> {
     let mut acc = Vec::new();
-    for (_, state) in def.iter_states() {
+    for (_, state) in focus.states(def) {
         collect_state_paths(state, &mut acc);
     }
-    for site in comparisons(def) {
+    for site in comparisons(def, focus) {
         let rule = site.pointer.clone();
         if let Some(variable) = site.variable {
             acc.push(PathSite {
@@ -348,8 +349,8 @@ pub(crate) fn templates<'d>(state: &'d State) -> Vec<TemplateSite<'d>> {
 }
 
 /// Every `Assign` object of the definition: on states, top-level choice rules and catchers.
-pub(crate) fn assigns(def: &Definition) -> Vec<AssignSite<'_>> {
-    def.iter_states().flat_map(|(_, state)| assigns_of(state)).collect()
+pub(crate) fn assigns<'d>(def: &'d Definition, focus: Focus<'_>) -> Vec<AssignSite<'d>> {
+    focus.states(def).flat_map(|(_, state)| assigns_of(state)).collect()
 }
 
 fn assigns_of(state: &State) -> Vec<AssignSite<'_>> {
@@ -378,9 +379,9 @@ fn assigns_with_pointers(state: &State) -> Vec<(String, &Assign)> {
 }
 
 /// Every comparison of every JSONPath Choice state, nested ones included.
-pub(crate) fn comparisons(def: &Definition) -> Vec<ComparisonSite<'_>> {
+pub(crate) fn comparisons<'d>(def: &'d Definition, focus: Focus<'_>) -> Vec<ComparisonSite<'d>> {
     let mut acc = Vec::new();
-    for (_, state) in def.iter_states() {
+    for (_, state) in focus.states(def) {
         if let StateKind::Choice(choice) = &state.kind {
             for (i, rule) in choice.choices.iter().enumerate() {
                 let pointer = crate::pointer::index(&state.pointer, "Choices", i);
@@ -447,9 +448,9 @@ pub(crate) struct JsonataFields<'d> {
 }
 
 /// Walks the JSONata fields of every state.
-pub(crate) fn jsonata_fields(def: &Definition) -> JsonataFields<'_> {
+pub(crate) fn jsonata_fields<'d>(def: &'d Definition, focus: Focus<'_>) -> JsonataFields<'d> {
     let mut acc = JsonataFields { exprs: Vec::new(), literals: Vec::new() };
-    for (_, state) in def.iter_states() {
+    for (_, state) in focus.states(def) {
         collect_jsonata(state, &mut acc);
     }
     acc

@@ -9,41 +9,51 @@ mod hygiene;
 mod reachability;
 mod variables;
 
-/// A registry line.
+/// A registry line: the rule, what it reads (`state`: one state, its scope's context and
+/// the states nested in it; `data_flow`: that and the data-flow analysis of the state;
+/// `graph`: anything), and `off` when it is opt-in.
 macro_rules! lints {
-    ($($group:ident :: $rule:ident $(, $off:ident)?;)*) => {
+    ($($group:ident :: $rule:ident : $reads:ident $(, $off:ident)?;)*) => {
         /// Every lint, in registry order (the order rules run; output is sorted anyway).
         pub(crate) static LINTS: &[Lint] = &[
-            $(Lint { rule: &$group::$rule::RULE, check: $group::$rule::check, default_enabled: lints!(@on $($off)?) },)*
+            $(Lint {
+                rule: &$group::$rule::RULE,
+                check: $group::$rule::check,
+                default_enabled: lints!(@on $($off)?),
+                reads: lints!(@reads $reads),
+            },)*
         ];
     };
+    (@reads state) => { crate::registry::Reads::State };
+    (@reads data_flow) => { crate::registry::Reads::DataFlow };
+    (@reads graph) => { crate::registry::Reads::Graph };
     (@on) => { true };
     (@on off) => { false };
 }
 
 lints! {
-    reachability::no_exit;
-    reachability::no_default;
-    reachability::rule_shadowed;
-    reachability::default_dup;
-    reachability::next_always_fails;
-    errors::retry_shadowed;
-    errors::catch_shadowed;
-    errors::runtime_dead;
-    errors::unknown_reserved;
-    errors::retry_lambda;
-    errors::catch_uncovered;
-    errors::catch_all_missing, off;
-    errors::error_escapes, off;
-    dataflow::path_absent;
-    variables::use_before_assign;
-    variables::never_assigned;
-    variables::unused;
-    variables::outer_write;
-    variables::distributed;
-    hygiene::unused_nested;
-    hygiene::inner_ql_ignored;
-    hygiene::payload_limit;
-    hygiene::pass_noop, off;
-    hygiene::dmap_concurrency;
+    reachability::no_exit: graph;
+    reachability::no_default: state;
+    reachability::rule_shadowed: state;
+    reachability::default_dup: state;
+    reachability::next_always_fails: graph;
+    errors::retry_shadowed: state;
+    errors::catch_shadowed: state;
+    errors::runtime_dead: state;
+    errors::unknown_reserved: graph;
+    errors::retry_lambda: state;
+    errors::catch_uncovered: graph;
+    errors::catch_all_missing: state, off;
+    errors::error_escapes: graph, off;
+    dataflow::path_absent: data_flow;
+    variables::use_before_assign: graph;
+    variables::never_assigned: graph;
+    variables::unused: graph;
+    variables::outer_write: graph;
+    variables::distributed: graph;
+    hygiene::unused_nested: state;
+    hygiene::inner_ql_ignored: state;
+    hygiene::payload_limit: state;
+    hygiene::pass_noop: graph, off;
+    hygiene::dmap_concurrency: state;
 }

@@ -49,7 +49,7 @@ declare_lint! {
 /// Reports paths into fields that are certainly absent.
 pub(crate) fn check(ctx: &LintCtx<'_>, acc: &mut Vec<Diagnostic>) {
     let def = ctx.def;
-    for (id, state) in def.iter_states() {
+    for (id, state) in ctx.states() {
         if state.query_language != QueryLanguage::JsonPath || !ctx.cfg.is_reachable(id) {
             continue;
         }

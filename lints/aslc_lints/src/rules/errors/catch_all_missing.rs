@@ -40,7 +40,7 @@ declare_lint! {
 
 /// Reports catch lists without a catch-all.
 pub(crate) fn check(ctx: &LintCtx<'_>, acc: &mut Vec<Diagnostic>) {
-    for (_, state) in ctx.def.iter_states() {
+    for (_, state) in ctx.states() {
         let Some(range) = state.errors.catch_range else { continue };
         if state.errors.catch.is_empty() || !can_fail(state) || catches_all(state) {
             continue;

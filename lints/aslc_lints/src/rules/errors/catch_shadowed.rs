@@ -39,7 +39,7 @@ declare_lint! {
 
 /// Reports shadowed catchers.
 pub(crate) fn check(ctx: &LintCtx<'_>, acc: &mut Vec<Diagnostic>) {
-    for (_, state) in ctx.def.iter_states() {
+    for (_, state) in ctx.states() {
         let lists: Vec<&[Name]> = state.errors.catch.iter().map(|c| c.error_equals.as_slice()).collect();
         for (i, by) in shadowed(&lists) {
             acc.push(

@@ -52,7 +52,7 @@ declare_lint! {
 
 /// Reports Lambda tasks that leave a transient error unretried.
 pub(crate) fn check(ctx: &LintCtx<'_>, acc: &mut Vec<Diagnostic>) {
-    for (_, state) in ctx.def.iter_states() {
+    for (_, state) in ctx.states() {
         let StateKind::Task(task) = &state.kind else { continue };
         let Some(resource) = &task.resource else { continue };
         if !classify(&resource.value).lambda {

@@ -36,7 +36,7 @@ declare_lint! {
 
 /// Reports every `States.Runtime` entry.
 pub(crate) fn check(ctx: &LintCtx<'_>, acc: &mut Vec<Diagnostic>) {
-    for (_, state) in ctx.def.iter_states() {
+    for (_, state) in ctx.states() {
         let retry = state.errors.retry.iter().map(|r| ("Retry", &r.error_equals));
         let catch = state.errors.catch.iter().map(|c| ("Catch", &c.error_equals));
         let mut counts = [0usize; 2];

@@ -61,7 +61,7 @@ fn invokes_lambda(def: &Definition, scope: ScopeId, depth: usize) -> bool {
 
 /// Reports unbounded Distributed Maps over Lambda.
 pub(crate) fn check(ctx: &LintCtx<'_>, acc: &mut Vec<Diagnostic>) {
-    for (_, state) in ctx.def.iter_states() {
+    for (_, state) in ctx.states() {
         let StateKind::Map(map) = &state.kind else { continue };
         if !map.is_distributed(ctx.def) || map.item_reader.is_none() || map.max_concurrency_path.is_some() {
             continue;

@@ -37,7 +37,7 @@ declare_lint! {
 /// Reports declarations the inner states do not inherit.
 pub(crate) fn check(ctx: &LintCtx<'_>, acc: &mut Vec<Diagnostic>) {
     let def = ctx.def;
-    for (_, state) in def.iter_states() {
+    for (_, state) in ctx.states() {
         let Some(field) = &state.query_language_field else { continue };
         if field.value == def.query_language {
             continue;

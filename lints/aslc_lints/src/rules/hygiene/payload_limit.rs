@@ -59,7 +59,7 @@ fn template_size(template: &Template, depth: usize) -> usize {
 
 /// Reports oversized literals.
 pub(crate) fn check(ctx: &LintCtx<'_>, acc: &mut Vec<Diagnostic>) {
-    for (_, state) in ctx.def.iter_states() {
+    for (_, state) in ctx.states() {
         let mut found: Vec<(&str, TextRange, usize)> = Vec::new();
         if let StateKind::Pass(pass) = &state.kind {
             if let Some(result) = &pass.result {

@@ -36,7 +36,7 @@ declare_lint! {
 
 /// Reports single-branch Parallel states without error handling.
 pub(crate) fn check(ctx: &LintCtx<'_>, acc: &mut Vec<Diagnostic>) {
-    for (_, state) in ctx.def.iter_states() {
+    for (_, state) in ctx.states() {
         let StateKind::Parallel(parallel) = &state.kind else { continue };
         if parallel.branches.len() != 1 || !state.errors.retry.is_empty() || !state.errors.catch.is_empty() {
             continue;

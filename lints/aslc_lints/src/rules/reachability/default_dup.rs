@@ -37,7 +37,7 @@ declare_lint! {
 
 /// Reports pointless Choice states.
 pub(crate) fn check(ctx: &LintCtx<'_>, acc: &mut Vec<Diagnostic>) {
-    for (_, state) in ctx.def.iter_states() {
+    for (_, state) in ctx.states() {
         let StateKind::Choice(choice) = &state.kind else { continue };
         let Some(default) = &choice.default else { continue };
         if choice.choices.is_empty() || state.assign.is_some() || state.io.output.is_some() {

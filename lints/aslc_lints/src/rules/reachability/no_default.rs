@@ -42,7 +42,7 @@ declare_lint! {
 
 /// Reports non-exhaustive Choice states without `Default`.
 pub(crate) fn check(ctx: &LintCtx<'_>, acc: &mut Vec<Diagnostic>) {
-    for (_, state) in ctx.def.iter_states() {
+    for (_, state) in ctx.states() {
         let StateKind::Choice(choice) = &state.kind else { continue };
         if choice.default.is_some() || choice.choices.is_empty() || is_exhaustive(choice) {
             continue;

@@ -41,7 +41,7 @@ declare_lint! {
 
 /// Reports dead rules.
 pub(crate) fn check(ctx: &LintCtx<'_>, acc: &mut Vec<Diagnostic>) {
-    for (_, state) in ctx.def.iter_states() {
+    for (_, state) in ctx.states() {
         let StateKind::Choice(choice) = &state.kind else { continue };
         // One pass: the first earlier rule that always holds, and the first earlier rule
         // with each condition (by its key), so that a Choice with thousands of rules costs
