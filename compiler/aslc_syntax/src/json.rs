@@ -76,6 +76,36 @@ pub fn parse_bytes(bytes: &[u8], file: FileId) -> Parsed {
 
 type Result<T> = std::result::Result<T, Box<Diagnostic>>;
 
+/// The length of the run of plain string content at the start of `bytes`: up to the
+/// closing quote, an escape, a control character (an error) or the end.
+///
+/// Eight bytes are tested at a time: a byte of the word is flagged when it is below `0x20`
+/// or equal to `"` or `\`. The borrows of the subtractions can flag bytes above a flagged
+/// one, never below it, so the lowest flag is the first special byte.
+fn plain_run(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut done = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        let quote = word ^ (ONES * u64::from(b'"'));
+        let backslash = word ^ (ONES * u64::from(b'\\'));
+        let flags = (word.wrapping_sub(ONES * 0x20) & !word
+            | quote.wrapping_sub(ONES) & !quote
+            | backslash.wrapping_sub(ONES) & !backslash)
+            & HIGHS;
+        if flags != 0 {
+            return done + (flags.trailing_zeros() / 8) as usize;
+        }
+        done += 8;
+    }
+    let rest = chunks.remainder();
+    done + rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(rest.len())
+}
+
 /// Member count from which duplicate keys are found through a hash index.
 const HASH_FROM: usize = 16;
 
@@ -286,36 +316,29 @@ impl<'a> Reader<'a> {
         self.pos += 1;
         let content_start = self.pos;
         // Fast path: scan to the closing quote; most strings have no escape.
-        loop {
-            match self.bytes.get(self.pos) {
-                Some(b'"') => {
-                    let text = &self.text[content_start..self.pos];
-                    self.pos += 1;
-                    return Ok(Str { text: text.into(), verbatim: u32::try_from(content_start).ok() });
-                }
-                Some(b'\\') => break,
-                Some(&b) if b < 0x20 => return Err(self.control_char(b)),
-                Some(_) => self.pos += 1,
-                None => {
-                    return Err(self.error_at(
-                        open,
-                        self.pos,
-                        "unterminated string",
-                        "this string has no closing `\"`",
-                    ))
-                }
+        self.pos += plain_run(&self.bytes[content_start..]);
+        match self.bytes.get(self.pos) {
+            Some(b'"') => {
+                let text = &self.text[content_start..self.pos];
+                self.pos += 1;
+                return Ok(Str { text: text.into(), verbatim: u32::try_from(content_start).ok() });
+            }
+            Some(b'\\') => {}
+            Some(&b) => return Err(self.control_char(b)),
+            None => {
+                return Err(self.error_at(
+                    open,
+                    self.pos,
+                    "unterminated string",
+                    "this string has no closing `\"`",
+                ))
             }
         }
         let mut out = String::with_capacity(self.pos - content_start + 16);
         out.push_str(&self.text[content_start..self.pos]);
         loop {
             let run_start = self.pos;
-            while let Some(&b) = self.bytes.get(self.pos) {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
+            self.pos += plain_run(&self.bytes[run_start..]);
             out.push_str(&self.text[run_start..self.pos]);
             match self.bytes.get(self.pos) {
                 Some(b'"') => {
@@ -604,5 +627,37 @@ impl<'a> Reader<'a> {
                 .with_label(label)
                 .with_help("fix the JSON syntax; a definition must be one well-formed JSON object"),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_run;
+
+    /// The word-at-a-time scan stops where a byte-by-byte scan does, for a special byte at
+    /// every position of a word and next to bytes that could carry a borrow.
+    #[test]
+    fn plain_run_stops_at_the_first_special_byte() {
+        let naive = |bytes: &[u8]| {
+            bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(bytes.len())
+        };
+        let fillers: [u8; 8] = [b'a', b' ', b'!', b'#', b'[', b']', 0x7f, 0xc3];
+        for len in 0..24 {
+            for at in 0..=len {
+                for special in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
+                    for filler in fillers {
+                        let mut bytes = vec![filler; len];
+                        if at < len {
+                            bytes[at] = special;
+                            if at + 1 < len {
+                                bytes[at + 1] = 0x00;
+                            }
+                        }
+                        assert_eq!(plain_run(&bytes), naive(&bytes), "{bytes:?}");
+                    }
+                }
+            }
+        }
+        assert_eq!(plain_run("héllo wörld, ünïcode\"".as_bytes()), "héllo wörld, ünïcode".len());
     }
 }
