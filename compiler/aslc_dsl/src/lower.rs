@@ -74,16 +74,16 @@ fn state_rank(key: &str) -> usize {
 }
 
 /// Where a sequence continues after its last statement.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Flow {
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Flow<'a> {
     /// The state named so.
-    Name(String, TextRange),
+    Name(&'a str, TextRange),
     /// The run of the scope ends.
     End,
 }
 
-impl Flow {
-    pub(crate) fn name(&self) -> Option<&str> {
+impl<'a> Flow<'a> {
+    pub(crate) fn name(&self) -> Option<&'a str> {
         match self {
             Flow::Name(n, _) => Some(n),
             Flow::End => None,
@@ -123,7 +123,7 @@ pub fn lower(file: &File, file_id: FileId, source_len: u32) -> (Node, Vec<Diagno
 
 /// Lowers `state` alone, continuing at `ft`: the decompiler's check that a printed state
 /// means what the original did.
-pub(crate) fn lower_one(state: &State, top_jsonata: bool, ft: &Flow, out: &mut Vec<NodeMember>) {
+pub(crate) fn lower_one(state: &State, top_jsonata: bool, ft: &Flow<'_>, out: &mut Vec<NodeMember>) {
     let mut lowerer = Lowerer {
         file: crate::raise::VERIFY_FILE,
         diagnostics: Vec::new(),
@@ -392,18 +392,26 @@ impl<'f> Lowerer<'f> {
     fn docs_node(docs: &[Text]) -> Option<Node> {
         let first = docs.first()?;
         let last = docs.last()?;
-        let text: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
         let range = first.range.cover(last.range);
-        let verbatim = None;
-        Some(str_node(&text.join("\n"), range, verbatim))
+        if docs.len() == 1 {
+            return Some(str_node(&first.text, range, None));
+        }
+        let mut text = String::with_capacity(docs.iter().map(|d| d.text.len() + 1).sum());
+        for (i, doc) in docs.iter().enumerate() {
+            if i > 0 {
+                text.push('\n');
+            }
+            text.push_str(&doc.text);
+        }
+        Some(str_node(&text, range, None))
     }
 
     // ---- machine and scopes -------------------------------------------------------------
 
     fn machine(&mut self, file: &'f File, source_len: u32) -> Node {
         let range = TextRange::new(0, source_len);
-        let mut obj: Vec<NodeMember> = Vec::new();
-        let mut seen: Vec<(&str, TextRange)> = Vec::new();
+        let mut obj: Vec<NodeMember> = Vec::with_capacity(8);
+        let mut seen: Vec<(&str, TextRange)> = Vec::with_capacity(8);
         for header in &file.headers {
             if let HeaderKind::Query(q) = &header.kind {
                 self.top_ql = Some(ql_text(q));
@@ -546,11 +554,11 @@ impl<'f> Lowerer<'f> {
         }
     }
 
-    fn sequence(&mut self, states: &'f [State], cont: &Flow, out: &mut Vec<NodeMember>) {
+    fn sequence(&mut self, states: &'f [State], cont: &Flow<'f>, out: &mut Vec<NodeMember>) {
         for (i, state) in states.iter().enumerate() {
             let ft = match states.get(i + 1) {
-                Some(next) => Flow::Name(next.name.text.clone(), next.name.range),
-                None => cont.clone(),
+                Some(next) => Flow::Name(&next.name.text, next.name.range),
+                None => *cont,
             };
             self.state(state, &ft, out);
         }
@@ -575,7 +583,7 @@ impl<'f> Lowerer<'f> {
     // ---- states -------------------------------------------------------------------------
 
     /// Lowers one state (and, after it, the states of its inline blocks) into `out`.
-    pub(crate) fn state(&mut self, s: &'f State, ft: &Flow, out: &mut Vec<NodeMember>) {
+    pub(crate) fn state(&mut self, s: &'f State, ft: &Flow<'f>, out: &mut Vec<NodeMember>) {
         let header = s.name.range;
         if let Head::Raw(v) = &s.head {
             let jsonata = match &v.kind {
@@ -618,8 +626,8 @@ impl<'f> Lowerer<'f> {
         }
         match &s.head {
             Head::Task(res) => {
-                let arn = res.arn();
-                self.push(&mut obj, "Resource", res.range, str_node(&arn, res.range, None));
+                let arn = Str { text: res.arn().into_boxed_str(), verbatim: None };
+                self.push(&mut obj, "Resource", res.range, Node::new(res.range, NodeValue::String(arn)));
             }
             Head::Wait(Some((word, v))) => {
                 let (plain, path) = match word {
@@ -645,7 +653,7 @@ impl<'f> Lowerer<'f> {
         }
 
         // Work to do after this state is in `out`: inline blocks with their continuation.
-        let mut blocks: Vec<(&'f Block, Flow)> = Vec::new();
+        let mut blocks: Vec<(&'f Block, Flow<'f>)> = Vec::new();
         let mut raws: Vec<&Value> = Vec::new();
         let mut retries: Vec<Node> = Vec::new();
         let mut retry_key: Option<TextRange> = None;
@@ -660,24 +668,24 @@ impl<'f> Lowerer<'f> {
             _ => false,
         });
         let successor = match s.trans.as_ref().map(|t| &t.kind) {
-            Some(TransKind::Goto(n)) => Some(Flow::Name(n.text.clone(), n.range)),
+            Some(TransKind::Goto(n)) => Some(Flow::Name(&n.text, n.range)),
             Some(TransKind::End) => Some(Flow::End),
             Some(TransKind::None) => None,
             None if raw_transition => clauses_in.iter().find_map(|c| match &c.kind {
                 ClauseKind::Raw(Value { kind: ValueKind::Object(ms), .. }) => {
                     ms.iter().find_map(|m| match (&*m.key.text, &m.value.kind) {
-                        ("Next", ValueKind::String(n)) => Some(Flow::Name(n.clone(), m.value.range)),
+                        ("Next", ValueKind::String(n)) => Some(Flow::Name(n, m.value.range)),
                         ("End", ValueKind::Bool(true)) => Some(Flow::End),
                         _ => None,
                     })
                 }
                 _ => None,
             }),
-            None => Some(ft.clone()),
+            None => Some(*ft),
         };
 
         let mut expanding: Vec<&str> = Vec::new();
-        let mut clauses: Vec<(&'f Clause, Option<TextRange>)> = Vec::new();
+        let mut clauses: Vec<(&'f Clause, Option<TextRange>)> = Vec::with_capacity(clauses_in.len());
         for c in clauses_in {
             self.expand(c, None, &mut expanding, &mut clauses);
         }
@@ -700,7 +708,7 @@ impl<'f> Lowerer<'f> {
                     let (node, block) = self.catcher(c, cat, jsonata, use_range);
                     if let Some(block) = block {
                         match &successor {
-                            Some(flow) => blocks.push((block, flow.clone())),
+                            Some(flow) => blocks.push((block, *flow)),
                             None => {
                                 self.report(
                                     D_CATCH_NO_SUCC,
@@ -762,7 +770,7 @@ impl<'f> Lowerer<'f> {
                 rules_key.get_or_insert(rule.if_range);
                 let (node, block) = self.rule(rule, jsonata);
                 if let Some(block) = block {
-                    blocks.push((block, ft.clone()));
+                    blocks.push((block, *ft));
                 }
                 if let Some(next) = node.get("Next").and_then(Node::as_str) {
                     self.edge(&s.name.text, rule.range, next, EdgeKind::Explicit);
@@ -807,7 +815,7 @@ impl<'f> Lowerer<'f> {
                             }
                             self.push(&mut obj, "Default", range, node);
                         }
-                        blocks.push((block, ft.clone()));
+                        blocks.push((block, *ft));
                     }
                     None => match ft {
                         Flow::Name(n, r) => {

@@ -208,7 +208,7 @@ struct Entry<'n> {
     /// `Next` (or a choice's `Default`) when it names a state of this scope.
     succ: Option<usize>,
     /// The real transition: `Next`, `End` or neither (task-like states only).
-    real: Option<Flow>,
+    real: Option<Flow<'n>>,
     /// The sugar, raised once and verified with every transition explicit; the layout
     /// later drops what falls through and puts inline blocks in.
     raised: Option<State>,
@@ -230,12 +230,12 @@ impl Raiser {
         let kind = match &node.value {
             NodeValue::Null => ValueKind::Null,
             NodeValue::Bool(b) => ValueKind::Bool(*b),
-            NodeValue::Number(n) => ValueKind::Number(n.to_string()),
+            NodeValue::Number(n) => ValueKind::Number(String::from(&**n)),
             NodeValue::String(s) => {
                 if ctx.jsonata && !s.contains(['\n', '\r']) && lexer::is_single(&s.text, Kind::Jsonata) {
-                    ValueKind::Jsonata(s.text.to_string())
+                    ValueKind::Jsonata(String::from(&*s.text))
                 } else {
-                    ValueKind::String(s.text.to_string())
+                    ValueKind::String(String::from(&*s.text))
                 }
             }
             NodeValue::Array(items) => ValueKind::Array(items.iter().map(|i| self.value(i, ctx)).collect()),
@@ -370,7 +370,7 @@ impl Raiser {
         if !raw {
             // Raised with every transition explicit and no inline block; when verifying,
             // lowered again and compared with the original.
-            let ft = real.clone().unwrap_or(Flow::End);
+            let ft = real.unwrap_or(Flow::End);
             let state = self.state(&m.key.text, node, kind, &ft);
             let mut lowered = Vec::new();
             if self.verify {
@@ -417,7 +417,7 @@ impl Raiser {
         let has_successor = entries[i].kind.is_some_and(Kindof::has_transition) && entries[i].real.is_some();
         if has_successor {
             let succ_ft = match &entries[i].real {
-                Some(Flow::Name(n, _)) => index.get(n.as_str()).map_or(Ft::Unknown, |&j| Ft::Name(j)),
+                Some(Flow::Name(n, _)) => index.get(n).map_or(Ft::Unknown, |&j| Ft::Name(j)),
                 Some(Flow::End) => Ft::End,
                 None => Ft::Unknown,
             };
@@ -459,22 +459,27 @@ impl Raiser {
         out
     }
 
-    fn emit_sequence(&mut self, entries: &mut [Entry<'_>], seq: &[Placed], cont: &Flow) -> Vec<State> {
+    fn emit_sequence<'n>(
+        &mut self,
+        entries: &mut [Entry<'n>],
+        seq: &[Placed],
+        cont: &Flow<'n>,
+    ) -> Vec<State> {
         let mut out = Vec::new();
         for (k, p) in seq.iter().enumerate() {
             let ft = match seq.get(k + 1) {
-                Some(next) => Flow::Name(entries[next.idx].name.to_owned(), TextRange::default()),
-                None => cont.clone(),
+                Some(next) => Flow::Name(entries[next.idx].name, TextRange::default()),
+                None => *cont,
             };
             out.push(self.emit_state(entries, p, &ft));
         }
         out
     }
 
-    fn emit_state(&mut self, entries: &mut [Entry<'_>], p: &Placed, ft: &Flow) -> State {
+    fn emit_state<'n>(&mut self, entries: &mut [Entry<'n>], p: &Placed, ft: &Flow<'n>) -> State {
         let rule_blocks: Vec<(usize, Vec<State>)> =
             p.rule_blocks.iter().map(|(r, seq)| (*r, self.emit_sequence(entries, seq, ft))).collect();
-        let successor = entries[p.idx].real.clone().unwrap_or(Flow::End);
+        let successor = entries[p.idx].real.unwrap_or(Flow::End);
         let catch_blocks: Vec<(usize, Vec<State>)> = p
             .catch_blocks
             .iter()
@@ -500,7 +505,7 @@ impl Raiser {
             if let Some(real) = e.real.as_ref().filter(|real| *real != ft) {
                 state.trans = Some(Trans {
                     kind: match real {
-                        Flow::Name(n, _) => TransKind::Goto(Text::synthetic(n.as_str())),
+                        Flow::Name(n, _) => TransKind::Goto(Text::synthetic(*n)),
                         Flow::End => TransKind::End,
                     },
                     range: TextRange::default(),
@@ -536,7 +541,7 @@ impl Raiser {
 
     // ---- one state ----------------------------------------------------------------------
 
-    fn state(&mut self, name: &str, node: &Node, kind: Option<Kindof>, ft: &Flow) -> State {
+    fn state(&mut self, name: &str, node: &Node, kind: Option<Kindof>, ft: &Flow<'_>) -> State {
         self.state_noting_raw(name, node, kind, ft, &mut Vec::new())
     }
 
@@ -546,7 +551,7 @@ impl Raiser {
         name: &str,
         node: &Node,
         kind: Option<Kindof>,
-        ft: &Flow,
+        ft: &Flow<'_>,
         raw_at: &mut Vec<usize>,
     ) -> State {
         let kind = kind.unwrap_or(Kindof::Pass);
@@ -555,9 +560,11 @@ impl Raiser {
         let jsonata = state_jsonata(node, self.top_jsonata);
         let ctx = Ctx { jsonata, in_result: false };
         let mut docs = Vec::new();
-        let mut clauses: Vec<Clause> = Vec::new();
+        // A member takes at most one slot and prints as at most one clause, but for the
+        // retriers, catchers and branches, which a state has few of.
+        let mut clauses: Vec<Clause> = Vec::with_capacity(members.len());
         let mut raw: Vec<Member> = Vec::new();
-        let mut taken: Vec<&'static str> = Vec::new();
+        let mut taken: Vec<&'static str> = Vec::with_capacity(members.len() + 1);
         let mut wait_op = None;
         let mut over = None;
         let mut fail_ops: Vec<(FailWord, Value)> = Vec::new();
@@ -816,7 +823,7 @@ impl Raiser {
             };
             print.then(|| Trans {
                 kind: match &real {
-                    Some(Flow::Name(n, _)) => TransKind::Goto(Text::synthetic(n.as_str())),
+                    Some(Flow::Name(n, _)) => TransKind::Goto(Text::synthetic(*n)),
                     Some(Flow::End) => TransKind::End,
                     None => TransKind::None,
                 },
@@ -1138,11 +1145,11 @@ fn transitions(node: &Node) -> Vec<&str> {
 
 /// The transition slot of a task-like state: the first `Next` (string) or `End: true` in
 /// member order, and that member.
-fn transition_slot(node: &Node) -> (Option<Flow>, Option<*const NodeMember>) {
+fn transition_slot(node: &Node) -> (Option<Flow<'_>>, Option<*const NodeMember>) {
     for m in node.as_object().unwrap_or(&[]) {
         match (&*m.key.text, &m.value.value) {
             ("Next", NodeValue::String(s)) => {
-                return (Some(Flow::Name(s.text.to_string(), TextRange::default())), Some(m))
+                return (Some(Flow::Name(&s.text, TextRange::default())), Some(m))
             }
             ("End", NodeValue::Bool(true)) => return (Some(Flow::End), Some(m)),
             _ => {}
@@ -1396,11 +1403,11 @@ fn comparison(op: &str, value: &Node) -> Option<CondKind> {
         (Some(word), ValueKind::Path(text.to_owned()))
     } else {
         match (word, &value.value) {
-            (TypeWord::String, NodeValue::String(s)) => (None, ValueKind::String(s.text.to_string())),
+            (TypeWord::String, NodeValue::String(s)) => (None, ValueKind::String(String::from(&*s.text))),
             (TypeWord::Timestamp, NodeValue::String(s)) => {
-                (Some(word), ValueKind::String(s.text.to_string()))
+                (Some(word), ValueKind::String(String::from(&*s.text)))
             }
-            (TypeWord::Number, NodeValue::Number(n)) => (None, ValueKind::Number(n.to_string())),
+            (TypeWord::Number, NodeValue::Number(n)) => (None, ValueKind::Number(String::from(&**n))),
             (TypeWord::Boolean, NodeValue::Bool(b)) => (None, ValueKind::Bool(*b)),
             _ => return None,
         }
