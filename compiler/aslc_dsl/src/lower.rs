@@ -107,18 +107,68 @@ struct Edge {
 
 /// Lowers `file` to the ASL definition tree.
 pub fn lower(file: &File, file_id: FileId, source_len: u32) -> (Node, Vec<Diagnostic>) {
-    let mut lowerer = Lowerer {
-        file: file_id,
-        diagnostics: Vec::new(),
-        policies: FxHashMap::default(),
-        top_ql: None,
-        edges: Vec::new(),
-    };
+    let mut lowerer = Lowerer::new(file_id, None);
     for policy in &file.policies {
         lowerer.policies.entry(policy.name.text.as_str()).or_insert(policy);
     }
     let node = lowerer.machine(file, source_len);
     (node, lowerer.diagnostics)
+}
+
+/// Lowers a decompiled `file` to check it against the definition it came from, leaving
+/// out the values: each value (a clause's, an option's, a `raw` member's, a comparison's
+/// operand) lowers to a placeholder `null` at `0..i + 1` for the `i`-th value of the
+/// returned list, to be compared with the definition by [`value_lowers_to`]. Nothing in a
+/// verification tree has a range of its own (a decompiled file is synthetic, at `0..0`
+/// throughout), so placeholders cannot be confused with lowered nodes.
+pub(crate) fn lower_with_placeholders(file: &File) -> (Node, Vec<&Value>) {
+    let mut lowerer = Lowerer::new(crate::raise::VERIFY_FILE, Some(Vec::new()));
+    for policy in &file.policies {
+        lowerer.policies.entry(policy.name.text.as_str()).or_insert(policy);
+    }
+    let node = lowerer.machine(file, 0);
+    (node, lowerer.placeholders.unwrap_or_default())
+}
+
+/// The value of a verification tree's placeholder, if `node` is one.
+pub(crate) fn placeholder<'v>(node: &Node, values: &[&'v Value]) -> Option<&'v Value> {
+    match node.value {
+        NodeValue::Null if node.range.start() == 0 && node.range.end() > 0 => {
+            values.get(node.range.end() as usize - 1).copied()
+        }
+        _ => None,
+    }
+}
+
+/// Whether `v` lowers to a value equal to `node` (as `raise::same` compares): what
+/// [`Lowerer::value`] builds, compared as it would be built. Lowering a value depends on
+/// nothing but the value (the query language and `result` only change what is reported).
+pub(crate) fn value_lowers_to(v: &Value, node: &Node, depth: usize) -> bool {
+    if depth > crate::MAX_NESTING * 4 {
+        return false;
+    }
+    match (&v.kind, &node.value) {
+        (ValueKind::Null | ValueKind::Error, NodeValue::Null) => true,
+        (ValueKind::Bool(a), NodeValue::Bool(b)) => a == b,
+        (ValueKind::Number(a), NodeValue::Number(b)) => a.as_str() == &**b,
+        (ValueKind::String(t), NodeValue::String(b))
+        | (ValueKind::Path(t) | ValueKind::Intrinsic(t) | ValueKind::Jsonata(t), NodeValue::String(b)) => {
+            t.as_str() == &*b.text
+        }
+        (ValueKind::Array(items), NodeValue::Array(nodes)) => {
+            items.len() == nodes.len()
+                && items.iter().zip(nodes).all(|(i, n)| value_lowers_to(i, n, depth + 1))
+        }
+        (ValueKind::Object(members), NodeValue::Object(nodes)) => crate::raise::pair_members(
+            members,
+            nodes,
+            // A path member lowers to a `.$` key.
+            |m| (m.key.text.as_str(), if m.value.is_path() { ".$" } else { "" }),
+            |n| (&*n.key.text, ""),
+            |m, n| value_lowers_to(&m.value, &n.value, depth + 1),
+        ),
+        _ => false,
+    }
 }
 
 /// Lowers `state` alone, continuing at `ft`: the decompiler's check that a printed state
@@ -130,8 +180,22 @@ pub(crate) fn lower_one(state: &State, top_jsonata: bool, ft: &Flow<'_>, out: &m
         policies: FxHashMap::default(),
         top_ql: top_jsonata.then(|| "JSONata".to_owned()),
         edges: Vec::new(),
+        placeholders: None,
     };
     lowerer.state(state, ft, out);
+}
+
+impl<'f> Lowerer<'f> {
+    fn new(file: FileId, placeholders: Option<Vec<&'f Value>>) -> Lowerer<'f> {
+        Lowerer {
+            file,
+            diagnostics: Vec::new(),
+            policies: FxHashMap::default(),
+            top_ql: None,
+            edges: Vec::new(),
+            placeholders,
+        }
+    }
 }
 
 struct Lowerer<'f> {
@@ -142,6 +206,9 @@ struct Lowerer<'f> {
     top_ql: Option<String>,
     /// Transitions of the scope being lowered, for `D-FALL-INTO-HANDLER`.
     edges: Vec<Edge>,
+    /// When lowering to verify a decompiled file, the values left out so far
+    /// ([`lower_with_placeholders`]).
+    placeholders: Option<Vec<&'f Value>>,
 }
 
 /// Builds an object, reporting members generated twice.
@@ -154,7 +221,9 @@ struct Obj {
 
 impl Obj {
     fn new() -> Obj {
-        Obj { members: Vec::with_capacity(16), state_order: true }
+        // Most states have at most eight members, and a request of more than 1 KiB makes
+        // the system allocator consolidate its free lists.
+        Obj { members: Vec::with_capacity(8), state_order: true }
     }
 
     fn in_order(members: Vec<NodeMember>) -> Obj {
@@ -229,7 +298,7 @@ impl<'f> Lowerer<'f> {
     }
 
     /// Sorted members, then the `raw` objects' members as written.
-    fn finish(&mut self, obj: Obj, raws: &[&Value], jsonata: bool, range: TextRange) -> Node {
+    fn finish(&mut self, obj: Obj, raws: &[&'f Value], jsonata: bool, range: TextRange) -> Node {
         let mut members = obj.members;
         if obj.state_order {
             members.sort_by_key(|m| state_rank(&m.key.text));
@@ -282,7 +351,12 @@ impl<'f> Lowerer<'f> {
     }
 
     /// A value as it stands in a template: paths and intrinsics become `.$` members.
-    fn value(&mut self, v: &Value, jsonata: bool) -> Node {
+    fn value(&mut self, v: &'f Value, jsonata: bool) -> Node {
+        if let Some(values) = &mut self.placeholders {
+            values.push(v);
+            let at = u32::try_from(values.len()).unwrap_or(u32::MAX);
+            return Node::new(TextRange::new(0, at), NodeValue::Null);
+        }
         self.check_ql(v, jsonata);
         match &v.kind {
             ValueKind::Null | ValueKind::Error => Node::new(v.range, NodeValue::Null),
@@ -317,7 +391,7 @@ impl<'f> Lowerer<'f> {
         }
     }
 
-    fn member(&mut self, m: &Member, jsonata: bool, in_result: bool) -> NodeMember {
+    fn member(&mut self, m: &'f Member, jsonata: bool, in_result: bool) -> NodeMember {
         let key_verbatim = if m.key.text.len() == m.key.range.len() as usize {
             Some(m.key.range.start())
         } else {
@@ -346,7 +420,7 @@ impl<'f> Lowerer<'f> {
         }
     }
 
-    fn result_value(&mut self, v: &Value, jsonata: bool) -> Node {
+    fn result_value(&mut self, v: &'f Value, jsonata: bool) -> Node {
         match &v.kind {
             ValueKind::Object(members) => {
                 let nodes = members.iter().map(|m| self.member(m, jsonata, true)).collect();
@@ -357,7 +431,7 @@ impl<'f> Lowerer<'f> {
     }
 
     /// The value of a clause with no path form.
-    fn template(&mut self, word: &str, v: &Value, jsonata: bool) -> Node {
+    fn template(&mut self, word: &str, v: &'f Value, jsonata: bool) -> Node {
         if v.is_path() {
             self.report(
                 D_PATH_ALONE,
@@ -377,7 +451,7 @@ impl<'f> Lowerer<'f> {
         plain: &str,
         path_key: &str,
         word_range: TextRange,
-        v: &Value,
+        v: &'f Value,
         jsonata: bool,
     ) {
         if v.is_path() {
@@ -981,7 +1055,7 @@ impl<'f> Lowerer<'f> {
         expanding.pop();
     }
 
-    fn value_clause(&mut self, obj: &mut Obj, word: Word, wr: TextRange, v: &Value, jsonata: bool) {
+    fn value_clause(&mut self, obj: &mut Obj, word: Word, wr: TextRange, v: &'f Value, jsonata: bool) {
         let name = word.as_str();
         match word {
             Word::Comment => {
@@ -1059,7 +1133,7 @@ impl<'f> Lowerer<'f> {
         }
     }
 
-    fn ql_node(&mut self, q: &QueryLang) -> Node {
+    fn ql_node(&mut self, q: &'f QueryLang) -> Node {
         match q {
             QueryLang::JsonPath(r) => str_node("JSONPath", *r, None),
             QueryLang::Jsonata(r) => str_node("JSONata", *r, None),
@@ -1073,7 +1147,7 @@ impl<'f> Lowerer<'f> {
         Node::new(errors.range, NodeValue::Array(items))
     }
 
-    fn retrier(&mut self, c: &Clause, r: &Retry, jsonata: bool) -> Node {
+    fn retrier(&mut self, c: &Clause, r: &'f Retry, jsonata: bool) -> Node {
         match r {
             Retry::Raw(v) => self.value(v, jsonata),
             Retry::Sugar { errors, options } => {
@@ -1114,7 +1188,12 @@ impl<'f> Lowerer<'f> {
         }
     }
 
-    fn options(&mut self, members: &mut Vec<NodeMember>, options: &[(Opt, TextRange, Value)], jsonata: bool) {
+    fn options(
+        &mut self,
+        members: &mut Vec<NodeMember>,
+        options: &'f [(Opt, TextRange, Value)],
+        jsonata: bool,
+    ) {
         for which in [Opt::Into, Opt::Output, Opt::Assign] {
             let mut first: Option<TextRange> = None;
             for (o, wr, v) in options.iter().filter(|(o, _, _)| *o == which) {
@@ -1187,11 +1266,10 @@ impl<'f> Lowerer<'f> {
                     members.push(member("Comment", doc.range, doc));
                 }
                 self.condition(cond, jsonata, &mut members);
-                let mut opts: Vec<(Opt, TextRange, Value)> = options.clone();
-                opts.retain(|(o, _, _)| *o != Opt::Into);
+                // A rule has no `into`: only these two options lower.
                 for which in [Opt::Assign, Opt::Output] {
                     let mut first: Option<TextRange> = None;
-                    for (o, wr, v) in opts.iter().filter(|(o, _, _)| *o == which) {
+                    for (o, wr, v) in options.iter().filter(|(o, _, _)| *o == which) {
                         if let Some(first) = first {
                             let d = Diagnostic::error(
                                 D_DUP_MEMBER,
@@ -1233,7 +1311,7 @@ impl<'f> Lowerer<'f> {
         }
     }
 
-    fn condition(&mut self, cond: &Cond, jsonata: bool, members: &mut Vec<NodeMember>) {
+    fn condition(&mut self, cond: &'f Cond, jsonata: bool, members: &mut Vec<NodeMember>) {
         if jsonata && !matches!(cond.kind, CondKind::Literal(_)) {
             self.report(
                 D_QL_MISMATCH,
@@ -1294,7 +1372,7 @@ impl<'f> Lowerer<'f> {
         }
     }
 
-    fn condition_object(&mut self, cond: &Cond, jsonata: bool) -> Node {
+    fn condition_object(&mut self, cond: &'f Cond, jsonata: bool) -> Node {
         let mut members = Vec::new();
         self.condition(cond, jsonata, &mut members);
         Node::new(cond.range, NodeValue::Object(members))
@@ -1441,7 +1519,7 @@ impl<'f> Lowerer<'f> {
         &mut self,
         range: TextRange,
         res: Option<&Resource>,
-        io: Option<&Io>,
+        io: Option<&'f Io>,
         config_key: &str,
         jsonata: bool,
     ) -> Node {
@@ -1449,17 +1527,18 @@ impl<'f> Lowerer<'f> {
         if let Some(res) = res {
             members.push(member("Resource", res.range, str_node(&res.arn(), res.range, None)));
         }
-        let empty = Io::default();
-        let io = io.unwrap_or(&empty);
-        for (wr, v) in &io.config {
-            let node = self.template("config", v, jsonata);
-            members.push(member(config_key, *wr, node));
+        let mut raws: Vec<&Value> = Vec::new();
+        if let Some(io) = io {
+            for (wr, v) in &io.config {
+                let node = self.template("config", v, jsonata);
+                members.push(member(config_key, *wr, node));
+            }
+            for (wr, v) in &io.args {
+                let node = self.template("args", v, jsonata);
+                members.push(member(if jsonata { "Arguments" } else { "Parameters" }, *wr, node));
+            }
+            raws.extend(&io.raw);
         }
-        for (wr, v) in &io.args {
-            let node = self.template("args", v, jsonata);
-            members.push(member(if jsonata { "Arguments" } else { "Parameters" }, *wr, node));
-        }
-        let raws: Vec<&Value> = io.raw.iter().collect();
         let obj = Obj::in_order(members);
         let node = self.finish(obj, &raws, jsonata, range);
         // What the decompiler writes as the reader's or writer's resource and lines.
