@@ -6,7 +6,9 @@
 //! before `]` or `}` is accepted with a warning, because SAM reads definition files with a
 //! YAML reader and real `.asl.json` files deploy with them.
 
-use std::collections::HashMap;
+use std::hash::BuildHasher;
+
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use aslc_source::{Diagnostic, FileId, TextRange};
 
@@ -531,27 +533,35 @@ impl<'a> Reader<'a> {
 
     /// Reports `key` if an earlier member of the object has it. Objects in definitions are
     /// small and a linear scan beats hashing there; past [`HASH_FROM`] members a hash index
-    /// (built on first need) keeps wide objects linear.
+    /// (built on first need) keeps wide objects linear. The index maps the hash of a key to
+    /// the first member whose key has that hash, so it copies no key; when that member's
+    /// key differs (two keys with one hash), a scan finds the answer.
     fn check_duplicate(
         &mut self,
         members: &[Member],
-        index: &mut Option<HashMap<Box<str>, usize>>,
+        index: &mut Option<FxHashMap<u64, usize>>,
         key: &Str,
         key_range: TextRange,
     ) {
+        let scan = || members.iter().position(|m| m.key.text == key.text);
         let first = if members.len() < HASH_FROM {
-            members.iter().position(|m| m.key.text == key.text)
+            scan()
         } else {
             let index = index.get_or_insert_with(|| {
-                let mut map = HashMap::with_capacity(members.len() * 2);
+                let mut map = FxHashMap::with_capacity_and_hasher(members.len() * 2, FxBuildHasher);
                 for (i, m) in members.iter().enumerate() {
-                    map.entry(m.key.text.clone()).or_insert(i);
+                    map.entry(FxBuildHasher.hash_one(&*m.key.text)).or_insert(i);
                 }
                 map
             });
             // Members before this call are indexed; this key joins the index now.
-            let found = index.get(&*key.text).copied();
-            index.entry(key.text.clone()).or_insert(members.len());
+            let hash = FxBuildHasher.hash_one(&*key.text);
+            let found = match index.get(&hash) {
+                Some(&i) if members[i].key.text == key.text => Some(i),
+                Some(_) => scan(),
+                None => None,
+            };
+            index.entry(hash).or_insert(members.len());
             found
         };
         if let Some(first) = first.map(|i| &members[i]) {
