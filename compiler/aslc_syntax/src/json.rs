@@ -12,7 +12,7 @@ use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use aslc_source::{Diagnostic, FileId, TextRange};
 
-use crate::node::{Member, Node, NodeValue, Str};
+use crate::node::{plain_run, Member, Node, NodeValue, Str};
 use crate::{MAX_DEPTH, S_JSON_DEPTH, S_JSON_DUPKEY, S_JSON_SYNTAX, S_JSON_TRAILING_COMMA};
 
 /// The result of reading a JSON text: the tree, unless the text was malformed, and what
@@ -77,36 +77,6 @@ pub fn parse_bytes(bytes: &[u8], file: FileId) -> Parsed {
 }
 
 type Result<T> = std::result::Result<T, Box<Diagnostic>>;
-
-/// The length of the run of plain string content at the start of `bytes`: up to the
-/// closing quote, an escape, a control character (an error) or the end.
-///
-/// Eight bytes are tested at a time: a byte of the word is flagged when it is below `0x20`
-/// or equal to `"` or `\`. The borrows of the subtractions can flag bytes above a flagged
-/// one, never below it, so the lowest flag is the first special byte.
-fn plain_run(bytes: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut done = 0;
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let word = u64::from_le_bytes(word);
-        let quote = word ^ (ONES * u64::from(b'"'));
-        let backslash = word ^ (ONES * u64::from(b'\\'));
-        let flags = (word.wrapping_sub(ONES * 0x20) & !word
-            | quote.wrapping_sub(ONES) & !quote
-            | backslash.wrapping_sub(ONES) & !backslash)
-            & HIGHS;
-        if flags != 0 {
-            return done + (flags.trailing_zeros() / 8) as usize;
-        }
-        done += 8;
-    }
-    let rest = chunks.remainder();
-    done + rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(rest.len())
-}
 
 /// Member count from which duplicate keys are found through a hash index.
 const HASH_FROM: usize = 16;
@@ -637,37 +607,5 @@ impl<'a> Reader<'a> {
                 .with_label(label)
                 .with_help("fix the JSON syntax; a definition must be one well-formed JSON object"),
         )
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::plain_run;
-
-    /// The word-at-a-time scan stops where a byte-by-byte scan does, for a special byte at
-    /// every position of a word and next to bytes that could carry a borrow.
-    #[test]
-    fn plain_run_stops_at_the_first_special_byte() {
-        let naive = |bytes: &[u8]| {
-            bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(bytes.len())
-        };
-        let fillers: [u8; 8] = [b'a', b' ', b'!', b'#', b'[', b']', 0x7f, 0xc3];
-        for len in 0..24 {
-            for at in 0..=len {
-                for special in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
-                    for filler in fillers {
-                        let mut bytes = vec![filler; len];
-                        if at < len {
-                            bytes[at] = special;
-                            if at + 1 < len {
-                                bytes[at + 1] = 0x00;
-                            }
-                        }
-                        assert_eq!(plain_run(&bytes), naive(&bytes), "{bytes:?}");
-                    }
-                }
-            }
-        }
-        assert_eq!(plain_run("héllo wörld, ünïcode\"".as_bytes()), "héllo wörld, ünïcode".len());
     }
 }
