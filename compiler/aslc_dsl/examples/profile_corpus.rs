@@ -2,7 +2,9 @@
 //! instructions (`valgrind --tool=callgrind`), where criterion's timing loop only adds noise.
 //!
 //! `cargo run --profile bench -p aslc_dsl --example profile_corpus -- STAGE [N]` with STAGE
-//! one of `serde`, `compile`, `decompile`, `decompile_tree`, `read`.
+//! one of `serde`, `compile`, `decompile`, `decompile_tree`, `read`; `digest` prints a hash
+//! of every decompiled and compiled text instead, to check that a change kept the output.
+//! Per-pass figures: the difference of two runs with different `N`, halved.
 
 use std::path::{Path, PathBuf};
 
@@ -99,20 +101,6 @@ fn main() {
     let trees: Vec<Node> =
         json.iter().filter_map(|text| aslc_syntax::json::parse(text, FileId(0)).node).collect();
     let dsl: Vec<String> = trees.iter().filter_map(aslc_dsl::decompile).collect();
-    if stage == "sizes" {
-        use aslc_dsl::ast::*;
-        println!(
-            "clause {} state {} value {} member {} node {} nodemember {} rule {}",
-            std::mem::size_of::<Clause>(),
-            std::mem::size_of::<State>(),
-            std::mem::size_of::<Value>(),
-            std::mem::size_of::<Member>(),
-            std::mem::size_of::<Node>(),
-            std::mem::size_of::<aslc_syntax::Member>(),
-            std::mem::size_of::<Rule>()
-        );
-        return;
-    }
     if stage == "digest" {
         // A digest of every decompiled and every compiled text, to compare two builds.
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
