@@ -4,7 +4,7 @@
 //! `cargo run --profile bench -p aslc_dsl --example profile_corpus -- STAGE [N]` with STAGE
 //! one of `serde`, `compile`, `decompile`, `decompile_tree`, `read`; `digest` prints a hash
 //! of every decompiled and compiled text instead, to check that a change kept the output.
-//! Per-pass figures: the difference of two runs with different `N`, halved.
+//! A pass costs half the difference between runs with `N` and `N + 2`.
 
 use std::path::{Path, PathBuf};
 
