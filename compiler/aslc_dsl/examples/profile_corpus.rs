@@ -3,7 +3,10 @@
 //!
 //! `cargo run --profile bench -p aslc_dsl --example profile_corpus -- STAGE [N]` with STAGE
 //! one of `serde`, `compile`, `decompile`, `decompile_tree`, `read`; `digest` prints a hash
-//! of every decompiled and compiled text instead, to check that a change kept the output.
+//! of every decompiled and compiled text instead, to check that a change kept the output;
+//! `ratio` times N interleaved passes of `serde`, `compile` and `decompile` and prints the
+//! median of each pass's time over the `serde` pass next to it, which a busy machine
+//! disturbs less than separate timings.
 //! A pass costs half the difference between runs with `N` and `N + 2`.
 
 use std::path::{Path, PathBuf};
@@ -115,6 +118,25 @@ fn main() {
             }
         }
         println!("{hash:016x}");
+        return;
+    }
+    if stage == "ratio" {
+        let time = |f: &dyn Fn() -> usize| {
+            let start = std::time::Instant::now();
+            std::hint::black_box(f());
+            start.elapsed().as_secs_f64()
+        };
+        let (mut compile, mut decompile) = (Vec::new(), Vec::new());
+        for _ in 0..n.max(1) {
+            let serde = time(&|| stage_serde(&json));
+            compile.push(time(&|| stage_compile(&dsl)) / serde);
+            decompile.push(time(&|| stage_decompile(&json)) / serde);
+        }
+        let median = |mut v: Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        println!("dsl_compile {:.2}x, asl_decompile {:.2}x", median(compile), median(decompile));
         return;
     }
     let start = std::time::Instant::now();
