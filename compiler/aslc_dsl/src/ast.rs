@@ -198,7 +198,15 @@ impl Resource {
     pub fn arn(&self) -> String {
         match &self.kind {
             ResourceKind::Service { sdk, service, action, suffix } => {
-                let mut out = String::from("arn:aws:states:::");
+                const PREFIX: &str = "arn:aws:states:::";
+                let len = PREFIX.len()
+                    + if *sdk { "aws-sdk:".len() } else { 0 }
+                    + service.len()
+                    + 1
+                    + action.len()
+                    + suffix.as_ref().map_or(0, |s| s.len() + 1);
+                let mut out = String::with_capacity(len);
+                out.push_str(PREFIX);
                 if *sdk {
                     out.push_str("aws-sdk:");
                 }

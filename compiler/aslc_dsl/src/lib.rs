@@ -88,7 +88,10 @@ pub fn decompile(root: &Node) -> Option<String> {
 /// [`decompile`], also telling how often the verification fallback fired.
 pub fn decompile_with_stats(root: &Node) -> Option<(String, RaiseStats)> {
     let (file, stats) = raise::raise(root)?;
-    Some((print::print(&file), stats))
+    // The DSL of a definition is about half as long as its formatted JSON: sizing the text
+    // for that spares most of its regrowth.
+    let capacity = root.range.len() as usize / 2 + 256;
+    Some((print::print_into(&file, String::with_capacity(capacity)), stats))
 }
 
 /// The result of formatting a `.asld` file.

@@ -74,16 +74,16 @@ fn state_rank(key: &str) -> usize {
 }
 
 /// Where a sequence continues after its last statement.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Flow {
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Flow<'a> {
     /// The state named so.
-    Name(String, TextRange),
+    Name(&'a str, TextRange),
     /// The run of the scope ends.
     End,
 }
 
-impl Flow {
-    pub(crate) fn name(&self) -> Option<&str> {
+impl<'a> Flow<'a> {
+    pub(crate) fn name(&self) -> Option<&'a str> {
         match self {
             Flow::Name(n, _) => Some(n),
             Flow::End => None,
@@ -107,13 +107,7 @@ struct Edge {
 
 /// Lowers `file` to the ASL definition tree.
 pub fn lower(file: &File, file_id: FileId, source_len: u32) -> (Node, Vec<Diagnostic>) {
-    let mut lowerer = Lowerer {
-        file: file_id,
-        diagnostics: Vec::new(),
-        policies: FxHashMap::default(),
-        top_ql: None,
-        edges: Vec::new(),
-    };
+    let mut lowerer = Lowerer::new(file_id, None);
     for policy in &file.policies {
         lowerer.policies.entry(policy.name.text.as_str()).or_insert(policy);
     }
@@ -121,17 +115,87 @@ pub fn lower(file: &File, file_id: FileId, source_len: u32) -> (Node, Vec<Diagno
     (node, lowerer.diagnostics)
 }
 
+/// Lowers a decompiled `file` to check it against the definition it came from, leaving
+/// out the values: each value (a clause's, an option's, a `raw` member's, a comparison's
+/// operand) lowers to a placeholder `null` at `0..i + 1` for the `i`-th value of the
+/// returned list, to be compared with the definition by [`value_lowers_to`]. Nothing in a
+/// verification tree has a range of its own (a decompiled file is synthetic, at `0..0`
+/// throughout), so placeholders cannot be confused with lowered nodes.
+pub(crate) fn lower_with_placeholders(file: &File) -> (Node, Vec<&Value>) {
+    let mut lowerer = Lowerer::new(crate::raise::VERIFY_FILE, Some(Vec::new()));
+    for policy in &file.policies {
+        lowerer.policies.entry(policy.name.text.as_str()).or_insert(policy);
+    }
+    let node = lowerer.machine(file, 0);
+    (node, lowerer.placeholders.unwrap_or_default())
+}
+
+/// The value of a verification tree's placeholder, if `node` is one.
+pub(crate) fn placeholder<'v>(node: &Node, values: &[&'v Value]) -> Option<&'v Value> {
+    match node.value {
+        NodeValue::Null if node.range.start() == 0 && node.range.end() > 0 => {
+            values.get(node.range.end() as usize - 1).copied()
+        }
+        _ => None,
+    }
+}
+
+/// Whether `v` lowers to a value equal to `node` (as `raise::same` compares): what
+/// [`Lowerer::value`] builds, compared as it would be built. Lowering a value depends on
+/// nothing but the value (the query language and `result` only change what is reported).
+pub(crate) fn value_lowers_to(v: &Value, node: &Node, depth: usize) -> bool {
+    if depth > crate::MAX_NESTING * 4 {
+        return false;
+    }
+    match (&v.kind, &node.value) {
+        (ValueKind::Null | ValueKind::Error, NodeValue::Null) => true,
+        (ValueKind::Bool(a), NodeValue::Bool(b)) => a == b,
+        (ValueKind::Number(a), NodeValue::Number(b)) => a.as_str() == &**b,
+        (ValueKind::String(t), NodeValue::String(b))
+        | (ValueKind::Path(t) | ValueKind::Intrinsic(t) | ValueKind::Jsonata(t), NodeValue::String(b)) => {
+            t.as_str() == &*b.text
+        }
+        (ValueKind::Array(items), NodeValue::Array(nodes)) => {
+            items.len() == nodes.len()
+                && items.iter().zip(nodes).all(|(i, n)| value_lowers_to(i, n, depth + 1))
+        }
+        (ValueKind::Object(members), NodeValue::Object(nodes)) => crate::raise::pair_members(
+            members,
+            nodes,
+            // A path member lowers to a `.$` key.
+            |m| (m.key.text.as_str(), if m.value.is_path() { ".$" } else { "" }),
+            |n| (&*n.key.text, ""),
+            |m, n| value_lowers_to(&m.value, &n.value, depth + 1),
+        ),
+        _ => false,
+    }
+}
+
 /// Lowers `state` alone, continuing at `ft`: the decompiler's check that a printed state
 /// means what the original did.
-pub(crate) fn lower_one(state: &State, top_jsonata: bool, ft: &Flow, out: &mut Vec<NodeMember>) {
+pub(crate) fn lower_one(state: &State, top_jsonata: bool, ft: &Flow<'_>, out: &mut Vec<NodeMember>) {
     let mut lowerer = Lowerer {
         file: crate::raise::VERIFY_FILE,
         diagnostics: Vec::new(),
         policies: FxHashMap::default(),
         top_ql: top_jsonata.then(|| "JSONata".to_owned()),
         edges: Vec::new(),
+        placeholders: None,
     };
     lowerer.state(state, ft, out);
+}
+
+impl<'f> Lowerer<'f> {
+    fn new(file: FileId, placeholders: Option<Vec<&'f Value>>) -> Lowerer<'f> {
+        Lowerer {
+            file,
+            diagnostics: Vec::new(),
+            policies: FxHashMap::default(),
+            top_ql: None,
+            edges: Vec::new(),
+            placeholders,
+        }
+    }
 }
 
 struct Lowerer<'f> {
@@ -142,6 +206,9 @@ struct Lowerer<'f> {
     top_ql: Option<String>,
     /// Transitions of the scope being lowered, for `D-FALL-INTO-HANDLER`.
     edges: Vec<Edge>,
+    /// When lowering to verify a decompiled file, the values left out so far
+    /// ([`lower_with_placeholders`]).
+    placeholders: Option<Vec<&'f Value>>,
 }
 
 /// Builds an object, reporting members generated twice.
@@ -154,7 +221,9 @@ struct Obj {
 
 impl Obj {
     fn new() -> Obj {
-        Obj { members: Vec::with_capacity(16), state_order: true }
+        // Most states have at most eight members, and a request of more than 1 KiB makes
+        // the system allocator consolidate its free lists.
+        Obj { members: Vec::with_capacity(8), state_order: true }
     }
 
     fn in_order(members: Vec<NodeMember>) -> Obj {
@@ -229,7 +298,7 @@ impl<'f> Lowerer<'f> {
     }
 
     /// Sorted members, then the `raw` objects' members as written.
-    fn finish(&mut self, obj: Obj, raws: &[&Value], jsonata: bool, range: TextRange) -> Node {
+    fn finish(&mut self, obj: Obj, raws: &[&'f Value], jsonata: bool, range: TextRange) -> Node {
         let mut members = obj.members;
         if obj.state_order {
             members.sort_by_key(|m| state_rank(&m.key.text));
@@ -282,7 +351,12 @@ impl<'f> Lowerer<'f> {
     }
 
     /// A value as it stands in a template: paths and intrinsics become `.$` members.
-    fn value(&mut self, v: &Value, jsonata: bool) -> Node {
+    fn value(&mut self, v: &'f Value, jsonata: bool) -> Node {
+        if let Some(values) = &mut self.placeholders {
+            values.push(v);
+            let at = u32::try_from(values.len()).unwrap_or(u32::MAX);
+            return Node::new(TextRange::new(0, at), NodeValue::Null);
+        }
         self.check_ql(v, jsonata);
         match &v.kind {
             ValueKind::Null | ValueKind::Error => Node::new(v.range, NodeValue::Null),
@@ -317,7 +391,7 @@ impl<'f> Lowerer<'f> {
         }
     }
 
-    fn member(&mut self, m: &Member, jsonata: bool, in_result: bool) -> NodeMember {
+    fn member(&mut self, m: &'f Member, jsonata: bool, in_result: bool) -> NodeMember {
         let key_verbatim = if m.key.text.len() == m.key.range.len() as usize {
             Some(m.key.range.start())
         } else {
@@ -346,7 +420,7 @@ impl<'f> Lowerer<'f> {
         }
     }
 
-    fn result_value(&mut self, v: &Value, jsonata: bool) -> Node {
+    fn result_value(&mut self, v: &'f Value, jsonata: bool) -> Node {
         match &v.kind {
             ValueKind::Object(members) => {
                 let nodes = members.iter().map(|m| self.member(m, jsonata, true)).collect();
@@ -357,7 +431,7 @@ impl<'f> Lowerer<'f> {
     }
 
     /// The value of a clause with no path form.
-    fn template(&mut self, word: &str, v: &Value, jsonata: bool) -> Node {
+    fn template(&mut self, word: &str, v: &'f Value, jsonata: bool) -> Node {
         if v.is_path() {
             self.report(
                 D_PATH_ALONE,
@@ -377,7 +451,7 @@ impl<'f> Lowerer<'f> {
         plain: &str,
         path_key: &str,
         word_range: TextRange,
-        v: &Value,
+        v: &'f Value,
         jsonata: bool,
     ) {
         if v.is_path() {
@@ -392,18 +466,26 @@ impl<'f> Lowerer<'f> {
     fn docs_node(docs: &[Text]) -> Option<Node> {
         let first = docs.first()?;
         let last = docs.last()?;
-        let text: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
         let range = first.range.cover(last.range);
-        let verbatim = None;
-        Some(str_node(&text.join("\n"), range, verbatim))
+        if docs.len() == 1 {
+            return Some(str_node(&first.text, range, None));
+        }
+        let mut text = String::with_capacity(docs.iter().map(|d| d.text.len() + 1).sum());
+        for (i, doc) in docs.iter().enumerate() {
+            if i > 0 {
+                text.push('\n');
+            }
+            text.push_str(&doc.text);
+        }
+        Some(str_node(&text, range, None))
     }
 
     // ---- machine and scopes -------------------------------------------------------------
 
     fn machine(&mut self, file: &'f File, source_len: u32) -> Node {
         let range = TextRange::new(0, source_len);
-        let mut obj: Vec<NodeMember> = Vec::new();
-        let mut seen: Vec<(&str, TextRange)> = Vec::new();
+        let mut obj: Vec<NodeMember> = Vec::with_capacity(8);
+        let mut seen: Vec<(&str, TextRange)> = Vec::with_capacity(8);
         for header in &file.headers {
             if let HeaderKind::Query(q) = &header.kind {
                 self.top_ql = Some(ql_text(q));
@@ -546,11 +628,11 @@ impl<'f> Lowerer<'f> {
         }
     }
 
-    fn sequence(&mut self, states: &'f [State], cont: &Flow, out: &mut Vec<NodeMember>) {
+    fn sequence(&mut self, states: &'f [State], cont: &Flow<'f>, out: &mut Vec<NodeMember>) {
         for (i, state) in states.iter().enumerate() {
             let ft = match states.get(i + 1) {
-                Some(next) => Flow::Name(next.name.text.clone(), next.name.range),
-                None => cont.clone(),
+                Some(next) => Flow::Name(&next.name.text, next.name.range),
+                None => *cont,
             };
             self.state(state, &ft, out);
         }
@@ -575,7 +657,7 @@ impl<'f> Lowerer<'f> {
     // ---- states -------------------------------------------------------------------------
 
     /// Lowers one state (and, after it, the states of its inline blocks) into `out`.
-    pub(crate) fn state(&mut self, s: &'f State, ft: &Flow, out: &mut Vec<NodeMember>) {
+    pub(crate) fn state(&mut self, s: &'f State, ft: &Flow<'f>, out: &mut Vec<NodeMember>) {
         let header = s.name.range;
         if let Head::Raw(v) = &s.head {
             let jsonata = match &v.kind {
@@ -618,8 +700,8 @@ impl<'f> Lowerer<'f> {
         }
         match &s.head {
             Head::Task(res) => {
-                let arn = res.arn();
-                self.push(&mut obj, "Resource", res.range, str_node(&arn, res.range, None));
+                let arn = Str { text: res.arn().into_boxed_str(), verbatim: None };
+                self.push(&mut obj, "Resource", res.range, Node::new(res.range, NodeValue::String(arn)));
             }
             Head::Wait(Some((word, v))) => {
                 let (plain, path) = match word {
@@ -645,7 +727,7 @@ impl<'f> Lowerer<'f> {
         }
 
         // Work to do after this state is in `out`: inline blocks with their continuation.
-        let mut blocks: Vec<(&'f Block, Flow)> = Vec::new();
+        let mut blocks: Vec<(&'f Block, Flow<'f>)> = Vec::new();
         let mut raws: Vec<&Value> = Vec::new();
         let mut retries: Vec<Node> = Vec::new();
         let mut retry_key: Option<TextRange> = None;
@@ -660,24 +742,24 @@ impl<'f> Lowerer<'f> {
             _ => false,
         });
         let successor = match s.trans.as_ref().map(|t| &t.kind) {
-            Some(TransKind::Goto(n)) => Some(Flow::Name(n.text.clone(), n.range)),
+            Some(TransKind::Goto(n)) => Some(Flow::Name(&n.text, n.range)),
             Some(TransKind::End) => Some(Flow::End),
             Some(TransKind::None) => None,
             None if raw_transition => clauses_in.iter().find_map(|c| match &c.kind {
                 ClauseKind::Raw(Value { kind: ValueKind::Object(ms), .. }) => {
                     ms.iter().find_map(|m| match (&*m.key.text, &m.value.kind) {
-                        ("Next", ValueKind::String(n)) => Some(Flow::Name(n.clone(), m.value.range)),
+                        ("Next", ValueKind::String(n)) => Some(Flow::Name(n, m.value.range)),
                         ("End", ValueKind::Bool(true)) => Some(Flow::End),
                         _ => None,
                     })
                 }
                 _ => None,
             }),
-            None => Some(ft.clone()),
+            None => Some(*ft),
         };
 
         let mut expanding: Vec<&str> = Vec::new();
-        let mut clauses: Vec<(&'f Clause, Option<TextRange>)> = Vec::new();
+        let mut clauses: Vec<(&'f Clause, Option<TextRange>)> = Vec::with_capacity(clauses_in.len());
         for c in clauses_in {
             self.expand(c, None, &mut expanding, &mut clauses);
         }
@@ -700,7 +782,7 @@ impl<'f> Lowerer<'f> {
                     let (node, block) = self.catcher(c, cat, jsonata, use_range);
                     if let Some(block) = block {
                         match &successor {
-                            Some(flow) => blocks.push((block, flow.clone())),
+                            Some(flow) => blocks.push((block, *flow)),
                             None => {
                                 self.report(
                                     D_CATCH_NO_SUCC,
@@ -762,7 +844,7 @@ impl<'f> Lowerer<'f> {
                 rules_key.get_or_insert(rule.if_range);
                 let (node, block) = self.rule(rule, jsonata);
                 if let Some(block) = block {
-                    blocks.push((block, ft.clone()));
+                    blocks.push((block, *ft));
                 }
                 if let Some(next) = node.get("Next").and_then(Node::as_str) {
                     self.edge(&s.name.text, rule.range, next, EdgeKind::Explicit);
@@ -807,7 +889,7 @@ impl<'f> Lowerer<'f> {
                             }
                             self.push(&mut obj, "Default", range, node);
                         }
-                        blocks.push((block, ft.clone()));
+                        blocks.push((block, *ft));
                     }
                     None => match ft {
                         Flow::Name(n, r) => {
@@ -973,7 +1055,7 @@ impl<'f> Lowerer<'f> {
         expanding.pop();
     }
 
-    fn value_clause(&mut self, obj: &mut Obj, word: Word, wr: TextRange, v: &Value, jsonata: bool) {
+    fn value_clause(&mut self, obj: &mut Obj, word: Word, wr: TextRange, v: &'f Value, jsonata: bool) {
         let name = word.as_str();
         match word {
             Word::Comment => {
@@ -1051,7 +1133,7 @@ impl<'f> Lowerer<'f> {
         }
     }
 
-    fn ql_node(&mut self, q: &QueryLang) -> Node {
+    fn ql_node(&mut self, q: &'f QueryLang) -> Node {
         match q {
             QueryLang::JsonPath(r) => str_node("JSONPath", *r, None),
             QueryLang::Jsonata(r) => str_node("JSONata", *r, None),
@@ -1065,7 +1147,7 @@ impl<'f> Lowerer<'f> {
         Node::new(errors.range, NodeValue::Array(items))
     }
 
-    fn retrier(&mut self, c: &Clause, r: &Retry, jsonata: bool) -> Node {
+    fn retrier(&mut self, c: &Clause, r: &'f Retry, jsonata: bool) -> Node {
         match r {
             Retry::Raw(v) => self.value(v, jsonata),
             Retry::Sugar { errors, options } => {
@@ -1106,7 +1188,12 @@ impl<'f> Lowerer<'f> {
         }
     }
 
-    fn options(&mut self, members: &mut Vec<NodeMember>, options: &[(Opt, TextRange, Value)], jsonata: bool) {
+    fn options(
+        &mut self,
+        members: &mut Vec<NodeMember>,
+        options: &'f [(Opt, TextRange, Value)],
+        jsonata: bool,
+    ) {
         for which in [Opt::Into, Opt::Output, Opt::Assign] {
             let mut first: Option<TextRange> = None;
             for (o, wr, v) in options.iter().filter(|(o, _, _)| *o == which) {
@@ -1179,11 +1266,10 @@ impl<'f> Lowerer<'f> {
                     members.push(member("Comment", doc.range, doc));
                 }
                 self.condition(cond, jsonata, &mut members);
-                let mut opts: Vec<(Opt, TextRange, Value)> = options.clone();
-                opts.retain(|(o, _, _)| *o != Opt::Into);
+                // A rule has no `into`: only these two options lower.
                 for which in [Opt::Assign, Opt::Output] {
                     let mut first: Option<TextRange> = None;
-                    for (o, wr, v) in opts.iter().filter(|(o, _, _)| *o == which) {
+                    for (o, wr, v) in options.iter().filter(|(o, _, _)| *o == which) {
                         if let Some(first) = first {
                             let d = Diagnostic::error(
                                 D_DUP_MEMBER,
@@ -1225,7 +1311,7 @@ impl<'f> Lowerer<'f> {
         }
     }
 
-    fn condition(&mut self, cond: &Cond, jsonata: bool, members: &mut Vec<NodeMember>) {
+    fn condition(&mut self, cond: &'f Cond, jsonata: bool, members: &mut Vec<NodeMember>) {
         if jsonata && !matches!(cond.kind, CondKind::Literal(_)) {
             self.report(
                 D_QL_MISMATCH,
@@ -1286,7 +1372,7 @@ impl<'f> Lowerer<'f> {
         }
     }
 
-    fn condition_object(&mut self, cond: &Cond, jsonata: bool) -> Node {
+    fn condition_object(&mut self, cond: &'f Cond, jsonata: bool) -> Node {
         let mut members = Vec::new();
         self.condition(cond, jsonata, &mut members);
         Node::new(cond.range, NodeValue::Object(members))
@@ -1433,7 +1519,7 @@ impl<'f> Lowerer<'f> {
         &mut self,
         range: TextRange,
         res: Option<&Resource>,
-        io: Option<&Io>,
+        io: Option<&'f Io>,
         config_key: &str,
         jsonata: bool,
     ) -> Node {
@@ -1441,17 +1527,18 @@ impl<'f> Lowerer<'f> {
         if let Some(res) = res {
             members.push(member("Resource", res.range, str_node(&res.arn(), res.range, None)));
         }
-        let empty = Io::default();
-        let io = io.unwrap_or(&empty);
-        for (wr, v) in &io.config {
-            let node = self.template("config", v, jsonata);
-            members.push(member(config_key, *wr, node));
+        let mut raws: Vec<&Value> = Vec::new();
+        if let Some(io) = io {
+            for (wr, v) in &io.config {
+                let node = self.template("config", v, jsonata);
+                members.push(member(config_key, *wr, node));
+            }
+            for (wr, v) in &io.args {
+                let node = self.template("args", v, jsonata);
+                members.push(member(if jsonata { "Arguments" } else { "Parameters" }, *wr, node));
+            }
+            raws.extend(&io.raw);
         }
-        for (wr, v) in &io.args {
-            let node = self.template("args", v, jsonata);
-            members.push(member(if jsonata { "Arguments" } else { "Parameters" }, *wr, node));
-        }
-        let raws: Vec<&Value> = io.raw.iter().collect();
         let obj = Obj::in_order(members);
         let node = self.finish(obj, &raws, jsonata, range);
         // What the decompiler writes as the reader's or writer's resource and lines.

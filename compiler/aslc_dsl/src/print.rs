@@ -7,8 +7,6 @@
 //! comma; a rule or catch that does not fit moves its options and target to continuation
 //! lines indented 4.
 
-use std::borrow::Cow;
-
 use aslc_source::TextRange;
 use aslc_syntax::write_json_string;
 
@@ -20,8 +18,12 @@ pub const WIDTH: usize = 100;
 
 /// Prints `file` in the canonical layout.
 pub fn print(file: &File) -> String {
-    let mut p =
-        Printer { out: String::new(), src: "", comments: Vec::new(), emitted: Vec::new(), last_end: 0 };
+    print_into(file, String::new())
+}
+
+/// [`print`], appending to `out` (which the caller may have sized for the text).
+pub(crate) fn print_into(file: &File, out: String) -> String {
+    let mut p = Printer { out, src: "", comments: Vec::new(), emitted: Vec::new(), last_end: 0 };
     p.file(file);
     p.out
 }
@@ -52,19 +54,13 @@ struct Printer<'s> {
     last_end: u32,
 }
 
-/// A name: bare when identifier-shaped and not a hard keyword, else a JSON string.
-pub(crate) fn name(text: &str) -> Cow<'_, str> {
+/// Writes a name: bare when identifier-shaped and not a hard keyword, else a JSON string.
+fn name_into(text: &str, out: &mut String) {
     if lexer::is_name(text) {
-        Cow::Borrowed(text)
+        out.push_str(text);
     } else {
-        Cow::Owned(quoted(text))
+        write_json_string(text, out);
     }
-}
-
-fn quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    write_json_string(text, &mut out);
-    out
 }
 
 /// Writes a key: bare when it is a word, else a JSON string.
@@ -76,20 +72,23 @@ fn key_into(text: &str, out: &mut String) {
     }
 }
 
-/// An error name: bare when every dot-separated segment is a name.
-pub(crate) fn error_name(text: &str) -> Cow<'_, str> {
+/// Writes an error name: bare when every dot-separated segment is a name.
+fn error_name_into(text: &str, out: &mut String) {
     if !text.is_empty() && text.split('.').all(lexer::is_name) {
-        Cow::Borrowed(text)
+        out.push_str(text);
     } else {
-        Cow::Owned(quoted(text))
+        write_json_string(text, out);
     }
 }
 
-/// The one-line form of a value.
-pub(crate) fn inline(v: &Value) -> String {
-    let mut out = String::new();
-    inline_into(v, &mut out);
-    out
+/// One item after the head of a `retry`, `catch` or `if` line.
+enum Part<'a> {
+    /// A word alone (`jitter full`).
+    Word(&'static str),
+    /// An option and its value (`into $.x`).
+    Option(&'static str, &'a Value),
+    /// `goto` and a state name.
+    Goto(&'a str),
 }
 
 fn inline_into(v: &Value, out: &mut String) {
@@ -281,6 +280,14 @@ impl Printer<'_> {
         self.out.push('\n');
     }
 
+    /// A line `word name`, the name bare or quoted.
+    fn name_line(&mut self, indent: usize, word: &str, target: &str) {
+        self.pad(indent * 2);
+        self.out.push_str(word);
+        name_into(target, &mut self.out);
+        self.out.push('\n');
+    }
+
     /// Appends `v` to the current (unfinished) line whose text so far is `column` wide;
     /// `trailer` columns follow it on its last line.
     fn value(&mut self, v: &Value, indent: usize, column: usize, trailer: usize) {
@@ -345,9 +352,18 @@ impl Printer<'_> {
 
     /// A line `prefix value suffix`.
     fn value_line(&mut self, indent: usize, prefix: &str, v: &Value, suffix: &str) {
+        self.value_line_parts(indent, &[prefix], v, suffix);
+    }
+
+    /// A line whose prefix is the concatenation of `prefix`, then `value suffix`.
+    fn value_line_parts(&mut self, indent: usize, prefix: &[&str], v: &Value, suffix: &str) {
         self.pad(indent * 2);
-        self.out.push_str(prefix);
-        self.value(v, indent, indent * 2 + width(prefix), width(suffix));
+        let mut column = indent * 2;
+        for part in prefix {
+            self.out.push_str(part);
+            column += width(part);
+        }
+        self.value(v, indent, column, width(suffix));
         self.out.push_str(suffix);
         self.out.push('\n');
     }
@@ -355,11 +371,13 @@ impl Printer<'_> {
     fn docs(&mut self, indent: usize, docs: &[Text], marker: &str) {
         for doc in docs {
             for line in doc.text.split('\n') {
-                if line.is_empty() {
-                    self.line(indent, marker);
-                } else {
-                    self.line(indent, &format!("{marker} {line}"));
+                self.pad(indent * 2);
+                self.out.push_str(marker);
+                if !line.is_empty() {
+                    self.out.push(' ');
+                    self.out.push_str(line);
                 }
+                self.out.push('\n');
             }
         }
     }
@@ -427,7 +445,7 @@ impl Printer<'_> {
 
     fn start(&mut self, indent: usize, n: Option<&Text>) {
         match n {
-            Some(n) => self.line(indent, &format!("start {}", name(&n.text))),
+            Some(n) => self.name_line(indent, "start ", &n.text),
             None => self.line(indent, "start none"),
         }
     }
@@ -436,22 +454,16 @@ impl Printer<'_> {
         let start = s.docs.first().map_or(s.range, |d| d.range.cover(s.range));
         self.before(start, indent);
         self.docs(indent, &s.docs, "///");
-        let n = name(&s.name.text);
-        let pad = "  ".repeat(indent);
-        let mut head = match &s.head {
-            Head::Task(r) => format!("task {n} {}", resource(r)),
-            Head::Pass => format!("pass {n}"),
-            Head::Wait(None) => format!("wait {n}"),
-            Head::Wait(Some((w, _))) => {
-                format!("wait {n} {}", if *w == WaitWord::Seconds { "seconds" } else { "until" })
-            }
-            Head::Choice => format!("choice {n}"),
-            Head::Parallel => format!("parallel {n}"),
-            Head::Map(None) => format!("map {n}"),
-            Head::Map(Some(_)) => format!("map {n} over"),
-            Head::Succeed => format!("succeed {n}"),
-            Head::Fail(_) => format!("fail {n}"),
-            Head::Raw(_) => format!("state {n}"),
+        let keyword = match &s.head {
+            Head::Task(_) => "task ",
+            Head::Pass => "pass ",
+            Head::Wait(_) => "wait ",
+            Head::Choice => "choice ",
+            Head::Parallel => "parallel ",
+            Head::Map(_) => "map ",
+            Head::Succeed => "succeed ",
+            Head::Fail(_) => "fail ",
+            Head::Raw(_) => "state ",
         };
         let body_needed = matches!(s.head, Head::Choice | Head::Parallel | Head::Map(_));
         let has_body = s
@@ -465,33 +477,34 @@ impl Printer<'_> {
         } else {
             ""
         };
+        self.pad(indent * 2);
+        self.out.push_str(keyword);
+        name_into(&s.name.text, &mut self.out);
+        match &s.head {
+            Head::Task(r) => {
+                self.out.push(' ');
+                resource_into(r, &mut self.out);
+            }
+            Head::Wait(Some((w, _))) => {
+                self.out.push_str(if *w == WaitWord::Seconds { " seconds" } else { " until" })
+            }
+            Head::Map(Some(_)) => self.out.push_str(" over"),
+            _ => {}
+        }
         // Header operands that are values are printed through the value printer so long
         // containers break like any other.
-        let operands: Vec<(&str, &Value)> = match &s.head {
-            Head::Wait(Some((_, v))) => vec![("", v)],
-            Head::Map(Some(v)) => vec![("", v)],
-            Head::Fail(items) => items
-                .iter()
-                .map(|(w, v)| (if *w == FailWord::Error { "error" } else { "cause" }, v))
-                .collect(),
-            Head::Raw(v) => vec![("", v)],
-            _ => Vec::new(),
-        };
-        self.out.push_str(&pad);
-        for (word, v) in &operands {
-            head.push(' ');
-            if !word.is_empty() {
-                head.push_str(word);
-                head.push(' ');
+        match &s.head {
+            Head::Wait(Some((_, v))) | Head::Map(Some(v)) | Head::Raw(v) => {
+                self.operand("", v, indent, opener.len())
             }
-            self.out.push_str(&head);
-            head.clear();
-            let column = width(&pad) + self.current_line_width();
-            let _ = column;
-            let col = self.current_line_width();
-            self.value(v, indent, col, width(opener));
+            Head::Fail(items) => {
+                for (w, v) in items {
+                    let word = if *w == FailWord::Error { "error" } else { "cause" };
+                    self.operand(word, v, indent, opener.len());
+                }
+            }
+            _ => {}
         }
-        self.out.push_str(&head);
         self.out.push_str(opener);
         self.out.push('\n');
         if has_body {
@@ -506,12 +519,23 @@ impl Printer<'_> {
         if let Some(t) = &s.trans {
             self.before(t.range, indent);
             match &t.kind {
-                TransKind::Goto(target) => self.line(indent, &format!("goto {}", name(&target.text))),
+                TransKind::Goto(target) => self.name_line(indent, "goto ", &target.text),
                 TransKind::None => self.line(indent, "goto none"),
                 TransKind::End => self.line(indent, "end"),
             }
         }
         self.after(s.range);
+    }
+
+    /// ` word value` after a state's head, `value` printed at the column it starts at.
+    fn operand(&mut self, word: &str, v: &Value, indent: usize, trailer: usize) {
+        self.out.push(' ');
+        if !word.is_empty() {
+            self.out.push_str(word);
+            self.out.push(' ');
+        }
+        let column = self.current_line_width();
+        self.value(v, indent, column, trailer);
     }
 
     fn current_line_width(&self) -> usize {
@@ -551,7 +575,7 @@ impl Printer<'_> {
         if let Some(e) = &body.else_ {
             self.before(e.range, indent);
             match &e.kind {
-                ElseKind::Goto(n) => self.line(indent, &format!("else goto {}", name(&n.text))),
+                ElseKind::Goto(n) => self.name_line(indent, "else goto ", &n.text),
                 ElseKind::None => self.line(indent, "else none"),
                 ElseKind::Block(b) => {
                     self.line(indent, "else {");
@@ -575,49 +599,72 @@ impl Printer<'_> {
         }
     }
 
-    fn errors(e: &Errors) -> Value {
+    /// `word errors`: one error name, or a list of them.
+    fn errors_head(word: &str, e: &Errors) -> String {
+        let mut out = String::with_capacity(64);
+        out.push_str(word);
         if !e.list && e.names.len() == 1 {
-            // Printed bare or quoted by the caller.
-            return Value::synthetic(ValueKind::Error);
+            error_name_into(&e.names[0].text, &mut out);
+            return out;
         }
-        Value::synthetic(ValueKind::Array(
-            e.names.iter().map(|n| Value::synthetic(ValueKind::String(n.text.clone()))).collect(),
-        ))
-    }
-
-    fn errors_text(e: &Errors) -> String {
-        if !e.list && e.names.len() == 1 {
-            return error_name(&e.names[0].text).into_owned();
+        out.push('[');
+        for (i, n) in e.names.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            error_name_into(&n.text, &mut out);
         }
-        let names: Vec<Cow<'_, str>> = e.names.iter().map(|n| error_name(&n.text)).collect();
-        format!("[{}]", names.join(", "))
+        out.push(']');
+        out
     }
 
     /// Prints `head` followed by `parts` on one line, or, when it does not fit, the parts
     /// on continuation lines indented 4; `tail` (` {` or nothing) ends the last line.
-    fn options_line(&mut self, indent: usize, head: &str, parts: &[(String, Option<&Value>)], tail: &str) {
-        let mut one = head.to_owned();
-        for (word, v) in parts {
-            one.push(' ');
-            one.push_str(word);
-            if let Some(v) = v {
-                one.push(' ');
-                one.push_str(&inline(v));
+    fn options_line(&mut self, indent: usize, head: &str, parts: &[Part<'_>], tail: &str) {
+        let mark = self.out.len();
+        self.pad(indent * 2);
+        self.out.push_str(head);
+        for part in parts {
+            self.out.push(' ');
+            match part {
+                Part::Word(word) => self.out.push_str(word),
+                Part::Option(word, v) => {
+                    self.out.push_str(word);
+                    self.out.push(' ');
+                    inline_into(v, &mut self.out);
+                }
+                Part::Goto(target) => {
+                    self.out.push_str("goto ");
+                    name_into(target, &mut self.out);
+                }
             }
         }
-        one.push_str(tail);
-        if indent * 2 + width(&one) <= WIDTH || parts.is_empty() {
+        self.out.push_str(tail);
+        if width(&self.out[mark..]) <= WIDTH || parts.is_empty() {
             // Containers of a fitting line are inline by construction.
-            self.line(indent, &one);
+            self.out.push('\n');
             return;
         }
+        self.out.truncate(mark);
         self.line(indent, head);
         let n = parts.len();
-        for (i, (word, v)) in parts.iter().enumerate() {
+        for (i, part) in parts.iter().enumerate() {
             let suffix = if i + 1 == n { tail } else { "" };
-            match v {
-                Some(v) => self.value_line(indent + 2, &format!("{word} "), v, suffix),
-                None => self.line(indent + 2, &format!("{word}{suffix}")),
+            match part {
+                Part::Option(word, v) => self.value_line_parts(indent + 2, &[word, " "], v, suffix),
+                Part::Word(word) => {
+                    self.pad((indent + 2) * 2);
+                    self.out.push_str(word);
+                    self.out.push_str(suffix);
+                    self.out.push('\n');
+                }
+                Part::Goto(target) => {
+                    self.pad((indent + 2) * 2);
+                    self.out.push_str("goto ");
+                    name_into(target, &mut self.out);
+                    self.out.push_str(suffix);
+                    self.out.push('\n');
+                }
             }
         }
     }
@@ -642,10 +689,7 @@ impl Printer<'_> {
             self.docs(indent, &c.docs, "///");
         }
         match &c.kind {
-            ClauseKind::Value(word, v) => {
-                let prefix = format!("{} ", word.as_str());
-                self.value_line(indent, &prefix, v, "");
-            }
+            ClauseKind::Value(word, v) => self.value_line_parts(indent, &[word.as_str(), " "], v, ""),
             ClauseKind::Query(q) => self.query(indent, q),
             ClauseKind::Branch(b) => {
                 self.line(indent, "branch {");
@@ -653,50 +697,43 @@ impl Printer<'_> {
                 self.line(indent, "}");
             }
             ClauseKind::Process { iterator, modes, block } => {
-                let mut head = String::from(if *iterator { "iterator" } else { "process" });
+                self.pad(indent * 2);
+                self.out.push_str(if *iterator { "iterator" } else { "process" });
                 for m in modes {
-                    head.push(' ');
-                    head.push_str(&m.text);
+                    self.out.push(' ');
+                    self.out.push_str(&m.text);
                 }
-                head.push_str(" {");
-                self.line(indent, &head);
+                self.out.push_str(" {\n");
                 self.block(indent + 1, block);
                 self.line(indent, "}");
             }
-            ClauseKind::Reader(r, io) => self.io(indent, &format!("reader {}", resource(r)), io.as_ref()),
-            ClauseKind::Writer(r, io) => {
-                let head = match r {
-                    Some(r) => format!("writer {}", resource(r)),
-                    None => "writer".to_owned(),
-                };
-                self.io(indent, &head, io.as_ref());
-            }
+            ClauseKind::Reader(r, io) => self.io(indent, "reader", Some(r), io.as_ref()),
+            ClauseKind::Writer(r, io) => self.io(indent, "writer", r.as_ref(), io.as_ref()),
             ClauseKind::Retry(Retry::Raw(v)) => self.value_line(indent, "retry raw ", v, ""),
             ClauseKind::Retry(Retry::Sugar { errors, options }) => {
-                let head = format!("retry {}", Self::errors_text(errors));
-                let _ = Self::errors(errors);
-                let parts: Vec<(String, Option<&Value>)> = options
+                let head = Self::errors_head("retry ", errors);
+                let parts: Vec<Part<'_>> = options
                     .iter()
                     .map(|(o, _, v)| match (o, &v.kind) {
                         (RetryOption::Jitter, ValueKind::String(s)) if s == "FULL" => {
-                            ("jitter full".to_owned(), None)
+                            Part::Word("jitter full")
                         }
                         (RetryOption::Jitter, ValueKind::String(s)) if s == "NONE" => {
-                            ("jitter none".to_owned(), None)
+                            Part::Word("jitter none")
                         }
-                        _ => (o.as_str().to_owned(), Some(v)),
+                        _ => Part::Option(o.as_str(), v),
                     })
                     .collect();
                 self.options_line(indent, &head, &parts, "");
             }
             ClauseKind::Catch(Catch::Raw(v)) => self.value_line(indent, "catch raw ", v, ""),
             ClauseKind::Catch(Catch::Sugar { errors, options, target }) => {
-                let head = format!("catch {}", Self::errors_text(errors));
-                let mut parts: Vec<(String, Option<&Value>)> =
-                    options.iter().map(|(o, _, v)| (o.as_str().to_owned(), Some(v))).collect();
+                let head = Self::errors_head("catch ", errors);
+                let mut parts: Vec<Part<'_>> =
+                    options.iter().map(|(o, _, v)| Part::Option(o.as_str(), v)).collect();
                 match target {
                     Target::Goto(n) => {
-                        parts.push((format!("goto {}", name(&n.text)), None));
+                        parts.push(Part::Goto(&n.text));
                         self.options_line(indent, &head, &parts, "");
                     }
                     Target::Block(b) => {
@@ -711,12 +748,18 @@ impl Printer<'_> {
         }
     }
 
-    fn io(&mut self, indent: usize, head: &str, io: Option<&Io>) {
+    fn io(&mut self, indent: usize, word: &str, r: Option<&Resource>, io: Option<&Io>) {
+        self.pad(indent * 2);
+        self.out.push_str(word);
+        if let Some(r) = r {
+            self.out.push(' ');
+            resource_into(r, &mut self.out);
+        }
         let Some(io) = io else {
-            self.line(indent, head);
+            self.out.push('\n');
             return;
         };
-        self.line(indent, &format!("{head} {{"));
+        self.out.push_str(" {\n");
         for (_, v) in &io.config {
             self.value_line(indent + 1, "config ", v, "");
         }
@@ -740,14 +783,17 @@ impl Printer<'_> {
         self.docs(indent, &rule.docs, "///");
         let kw = if rule.else_if { "else if" } else { "if" };
         match &rule.kind {
-            RuleKind::Raw(v) => self.value_line(indent, &format!("{kw} raw "), v, ""),
+            RuleKind::Raw(v) => self.value_line_parts(indent, &[kw, " raw "], v, ""),
             RuleKind::Sugar { cond: c, options, target } => {
-                let head = format!("{kw} {}", cond(c));
-                let mut parts: Vec<(String, Option<&Value>)> =
-                    options.iter().map(|(o, _, v)| (o.as_str().to_owned(), Some(v))).collect();
+                let mut head = String::with_capacity(64);
+                head.push_str(kw);
+                head.push(' ');
+                cond_into(c, &mut head);
+                let mut parts: Vec<Part<'_>> =
+                    options.iter().map(|(o, _, v)| Part::Option(o.as_str(), v)).collect();
                 match target {
                     Target::Goto(n) => {
-                        parts.push((format!("goto {}", name(&n.text)), None));
+                        parts.push(Part::Goto(&n.text));
                         self.options_line(indent, &head, &parts, "");
                     }
                     Target::Block(b) => {
@@ -761,11 +807,10 @@ impl Printer<'_> {
     }
 }
 
-/// The text of a resource.
-pub(crate) fn resource(r: &Resource) -> String {
+/// Writes the text of a resource.
+fn resource_into(r: &Resource, out: &mut String) {
     match &r.kind {
         ResourceKind::Service { sdk, service, action, suffix } => {
-            let mut out = String::new();
             if *sdk {
                 out.push_str("sdk ");
             }
@@ -776,44 +821,45 @@ pub(crate) fn resource(r: &Resource) -> String {
                 out.push(' ');
                 out.push_str(suffix);
             }
-            out
         }
         ResourceKind::Literal { word, text } => {
-            let w = match word {
-                LiteralWord::Lambda => "lambda",
-                LiteralWord::Activity => "activity",
-                LiteralWord::Resource => "resource",
-            };
-            format!("{w} {}", quoted(text))
+            out.push_str(match word {
+                LiteralWord::Lambda => "lambda ",
+                LiteralWord::Activity => "activity ",
+                LiteralWord::Resource => "resource ",
+            });
+            write_json_string(text, out);
         }
     }
 }
 
-/// The text of a condition.
-pub(crate) fn cond(c: &Cond) -> String {
+/// Writes the text of a condition.
+fn cond_into(c: &Cond, out: &mut String) {
     match &c.kind {
         CondKind::And(items) | CondKind::Or(items) => {
             let and = matches!(c.kind, CondKind::And(_));
             if items.len() < 2 {
-                let inner: Vec<String> = items.iter().map(cond).collect();
-                return format!("{}({})", if and { "all" } else { "any" }, inner.join(", "));
-            }
-            let parts: Vec<String> = items
-                .iter()
-                .map(|item| {
-                    let needs_parens = match &item.kind {
-                        CondKind::And(inner) => inner.len() >= 2 && and,
-                        CondKind::Or(inner) => inner.len() >= 2,
-                        _ => false,
-                    };
-                    if needs_parens {
-                        format!("({})", cond(item))
-                    } else {
-                        cond(item)
+                out.push_str(if and { "all(" } else { "any(" });
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
                     }
-                })
-                .collect();
-            parts.join(if and { " and " } else { " or " })
+                    cond_into(item, out);
+                }
+                out.push(')');
+                return;
+            }
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(if and { " and " } else { " or " });
+                }
+                let needs_parens = match &item.kind {
+                    CondKind::And(inner) => inner.len() >= 2 && and,
+                    CondKind::Or(inner) => inner.len() >= 2,
+                    _ => false,
+                };
+                parenthesized(item, needs_parens, out);
+            }
         }
         CondKind::Not(inner) => {
             let needs_parens = match &inner.kind {
@@ -821,20 +867,36 @@ pub(crate) fn cond(c: &Cond) -> String {
                 CondKind::Not(_) | CondKind::Literal(_) => false,
                 CondKind::Compare { .. } | CondKind::Is { .. } => true,
             };
-            if needs_parens {
-                format!("not ({})", cond(inner))
-            } else {
-                format!("not {}", cond(inner))
-            }
+            out.push_str("not ");
+            parenthesized(inner, needs_parens, out);
         }
         CondKind::Compare { type_word, path, op, operand } => {
-            let tw = type_word.map(|t| format!("{} ", t.as_str())).unwrap_or_default();
-            format!("{tw}{} {} {}", path.text, op.as_str(), inline(operand))
+            if let Some(t) = type_word {
+                out.push_str(t.as_str());
+                out.push(' ');
+            }
+            out.push_str(&path.text);
+            out.push(' ');
+            out.push_str(op.as_str());
+            out.push(' ');
+            inline_into(operand, out);
         }
         CondKind::Is { path, negated, test } => {
-            format!("{} is {}{}", path.text, if *negated { "not " } else { "" }, test.as_str())
+            out.push_str(&path.text);
+            out.push_str(if *negated { " is not " } else { " is " });
+            out.push_str(test.as_str());
         }
-        CondKind::Literal(v) => inline(v),
+        CondKind::Literal(v) => inline_into(v, out),
+    }
+}
+
+fn parenthesized(c: &Cond, parens: bool, out: &mut String) {
+    if parens {
+        out.push('(');
+        cond_into(c, out);
+        out.push(')');
+    } else {
+        cond_into(c, out);
     }
 }
 

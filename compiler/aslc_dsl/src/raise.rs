@@ -11,7 +11,10 @@
 //! definition. When they differ, the definition is raised again with every sugared state
 //! lowered and compared on its own before layout, and a state that does not match falls
 //! back to `state N {…}`. Lowering the file once costs far less than lowering each state,
-//! and nested states once more for every scope around them.
+//! and nested states once more for every scope around them. The whole-file check lowers
+//! the structure only: each value (a clause's, an option's, a `raw` member's, an operand)
+//! is compared with the definition's value as lowering would build it, without building it
+//! ([`crate::lower::lower_with_placeholders`]), which halves the cost of the check.
 
 use aslc_source::{FileId, TextRange};
 use aslc_syntax::{Member as NodeMember, Node, NodeValue};
@@ -39,8 +42,8 @@ pub struct RaiseStats {
 /// sugar is wrong falls back to `state N {…}` and the rest keeps its sugar.
 pub fn raise(root: &Node) -> Option<(File, RaiseStats)> {
     let file = raise_with(root, false)?.0;
-    let (lowered, _) = crate::lower::lower(&file, VERIFY_FILE, 0);
-    if same(&lowered, root) {
+    let (lowered, values) = crate::lower::lower_with_placeholders(&file);
+    if same_with_placeholders(&lowered, root, &values) {
         return Some((file, RaiseStats::default()));
     }
     raise_with(root, true)
@@ -208,7 +211,7 @@ struct Entry<'n> {
     /// `Next` (or a choice's `Default`) when it names a state of this scope.
     succ: Option<usize>,
     /// The real transition: `Next`, `End` or neither (task-like states only).
-    real: Option<Flow>,
+    real: Option<Flow<'n>>,
     /// The sugar, raised once and verified with every transition explicit; the layout
     /// later drops what falls through and puts inline blocks in.
     raised: Option<State>,
@@ -230,12 +233,12 @@ impl Raiser {
         let kind = match &node.value {
             NodeValue::Null => ValueKind::Null,
             NodeValue::Bool(b) => ValueKind::Bool(*b),
-            NodeValue::Number(n) => ValueKind::Number(n.to_string()),
+            NodeValue::Number(n) => ValueKind::Number(String::from(&**n)),
             NodeValue::String(s) => {
                 if ctx.jsonata && !s.contains(['\n', '\r']) && lexer::is_single(&s.text, Kind::Jsonata) {
-                    ValueKind::Jsonata(s.text.to_string())
+                    ValueKind::Jsonata(String::from(&*s.text))
                 } else {
-                    ValueKind::String(s.text.to_string())
+                    ValueKind::String(String::from(&*s.text))
                 }
             }
             NodeValue::Array(items) => ValueKind::Array(items.iter().map(|i| self.value(i, ctx)).collect()),
@@ -370,7 +373,7 @@ impl Raiser {
         if !raw {
             // Raised with every transition explicit and no inline block; when verifying,
             // lowered again and compared with the original.
-            let ft = real.clone().unwrap_or(Flow::End);
+            let ft = real.unwrap_or(Flow::End);
             let state = self.state(&m.key.text, node, kind, &ft);
             let mut lowered = Vec::new();
             if self.verify {
@@ -417,7 +420,7 @@ impl Raiser {
         let has_successor = entries[i].kind.is_some_and(Kindof::has_transition) && entries[i].real.is_some();
         if has_successor {
             let succ_ft = match &entries[i].real {
-                Some(Flow::Name(n, _)) => index.get(n.as_str()).map_or(Ft::Unknown, |&j| Ft::Name(j)),
+                Some(Flow::Name(n, _)) => index.get(n).map_or(Ft::Unknown, |&j| Ft::Name(j)),
                 Some(Flow::End) => Ft::End,
                 None => Ft::Unknown,
             };
@@ -459,22 +462,27 @@ impl Raiser {
         out
     }
 
-    fn emit_sequence(&mut self, entries: &mut [Entry<'_>], seq: &[Placed], cont: &Flow) -> Vec<State> {
+    fn emit_sequence<'n>(
+        &mut self,
+        entries: &mut [Entry<'n>],
+        seq: &[Placed],
+        cont: &Flow<'n>,
+    ) -> Vec<State> {
         let mut out = Vec::new();
         for (k, p) in seq.iter().enumerate() {
             let ft = match seq.get(k + 1) {
-                Some(next) => Flow::Name(entries[next.idx].name.to_owned(), TextRange::default()),
-                None => cont.clone(),
+                Some(next) => Flow::Name(entries[next.idx].name, TextRange::default()),
+                None => *cont,
             };
             out.push(self.emit_state(entries, p, &ft));
         }
         out
     }
 
-    fn emit_state(&mut self, entries: &mut [Entry<'_>], p: &Placed, ft: &Flow) -> State {
+    fn emit_state<'n>(&mut self, entries: &mut [Entry<'n>], p: &Placed, ft: &Flow<'n>) -> State {
         let rule_blocks: Vec<(usize, Vec<State>)> =
             p.rule_blocks.iter().map(|(r, seq)| (*r, self.emit_sequence(entries, seq, ft))).collect();
-        let successor = entries[p.idx].real.clone().unwrap_or(Flow::End);
+        let successor = entries[p.idx].real.unwrap_or(Flow::End);
         let catch_blocks: Vec<(usize, Vec<State>)> = p
             .catch_blocks
             .iter()
@@ -500,7 +508,7 @@ impl Raiser {
             if let Some(real) = e.real.as_ref().filter(|real| *real != ft) {
                 state.trans = Some(Trans {
                     kind: match real {
-                        Flow::Name(n, _) => TransKind::Goto(Text::synthetic(n.as_str())),
+                        Flow::Name(n, _) => TransKind::Goto(Text::synthetic(*n)),
                         Flow::End => TransKind::End,
                     },
                     range: TextRange::default(),
@@ -536,7 +544,7 @@ impl Raiser {
 
     // ---- one state ----------------------------------------------------------------------
 
-    fn state(&mut self, name: &str, node: &Node, kind: Option<Kindof>, ft: &Flow) -> State {
+    fn state(&mut self, name: &str, node: &Node, kind: Option<Kindof>, ft: &Flow<'_>) -> State {
         self.state_noting_raw(name, node, kind, ft, &mut Vec::new())
     }
 
@@ -546,7 +554,7 @@ impl Raiser {
         name: &str,
         node: &Node,
         kind: Option<Kindof>,
-        ft: &Flow,
+        ft: &Flow<'_>,
         raw_at: &mut Vec<usize>,
     ) -> State {
         let kind = kind.unwrap_or(Kindof::Pass);
@@ -555,9 +563,11 @@ impl Raiser {
         let jsonata = state_jsonata(node, self.top_jsonata);
         let ctx = Ctx { jsonata, in_result: false };
         let mut docs = Vec::new();
-        let mut clauses: Vec<Clause> = Vec::new();
+        // A few clauses at first: a request of more than 1 KiB makes the system allocator
+        // consolidate its free lists.
+        let mut clauses: Vec<Clause> = Vec::with_capacity(4);
         let mut raw: Vec<Member> = Vec::new();
-        let mut taken: Vec<&'static str> = Vec::new();
+        let mut taken: Vec<&'static str> = Vec::with_capacity(members.len() + 1);
         let mut wait_op = None;
         let mut over = None;
         let mut fail_ops: Vec<(FailWord, Value)> = Vec::new();
@@ -816,7 +826,7 @@ impl Raiser {
             };
             print.then(|| Trans {
                 kind: match &real {
-                    Some(Flow::Name(n, _)) => TransKind::Goto(Text::synthetic(n.as_str())),
+                    Some(Flow::Name(n, _)) => TransKind::Goto(Text::synthetic(*n)),
                     Some(Flow::End) => TransKind::End,
                     None => TransKind::None,
                 },
@@ -1138,11 +1148,11 @@ fn transitions(node: &Node) -> Vec<&str> {
 
 /// The transition slot of a task-like state: the first `Next` (string) or `End: true` in
 /// member order, and that member.
-fn transition_slot(node: &Node) -> (Option<Flow>, Option<*const NodeMember>) {
+fn transition_slot(node: &Node) -> (Option<Flow<'_>>, Option<*const NodeMember>) {
     for m in node.as_object().unwrap_or(&[]) {
         match (&*m.key.text, &m.value.value) {
             ("Next", NodeValue::String(s)) => {
-                return (Some(Flow::Name(s.text.to_string(), TextRange::default())), Some(m))
+                return (Some(Flow::Name(&s.text, TextRange::default())), Some(m))
             }
             ("End", NodeValue::Bool(true)) => return (Some(Flow::End), Some(m)),
             _ => {}
@@ -1396,11 +1406,11 @@ fn comparison(op: &str, value: &Node) -> Option<CondKind> {
         (Some(word), ValueKind::Path(text.to_owned()))
     } else {
         match (word, &value.value) {
-            (TypeWord::String, NodeValue::String(s)) => (None, ValueKind::String(s.text.to_string())),
+            (TypeWord::String, NodeValue::String(s)) => (None, ValueKind::String(String::from(&*s.text))),
             (TypeWord::Timestamp, NodeValue::String(s)) => {
-                (Some(word), ValueKind::String(s.text.to_string()))
+                (Some(word), ValueKind::String(String::from(&*s.text)))
             }
-            (TypeWord::Number, NodeValue::Number(n)) => (None, ValueKind::Number(n.to_string())),
+            (TypeWord::Number, NodeValue::Number(n)) => (None, ValueKind::Number(String::from(&**n))),
             (TypeWord::Boolean, NodeValue::Bool(b)) => (None, ValueKind::Bool(*b)),
             _ => return None,
         }
@@ -1477,37 +1487,87 @@ pub fn same(a: &Node, b: &Node) -> bool {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
         }
         (NodeValue::Object(x), NodeValue::Object(y)) => {
-            // The k-th member of `x` with a key pairs with the k-th member of `y` with that
-            // key; as both have as many members, every member of `y` is paired once.
-            if x.len() != y.len() {
-                return false;
-            }
-            if x.iter().zip(y).all(|(p, q)| p.key.text == q.key.text) {
-                // The same keys in the same order pair by position.
-                return x.iter().zip(y).all(|(p, q)| same(&p.value, &q.value));
-            }
-            if x.len() <= 64 {
-                // Each member of `x`, in order, takes the first member of `y` with its key
-                // not taken yet: so the k-th of a key pairs with the k-th.
-                let mut taken = 0u64;
-                return x.iter().all(|m| {
-                    let pair =
-                        y.iter().enumerate().find(|(j, o)| taken & (1 << j) == 0 && o.key.text == m.key.text);
-                    pair.is_some_and(|(j, o)| {
-                        taken |= 1 << j;
-                        same(&m.value, &o.value)
-                    })
-                });
-            }
-            // Stable sorts by key keep each key's members in order.
-            let mut xs: Vec<&NodeMember> = x.iter().collect();
-            let mut ys: Vec<&NodeMember> = y.iter().collect();
-            xs.sort_by(|p, q| p.key.text.cmp(&q.key.text));
-            ys.sort_by(|p, q| p.key.text.cmp(&q.key.text));
-            xs.iter().zip(&ys).all(|(p, q)| p.key.text == q.key.text && same(&p.value, &q.value))
+            pair_members(x, y, node_key, node_key, |p, q| same(&p.value, &q.value))
         }
         _ => false,
     }
+}
+
+/// [`same`] between a tree lowered with placeholders for its values
+/// ([`crate::lower::lower_with_placeholders`]) and the definition: a placeholder matches
+/// the definition's value when its value lowers to it.
+fn same_with_placeholders(lowered: &Node, source: &Node, values: &[&Value]) -> bool {
+    if let Some(v) = crate::lower::placeholder(lowered, values) {
+        return crate::lower::value_lowers_to(v, source, 0);
+    }
+    match (&lowered.value, &source.value) {
+        (NodeValue::Array(x), NodeValue::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_with_placeholders(p, q, values))
+        }
+        (NodeValue::Object(x), NodeValue::Object(y)) => {
+            pair_members(x, y, node_key, node_key, |p, q| same_with_placeholders(&p.value, &q.value, values))
+        }
+        _ => same(lowered, source),
+    }
+}
+
+/// An object key as a text and a suffix written after it (`.$` for a path member of the
+/// DSL), so that keys compare without being built.
+type Key<'a> = (&'a str, &'static str);
+
+fn node_key(m: &NodeMember) -> Key<'_> {
+    (&m.key.text, "")
+}
+
+fn key_eq(a: Key<'_>, b: Key<'_>) -> bool {
+    if a.1 == b.1 {
+        return a.0 == b.0;
+    }
+    a.0.len() + a.1.len() == b.0.len() + b.1.len()
+        && a.0.bytes().chain(a.1.bytes()).eq(b.0.bytes().chain(b.1.bytes()))
+}
+
+fn key_cmp(a: Key<'_>, b: Key<'_>) -> std::cmp::Ordering {
+    a.0.bytes().chain(a.1.bytes()).cmp(b.0.bytes().chain(b.1.bytes()))
+}
+
+/// Whether the members of two objects pair up as AWS reads objects: member order does not
+/// matter, but the k-th member of `x` with a key pairs with the k-th member of `y` with
+/// that key, and each pair satisfies `same_value`.
+pub(crate) fn pair_members<A, B>(
+    x: &[A],
+    y: &[B],
+    key_x: impl Fn(&A) -> Key<'_>,
+    key_y: impl Fn(&B) -> Key<'_>,
+    same_value: impl Fn(&A, &B) -> bool,
+) -> bool {
+    // As both have as many members, every member of `y` is paired once.
+    if x.len() != y.len() {
+        return false;
+    }
+    if x.iter().zip(y).all(|(p, q)| key_eq(key_x(p), key_y(q))) {
+        // The same keys in the same order pair by position.
+        return x.iter().zip(y).all(|(p, q)| same_value(p, q));
+    }
+    if x.len() <= 64 {
+        // Each member of `x`, in order, takes the first member of `y` with its key not
+        // taken yet: so the k-th of a key pairs with the k-th.
+        let mut taken = 0u64;
+        return x.iter().all(|p| {
+            let pair =
+                y.iter().enumerate().find(|(j, q)| taken & (1 << j) == 0 && key_eq(key_x(p), key_y(q)));
+            pair.is_some_and(|(j, q)| {
+                taken |= 1 << j;
+                same_value(p, q)
+            })
+        });
+    }
+    // Stable sorts by key keep each key's members in order.
+    let mut xs: Vec<&A> = x.iter().collect();
+    let mut ys: Vec<&B> = y.iter().collect();
+    xs.sort_by(|p, q| key_cmp(key_x(p), key_x(q)));
+    ys.sort_by(|p, q| key_cmp(key_y(p), key_y(q)));
+    xs.iter().zip(&ys).all(|(p, q)| key_eq(key_x(p), key_y(q)) && same_value(p, q))
 }
 
 /// The file id used for trees built while verifying.
@@ -1537,6 +1597,101 @@ mod tests {
         };
         assert!(same_text(&wide(&mut (0..80)), &wide(&mut (0..70).rev().chain(70..80))));
         assert!(!same_text(&wide(&mut (0..80)), &wide(&mut (0..80).rev())));
+    }
+
+    /// A definition with values of every kind in the places a decompiled file holds them.
+    const VALUES: &str = r#"{"StartAt": "A", "States": {
+        "A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Parameters": {"FunctionName": "f", "Payload.$": "$.input",
+                             "List": [1, "two", {"k.$": "$.x"}, "$.y"]},
+              "ResultSelector": {"v.$": "$.Payload"}, "ResultPath": "$.r",
+              "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 3}], "Next": "B"},
+        "B": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericEquals": 1.50, "Next": "C"}],
+              "Default": "C"},
+        "C": {"Type": "Pass", "Result": {"p.$": "$.not.a.path", "n": null, "t": true},
+              "Assign": {"a": "{% $x %}"}, "Unknown": {"u": [true]}, "End": true}}}"#;
+
+    fn definitions() -> Vec<Node> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/spec/dsl-examples");
+        let mut out = vec![tree(VALUES)];
+        for entry in std::fs::read_dir(&dir).expect("the examples exist") {
+            let path = entry.expect("a directory entry").path();
+            if path.to_string_lossy().ends_with(".asl.json") {
+                let text = std::fs::read_to_string(&path).expect("an example is readable");
+                out.push(tree(&text));
+            }
+        }
+        out
+    }
+
+    /// Where the verification tree has a placeholder, the fully lowered tree has a value
+    /// that [`crate::lower::value_lowers_to`] accepts; everywhere else the trees are equal.
+    fn check_placeholders(ph: &Node, full: &Node, values: &[&Value], seen: &mut usize) {
+        if let Some(v) = crate::lower::placeholder(ph, values) {
+            assert!(crate::lower::value_lowers_to(v, full, 0), "{v:?} does not lower to {full:?}");
+            *seen += 1;
+            return;
+        }
+        match (&ph.value, &full.value) {
+            (NodeValue::Array(x), NodeValue::Array(y)) => {
+                assert_eq!(x.len(), y.len());
+                for (p, q) in x.iter().zip(y) {
+                    check_placeholders(p, q, values, seen);
+                }
+            }
+            (NodeValue::Object(x), NodeValue::Object(y)) => {
+                assert_eq!(x.len(), y.len());
+                for (p, q) in x.iter().zip(y) {
+                    assert_eq!(p.key.text, q.key.text);
+                    check_placeholders(&p.value, &q.value, values, seen);
+                }
+            }
+            _ => assert!(same(ph, full), "{ph:?} differs from {full:?}"),
+        }
+    }
+
+    /// Comparing values without lowering them accepts exactly what lowering builds.
+    #[test]
+    fn placeholders_stand_for_what_lowering_builds() {
+        for root in definitions() {
+            let (file, _) = raise_with(&root, false).expect("an object");
+            let (full, _) = crate::lower::lower(&file, VERIFY_FILE, 0);
+            let (ph, values) = crate::lower::lower_with_placeholders(&file);
+            let mut seen = 0;
+            check_placeholders(&ph, &full, &values, &mut seen);
+            assert_eq!(seen, values.len());
+            assert!(same(&full, &root) && same_with_placeholders(&ph, &root, &values));
+        }
+    }
+
+    /// The verification tells a definition from one with any value changed.
+    #[test]
+    fn verification_with_placeholders_sees_changed_values() {
+        let root = tree(VALUES);
+        let (file, _) = raise_with(&root, false).expect("an object");
+        let (ph, values) = crate::lower::lower_with_placeholders(&file);
+        assert!(values.len() >= 8, "{}", values.len());
+        assert!(same_with_placeholders(&ph, &root, &values));
+        let edits = [
+            (r#""Payload.$""#, r#""Payload""#),
+            (r#""$.input""#, r#""$.inputs""#),
+            (r#""two""#, r#""three""#),
+            (r#""k.$""#, r#""k""#),
+            (r#""$.y"]"#, r#""$.z"]"#),
+            ("1.50", "1.5"),
+            (r#""n": null"#, r#""n": false"#),
+            (r#""n": null, "#, ""),
+            (r#""$.r""#, r#""$.s""#),
+            (r#""MaxAttempts": 3"#, r#""MaxAttempts": 4"#),
+            (r#""{% $x %}""#, r#""{% $y %}""#),
+            ("[true]", "[true, false]"),
+            (r#""p.$""#, r#""q.$""#),
+        ];
+        for (from, to) in edits {
+            assert_eq!(VALUES.matches(from).count(), 1, "{from}");
+            let edited = tree(&VALUES.replacen(from, to, 1));
+            assert!(!same_with_placeholders(&ph, &edited, &values), "{from} -> {to}");
+        }
     }
 
     /// Raising with each state verified on its own (the path taken when the whole file does

@@ -6,11 +6,13 @@
 //! before `]` or `}` is accepted with a warning, because SAM reads definition files with a
 //! YAML reader and real `.asl.json` files deploy with them.
 
-use std::collections::HashMap;
+use std::hash::BuildHasher;
+
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use aslc_source::{Diagnostic, FileId, TextRange};
 
-use crate::node::{Member, Node, NodeValue, Str};
+use crate::node::{plain_run, Member, Node, NodeValue, Str};
 use crate::{MAX_DEPTH, S_JSON_DEPTH, S_JSON_DUPKEY, S_JSON_SYNTAX, S_JSON_TRAILING_COMMA};
 
 /// The result of reading a JSON text: the tree, unless the text was malformed, and what
@@ -286,36 +288,29 @@ impl<'a> Reader<'a> {
         self.pos += 1;
         let content_start = self.pos;
         // Fast path: scan to the closing quote; most strings have no escape.
-        loop {
-            match self.bytes.get(self.pos) {
-                Some(b'"') => {
-                    let text = &self.text[content_start..self.pos];
-                    self.pos += 1;
-                    return Ok(Str { text: text.into(), verbatim: u32::try_from(content_start).ok() });
-                }
-                Some(b'\\') => break,
-                Some(&b) if b < 0x20 => return Err(self.control_char(b)),
-                Some(_) => self.pos += 1,
-                None => {
-                    return Err(self.error_at(
-                        open,
-                        self.pos,
-                        "unterminated string",
-                        "this string has no closing `\"`",
-                    ))
-                }
+        self.pos += plain_run(&self.bytes[content_start..]);
+        match self.bytes.get(self.pos) {
+            Some(b'"') => {
+                let text = &self.text[content_start..self.pos];
+                self.pos += 1;
+                return Ok(Str { text: text.into(), verbatim: u32::try_from(content_start).ok() });
+            }
+            Some(b'\\') => {}
+            Some(&b) => return Err(self.control_char(b)),
+            None => {
+                return Err(self.error_at(
+                    open,
+                    self.pos,
+                    "unterminated string",
+                    "this string has no closing `\"`",
+                ))
             }
         }
         let mut out = String::with_capacity(self.pos - content_start + 16);
         out.push_str(&self.text[content_start..self.pos]);
         loop {
             let run_start = self.pos;
-            while let Some(&b) = self.bytes.get(self.pos) {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
+            self.pos += plain_run(&self.bytes[run_start..]);
             out.push_str(&self.text[run_start..self.pos]);
             match self.bytes.get(self.pos) {
                 Some(b'"') => {
@@ -508,27 +503,35 @@ impl<'a> Reader<'a> {
 
     /// Reports `key` if an earlier member of the object has it. Objects in definitions are
     /// small and a linear scan beats hashing there; past [`HASH_FROM`] members a hash index
-    /// (built on first need) keeps wide objects linear.
+    /// (built on first need) keeps wide objects linear. The index maps the hash of a key to
+    /// the first member whose key has that hash, so it copies no key; when that member's
+    /// key differs (two keys with one hash), a scan finds the answer.
     fn check_duplicate(
         &mut self,
         members: &[Member],
-        index: &mut Option<HashMap<Box<str>, usize>>,
+        index: &mut Option<FxHashMap<u64, usize>>,
         key: &Str,
         key_range: TextRange,
     ) {
+        let scan = || members.iter().position(|m| m.key.text == key.text);
         let first = if members.len() < HASH_FROM {
-            members.iter().position(|m| m.key.text == key.text)
+            scan()
         } else {
             let index = index.get_or_insert_with(|| {
-                let mut map = HashMap::with_capacity(members.len() * 2);
+                let mut map = FxHashMap::with_capacity_and_hasher(members.len() * 2, FxBuildHasher);
                 for (i, m) in members.iter().enumerate() {
-                    map.entry(m.key.text.clone()).or_insert(i);
+                    map.entry(FxBuildHasher.hash_one(&*m.key.text)).or_insert(i);
                 }
                 map
             });
             // Members before this call are indexed; this key joins the index now.
-            let found = index.get(&*key.text).copied();
-            index.entry(key.text.clone()).or_insert(members.len());
+            let hash = FxBuildHasher.hash_one(&*key.text);
+            let found = match index.get(&hash) {
+                Some(&i) if members[i].key.text == key.text => Some(i),
+                Some(_) => scan(),
+                None => None,
+            };
+            index.entry(hash).or_insert(members.len());
             found
         };
         if let Some(first) = first.map(|i| &members[i]) {
