@@ -6,9 +6,11 @@
 #![warn(missing_docs)]
 
 mod diagnostic;
+mod json_string;
 mod line_index;
 mod range;
 
 pub use diagnostic::{AwsInfo, Diagnostic, Label, Severity};
+pub use json_string::{plain_run, write_json_string};
 pub use line_index::{LineCol, LineIndex};
 pub use range::{FileId, TextRange};

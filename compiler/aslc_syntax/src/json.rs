@@ -10,9 +10,9 @@ use std::hash::BuildHasher;
 
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
-use aslc_source::{Diagnostic, FileId, TextRange};
+use aslc_source::{plain_run, Diagnostic, FileId, TextRange};
 
-use crate::node::{plain_run, Member, Node, NodeValue, Str};
+use crate::node::{Member, Node, NodeValue, Str};
 use crate::{MAX_DEPTH, S_JSON_DEPTH, S_JSON_DUPKEY, S_JSON_SYNTAX, S_JSON_TRAILING_COMMA};
 
 /// The result of reading a JSON text: the tree, unless the text was malformed, and what

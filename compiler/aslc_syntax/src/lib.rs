@@ -12,7 +12,8 @@ mod node;
 mod offset_map;
 pub mod yaml;
 
-pub use node::{write_json_string, Member, Node, NodeValue, Str};
+pub use aslc_source::write_json_string;
+pub use node::{Member, Node, NodeValue, Str};
 pub use offset_map::OffsetMap;
 
 /// Rule id of malformed JSON/YAML text.

@@ -175,71 +175,7 @@ impl Members<'_> {
 
 /// `text` as a JSON string literal, escaped as `serde_json` escapes it.
 fn push_json_string(out: &mut String, text: &str) {
-    /// Which bytes need an escape: `"`, `\\` and the control characters.
-    const SPECIAL: [bool; 256] = {
-        let mut table = [false; 256];
-        let mut i = 0;
-        while i < 0x20 {
-            table[i] = true;
-            i += 1;
-        }
-        table[b'"' as usize] = true;
-        table[b'\\' as usize] = true;
-        table
-    };
-    out.reserve(text.len() + 2);
-    out.push('"');
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        // Eight bytes at a time while none needs an escape (nearly all text).
-        while let Some(chunk) = bytes.get(i..i + 8) {
-            let mut word = [0; 8];
-            word.copy_from_slice(chunk);
-            if any_special(u64::from_le_bytes(word)) {
-                break;
-            }
-            i += 8;
-        }
-        let Some(&byte) = bytes.get(i) else { break };
-        if !SPECIAL[byte as usize] {
-            i += 1;
-            continue;
-        }
-        out.push_str(&text[start..i]);
-        match byte {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            0x08 => out.push_str("\\b"),
-            0x0c => out.push_str("\\f"),
-            _ => {
-                let _ = write!(out, "\\u{byte:04x}");
-            }
-        }
-        i += 1;
-        start = i;
-    }
-    out.push_str(&text[start..]);
-    out.push('"');
-}
-
-/// Whether any of the eight bytes in `word` is `"`, `\\` or a control character: the
-/// classic test for a zero byte (`x - 0x01… & !x & 0x80…`), applied to the word itself for
-/// the bytes below `0x20` and to its differences from `"` and `\\`. Exact for "any",
-/// which is all the caller asks.
-fn any_special(word: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let below_space = word.wrapping_sub(ONES * 0x20) & !word;
-    let quote = word ^ (ONES * u64::from(b'"'));
-    let backslash = word ^ (ONES * u64::from(b'\\'));
-    let quote = quote.wrapping_sub(ONES) & !quote;
-    let backslash = backslash.wrapping_sub(ONES) & !backslash;
-    (below_space | quote | backslash) & HIGHS != 0
+    aslc_source::write_json_string(text, out);
 }
 
 /// The JSON document as a value.

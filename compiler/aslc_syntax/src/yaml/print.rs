@@ -4,7 +4,9 @@
 //! as the same string, and as double-quoted JSON strings otherwise, so `Yes`, `1.0`,
 //! `null` or `a: b` stay strings. Numbers keep their exact text.
 
-use crate::node::{write_json_string, Node, NodeValue};
+use aslc_source::write_json_string;
+
+use crate::node::{Node, NodeValue};
 
 /// The YAML text of `node`, ending in a newline.
 pub fn print(node: &Node) -> String {
