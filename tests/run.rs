@@ -194,17 +194,14 @@ fn handlers_from_aslc_toml() {
 
 #[test]
 fn array_ranges_count_their_elements_before_building_them() {
+    let scratch = common::Scratch::new("array-range");
     let range = |args: &str| -> serde_json::Value {
         let definition = serde_json::json!({
             "StartAt": "R",
             "States": { "R": { "Type": "Pass", "Parameters": { "r.$": format!("States.ArrayRange({args})") }, "End": true } }
         });
-        let dir = std::env::temp_dir().join(format!("aslc-array-range-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("a temporary folder");
-        let path = dir.join(format!("range-{}.asl.json", args.len()));
-        std::fs::write(&path, definition.to_string()).expect("the definition is written");
+        let path = scratch.write(&format!("range-{}.asl.json", args.len()), &definition.to_string());
         let output = run(&["run", path.to_str().expect("a UTF-8 path"), "--format", "json"]);
-        let _ = std::fs::remove_file(&path);
         serde_json::from_str(&stdout(&output)).expect("one JSON object")
     };
     assert_eq!(range("0, -4, -2")["output"]["r"], serde_json::json!([0, -2, -4]));
