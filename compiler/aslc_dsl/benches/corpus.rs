@@ -11,68 +11,17 @@
 //!   so it starts from the same text as the baseline;
 //! - `asl_decompile_tree`: the same from trees read beforehand (decompilation alone).
 
-use std::path::{Path, PathBuf};
-
 use aslc_source::FileId;
 use aslc_syntax::Node;
 use criterion::{criterion_group, criterion_main, Criterion};
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            collect(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json" || e == "yaml" || e == "yml") {
-            out.push(path);
-        }
-    }
-}
-
-/// The JSON text of every object definition in `path`.
-fn definitions(path: &Path, out: &mut Vec<String>) {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return;
-    };
-    if path.extension().is_some_and(|e| e == "json") {
-        if serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v.is_object()) {
-            out.push(text);
-        }
-        return;
-    }
-    let Some(root) = aslc_syntax::yaml::parse(&text, FileId(0)).node else {
-        return;
-    };
-    let mut nodes: Vec<Node> = Vec::new();
-    if aslc_syntax::cfn::is_template(&root) {
-        for machine in aslc_syntax::cfn::extract(&root, &text, FileId(0)).state_machines {
-            if let aslc_syntax::cfn::DefinitionSource::Inline(definition) = machine.definition {
-                nodes.push(definition);
-            }
-        }
-    } else {
-        nodes.push(root);
-    }
-    for node in nodes.iter().filter(|n| n.as_object().is_some()) {
-        let json = aslc_dsl::print_asl(node);
-        if serde_json::from_str::<serde_json::Value>(&json).is_ok() {
-            out.push(json);
-        }
-    }
-}
+#[path = "../tests/support/corpus.rs"]
+mod corpus;
 
 fn corpus(c: &mut Criterion) {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
-    let mut files = Vec::new();
-    for sub in ["real", "templates", "feature-tests"] {
-        collect(&root.join(sub), &mut files);
-    }
     let mut json = Vec::new();
-    for path in &files {
-        definitions(path, &mut json);
+    for path in &corpus::files() {
+        corpus::definitions(path, &mut json);
     }
     let trees: Vec<Node> =
         json.iter().filter_map(|text| aslc_syntax::json::parse(text, FileId(0)).node).collect();

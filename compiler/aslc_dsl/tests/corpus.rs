@@ -4,29 +4,13 @@
 //! decompiler's verification fallback never fires, and nothing it puts in `raw` could be
 //! a clause (`D-RAW-SUGAR`). One named test per definition.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use aslc_source::FileId;
 use libtest_mimic::{Arguments, Failed, Trial};
 
-fn corpus_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            collect(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json" || e == "yaml" || e == "yml") {
-            out.push(path);
-        }
-    }
-}
+#[path = "support/corpus.rs"]
+mod corpus;
 
 fn round_trip(path: &Path) -> Result<(), Failed> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
@@ -87,11 +71,8 @@ fn round_trip_definition(original: &aslc_syntax::Node) -> Result<(), Failed> {
 
 fn main() {
     let args = Arguments::from_args();
-    let root = corpus_dir();
-    let mut files = Vec::new();
-    for sub in ["real", "templates", "feature-tests"] {
-        collect(&root.join(sub), &mut files);
-    }
+    let root = corpus::root();
+    let files = corpus::files();
     assert!(
         files.len() > 600,
         "the shared corpus is missing: found {} definitions under {}",
