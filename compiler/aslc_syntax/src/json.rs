@@ -297,14 +297,7 @@ impl<'a> Reader<'a> {
             }
             Some(b'\\') => {}
             Some(&b) => return Err(self.control_char(b)),
-            None => {
-                return Err(self.error_at(
-                    open,
-                    self.pos,
-                    "unterminated string",
-                    "this string has no closing `\"`",
-                ))
-            }
+            None => return Err(self.unterminated(open)),
         }
         let mut out = String::with_capacity(self.pos - content_start + 16);
         out.push_str(&self.text[content_start..self.pos]);
@@ -319,16 +312,14 @@ impl<'a> Reader<'a> {
                 }
                 Some(b'\\') => self.escape(&mut out)?,
                 Some(&b) => return Err(self.control_char(b)),
-                None => {
-                    return Err(self.error_at(
-                        open,
-                        self.pos,
-                        "unterminated string",
-                        "this string has no closing `\"`",
-                    ))
-                }
+                None => return Err(self.unterminated(open)),
             }
         }
+    }
+
+    /// A string opened at `open` that the text ends inside.
+    fn unterminated(&self, open: usize) -> Box<Diagnostic> {
+        self.error_at(open, self.pos, "unterminated string", "this string has no closing `\"`")
     }
 
     fn escape(&mut self, out: &mut String) -> Result<()> {

@@ -157,6 +157,24 @@ impl Scope {
 }
 
 impl Definition {
+    /// A definition of `file` spanning `range` with no scope, state or top-level field yet,
+    /// for lowering to fill in.
+    pub(crate) fn empty(file: FileId, range: TextRange, query_language: QueryLanguage) -> Definition {
+        Definition {
+            file,
+            range,
+            root: ScopeId(0),
+            scopes: Vec::new(),
+            states: Vec::new(),
+            comment: None,
+            version: None,
+            timeout_seconds: None,
+            query_language_field: None,
+            query_language,
+            extra: Vec::new(),
+        }
+    }
+
     /// The state with id `id`.
     pub fn state(&self, id: StateId) -> &State {
         &self.states[id.0 as usize]

@@ -276,19 +276,7 @@ pub fn lower(root: &Node, file: FileId) -> (Option<Definition>, Vec<Diagnostic>)
         .with_aws("SCHEMA_VALIDATION_FAILED", Some("Definition must be a valid JSON object".into()));
         return (None, vec![diagnostic]);
     };
-    let def = Definition {
-        file,
-        range: root.range,
-        root: ScopeId(0),
-        scopes: Vec::new(),
-        states: Vec::new(),
-        comment: None,
-        version: None,
-        timeout_seconds: None,
-        query_language_field: None,
-        query_language: QueryLanguage::JsonPath,
-        extra: Vec::new(),
-    };
+    let def = Definition::empty(file, root.range, QueryLanguage::JsonPath);
     let mut cx = Cx { file, diagnostics: Vec::new(), def, distributed_depth: 0 };
     let mut fields = Fields::new(members);
 
@@ -612,19 +600,7 @@ pub fn relower_state(
         current = scope.parent.and_then(|parent| def.states.get(parent.0 as usize)).map(|s| s.scope);
         steps += 1;
     }
-    let alone = Definition {
-        file: def.file,
-        range: def.range,
-        root: ScopeId(0),
-        scopes: Vec::new(),
-        states: Vec::new(),
-        comment: None,
-        version: None,
-        timeout_seconds: None,
-        query_language_field: None,
-        query_language: def.query_language,
-        extra: Vec::new(),
-    };
+    let alone = Definition::empty(def.file, def.range, def.query_language);
     let mut cx = Cx { file: def.file, diagnostics: Vec::new(), def: alone, distributed_depth };
     let pointer = old.pointer.clone();
     state::lower_state(&mut cx, old.scope, member, pointer, depth);
