@@ -140,7 +140,7 @@ pub fn collect(paths: &[PathBuf]) -> std::io::Result<Vec<(PathBuf, bool)>> {
             Ok(meta) if meta.is_dir() => walk(path, &mut out)?,
             Ok(_) => out.push((path.clone(), true)),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                return Err(std::io::Error::new(err.kind(), format!("`{}` does not exist", path.display())));
+                return Err(std::io::Error::new(err.kind(), does_not_exist(path)));
             }
             // Unreadable paths are reported when they are read, with the rest of the run.
             Err(_) => out.push((path.clone(), true)),
@@ -180,6 +180,11 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The message for a path given on the command line that does not exist.
+fn does_not_exist(path: &Path) -> String {
+    format!("`{}` does not exist", path.display())
 }
 
 /// Why an input could not be checked; the run stops with the first such failure.
@@ -277,10 +282,7 @@ fn check_input(
             Ok(Some(bytes)) => bytes,
             Ok(None) => return check_directory(path, stdin, options),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Unusable {
-                    missing: true,
-                    message: format!("`{}` does not exist", path.display()),
-                })
+                return Err(Unusable { missing: true, message: does_not_exist(path) })
             }
             Err(err) => {
                 return Err(Unusable {

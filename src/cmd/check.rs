@@ -96,8 +96,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     }
     lint.ignore.extend(args.ignore.iter().cloned());
     // Only selectors need the rule list, which is costly to gather for a short run.
-    let has_selectors = !lint.select.is_empty() || !lint.ignore.is_empty() || !lint.severity.is_empty();
-    if has_selectors {
+    if lint.names_rules() {
         if let Err(err) = lint.validate(crate::registry::all_rules()) {
             eprintln!("error: {}", err.message);
             return Ok(crate::exit::USAGE);

@@ -12,20 +12,13 @@
 //! - `asl_decompile_tree`: the same from trees read beforehand (decompilation alone).
 
 use aslc_source::FileId;
-use aslc_syntax::Node;
 use criterion::{criterion_group, criterion_main, Criterion};
 
 #[path = "../tests/support/corpus.rs"]
 mod corpus;
 
 fn corpus(c: &mut Criterion) {
-    let mut json = Vec::new();
-    for path in &corpus::files() {
-        corpus::definitions(path, &mut json);
-    }
-    let trees: Vec<Node> =
-        json.iter().filter_map(|text| aslc_syntax::json::parse(text, FileId(0)).node).collect();
-    let dsl: Vec<String> = trees.iter().filter_map(aslc_dsl::decompile).collect();
+    let corpus::Inputs { json, trees, dsl } = corpus::inputs();
     assert!(json.len() > 700 && dsl.len() == json.len(), "the shared corpus is missing");
     eprintln!(
         "{} definitions: {} bytes of JSON, {} bytes of DSL",

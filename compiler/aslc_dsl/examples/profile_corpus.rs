@@ -47,13 +47,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let stage = args.get(1).map_or("decompile", String::as_str);
     let n: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(10);
-    let mut json = Vec::new();
-    for path in &corpus::files() {
-        corpus::definitions(path, &mut json);
-    }
-    let trees: Vec<Node> =
-        json.iter().filter_map(|text| aslc_syntax::json::parse(text, FileId(0)).node).collect();
-    let dsl: Vec<String> = trees.iter().filter_map(aslc_dsl::decompile).collect();
+    let corpus::Inputs { json, trees, dsl } = corpus::inputs();
     if stage == "digest" {
         // A digest of every decompiled and every compiled text, to compare two builds.
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;

@@ -158,6 +158,12 @@ impl LintConfig {
         });
     }
 
+    /// Whether the configuration names rules at all (`select`, `ignore` or a severity): only
+    /// then is there something for [`LintConfig::validate`] to check.
+    pub fn names_rules(&self) -> bool {
+        !self.select.is_empty() || !self.ignore.is_empty() || !self.severity.is_empty()
+    }
+
     /// Checks that every selector matches at least one of `rules` (a typo would otherwise
     /// silently select nothing).
     pub fn validate(&self, rules: &[&Rule]) -> Result<(), ConfigError> {

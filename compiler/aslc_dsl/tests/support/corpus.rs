@@ -71,3 +71,25 @@ pub fn definitions(path: &Path, out: &mut Vec<String>) {
         }
     }
 }
+
+/// The corpus as the bench and the profiling example time it: the JSON text of every
+/// definition, its spanned tree, and its decompiled DSL text.
+#[allow(dead_code, reason = "the round-trip test reads the files itself")]
+pub struct Inputs {
+    pub json: Vec<String>,
+    pub trees: Vec<Node>,
+    pub dsl: Vec<String>,
+}
+
+/// Reads [`Inputs`]: every definition of [`files`], read and decompiled once.
+#[allow(dead_code, reason = "the round-trip test reads the files itself")]
+pub fn inputs() -> Inputs {
+    let mut json = Vec::new();
+    for path in &files() {
+        definitions(path, &mut json);
+    }
+    let trees: Vec<Node> =
+        json.iter().filter_map(|text| aslc_syntax::json::parse(text, FileId(0)).node).collect();
+    let dsl: Vec<String> = trees.iter().filter_map(aslc_dsl::decompile).collect();
+    Inputs { json, trees, dsl }
+}
