@@ -15,8 +15,11 @@ pub struct LineCol {
 pub struct LineIndex {
     line_starts: Vec<u32>,
     /// Per line, whether it is all ASCII: then a column is a byte difference, which keeps
-    /// positions cheap on minified definitions that are one long line.
+    /// positions cheap on minified definitions that are one long line. Empty when the whole
+    /// text is ASCII, as nearly every definition is.
     ascii: Vec<bool>,
+    /// The whole text is ASCII.
+    all_ascii: bool,
 }
 
 impl LineIndex {
@@ -28,6 +31,9 @@ impl LineIndex {
             memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
         );
         let bytes = text.as_bytes();
+        if bytes.is_ascii() {
+            return LineIndex { line_starts, ascii: Vec::new(), all_ascii: true };
+        }
         let ascii = (0..line_starts.len())
             .map(|line| {
                 let start = line_starts[line] as usize;
@@ -35,7 +41,12 @@ impl LineIndex {
                 bytes.get(start..end).is_some_and(<[u8]>::is_ascii)
             })
             .collect();
-        LineIndex { line_starts, ascii }
+        LineIndex { line_starts, ascii, all_ascii: false }
+    }
+
+    /// Whether the 0-based `line` is all ASCII.
+    fn is_ascii_line(&self, line: usize) -> bool {
+        self.all_ascii || self.ascii.get(line).copied().unwrap_or(false)
     }
 
     /// Number of lines (an empty text has one).
@@ -62,7 +73,7 @@ impl LineIndex {
         let offset = offset.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
         let line = self.line_of(offset);
         let start = self.line_starts[line] as usize;
-        if self.ascii.get(line).copied().unwrap_or(false) {
+        if self.is_ascii_line(line) {
             return LineCol { line: line as u32 + 1, column: offset - start as u32 + 1 };
         }
         let mut end = offset as usize;
@@ -78,7 +89,7 @@ impl LineIndex {
         let offset = offset.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
         let line = self.line_of(offset);
         let start = self.line_starts[line] as usize;
-        if self.ascii.get(line).copied().unwrap_or(false) {
+        if self.is_ascii_line(line) {
             return LineCol { line: line as u32 + 1, column: offset - start as u32 + 1 };
         }
         let mut end = offset as usize;
@@ -132,6 +143,20 @@ mod tests {
             let units: u32 = text[start..offset].chars().map(|c| c.len_utf16() as u32).sum();
             assert_eq!(index.line_col(text, offset as u32).column, chars + 1, "offset {offset}");
             assert_eq!(index.line_col_utf16(text, offset as u32).column, units + 1, "offset {offset}");
+        }
+    }
+
+    #[test]
+    fn an_all_ascii_text_agrees_with_counting() {
+        let text = "{\n  \"StartAt\": \"A\",\r\n\n  \"States\": {}\n}";
+        let index = LineIndex::new(text);
+        assert!(index.all_ascii);
+        for offset in 0..=text.len() {
+            let line = index.line_of(offset as u32);
+            let start = index.line_start(line).unwrap() as usize;
+            let expected = LineCol { line: line as u32 + 1, column: (offset - start) as u32 + 1 };
+            assert_eq!(index.line_col(text, offset as u32), expected, "offset {offset}");
+            assert_eq!(index.line_col_utf16(text, offset as u32), expected, "offset {offset}");
         }
     }
 

@@ -38,13 +38,14 @@ pub(crate) fn classify(text: &str) -> Resource<'_> {
     let mut resource = Resource { lambda: false, activity: false, integration: None, pattern };
     // What follows `arn:<partition>:`; a placeholder partition such as
     // `${AWS::Partition}` holds colons of its own.
-    let rest = match body.strip_prefix("arn:${").and_then(|rest| rest.split_once('}')) {
+    let rest = match body.strip_prefix("arn:${").and_then(|rest| split_at_byte(rest, b'}')) {
         Some((_, rest)) => rest.strip_prefix(':'),
-        None => body.strip_prefix("arn:").and_then(|rest| rest.split_once(':')).map(|(_, rest)| rest),
+        None => body.strip_prefix("arn:").and_then(|rest| split_at_byte(rest, b':')).map(|(_, rest)| rest),
     };
     let Some(rest) = rest else { return resource };
-    let parts: Vec<&str> = rest.splitn(4, ':').collect();
-    let [service, region, account, name] = parts[..] else { return resource };
+    let Some((service, rest)) = split_at_byte(rest, b':') else { return resource };
+    let Some((region, rest)) = split_at_byte(rest, b':') else { return resource };
+    let Some((account, name)) = split_at_byte(rest, b':') else { return resource };
     match service {
         "lambda" => resource.lambda = name.starts_with("function:"),
         "states" if region.is_empty() && account.is_empty() => {
@@ -55,6 +56,13 @@ pub(crate) fn classify(text: &str) -> Resource<'_> {
         _ => {}
     }
     resource
+}
+
+/// `text` split around the first `byte` (an ASCII delimiter), which is dropped. A plain
+/// scan: ARN parts are short, shorter than a character search takes to set up.
+fn split_at_byte(text: &str, byte: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|b| b == byte)?;
+    Some((&text[..at], &text[at + 1..]))
 }
 
 #[cfg(test)]

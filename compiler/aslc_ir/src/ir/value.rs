@@ -131,21 +131,22 @@ impl Expr {
 
 /// Whether `text` contains a `${Name}` deployment placeholder.
 pub fn has_placeholder(text: &str) -> bool {
-    // A `memchr` for `$` first: nearly every string has none, and a substring search
-    // costs more to set up than this whole loop.
     let bytes = text.as_bytes();
-    let mut i = 0;
-    while let Some(offset) = text[i..].find('$') {
-        let open = i + offset;
-        if bytes.get(open + 1) == Some(&b'{') {
-            // A `}` after at least one byte of name.
-            if bytes.get(open + 2).is_some_and(|&b| b != b'}') && bytes[open + 3..].contains(&b'}') {
-                return true;
-            }
+    let mut from = 0;
+    while let Some(open) = placeholder_open(bytes, from) {
+        // A `}` after at least one byte of name.
+        if bytes.get(open + 2).is_some_and(|&b| b != b'}') && bytes[open + 3..].contains(&b'}') {
+            return true;
         }
-        i = open + 1;
+        from = open + 1;
     }
     false
+}
+
+/// The offset of the first `${` at or after `from`. A plain scan: the strings are short,
+/// and setting up a character or substring search costs more than scanning them.
+pub(crate) fn placeholder_open(bytes: &[u8], from: usize) -> Option<usize> {
+    bytes.get(from..)?.windows(2).position(|pair| pair == b"${").map(|at| from + at)
 }
 
 /// Whether `text` is exactly one `${Name}` placeholder, standing for a value of any type.

@@ -132,7 +132,7 @@ pub(crate) fn classify(text: &str) -> Resource<'_> {
                 return Resource::Malformed(Malformed::UnterminatedPlaceholder);
             }
             let Some(after) = text.strip_prefix("arn:") else {
-                return match text.split_once(':') {
+                return match split_at_byte(text, b':') {
                     Some((scheme, rest))
                         if !scheme.is_empty() && !rest.is_empty() && !text.contains(char::is_whitespace) =>
                     {
@@ -141,7 +141,7 @@ pub(crate) fn classify(text: &str) -> Resource<'_> {
                     _ => Resource::Malformed(Malformed::NotUri),
                 };
             };
-            let Some((partition, rest)) = after.split_once(':') else {
+            let Some((partition, rest)) = split_at_byte(after, b':') else {
                 return Resource::Malformed(Malformed::ArnShape);
             };
             if partition.is_empty() {
@@ -151,10 +151,13 @@ pub(crate) fn classify(text: &str) -> Resource<'_> {
         }
     };
     // `rest` is `<service>:<region>:<account>:<resource>`.
-    let mut fields = rest.splitn(4, ':');
-    let (Some(service), Some(region), Some(account), Some(resource)) =
-        (fields.next(), fields.next(), fields.next(), fields.next())
-    else {
+    let Some((service, rest)) = split_at_byte(rest, b':') else {
+        return Resource::Malformed(Malformed::ArnShape);
+    };
+    let Some((region, rest)) = split_at_byte(rest, b':') else {
+        return Resource::Malformed(Malformed::ArnShape);
+    };
+    let Some((account, resource)) = split_at_byte(rest, b':') else {
         return Resource::Malformed(Malformed::ArnShape);
     };
     if service.is_empty() || resource.is_empty() {
@@ -175,33 +178,31 @@ pub(crate) fn classify(text: &str) -> Resource<'_> {
     }
 }
 
+/// `text` split around the first `byte` (an ASCII delimiter), which is dropped. A plain
+/// scan: resource strings are short, shorter than a character search takes to set up.
+fn split_at_byte(text: &str, byte: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|b| b == byte)?;
+    Some((&text[..at], &text[at + 1..]))
+}
+
 /// For `arn:${…}:<rest>`, the rest and whether it is free of further placeholders.
 fn split_placeholder_partition(text: &str) -> Option<(&str, bool)> {
     let after = text.strip_prefix("arn:${")?;
-    let close = after.find('}')?;
+    let close = after.bytes().position(|b| b == b'}')?;
     let rest = after[close + 1..].strip_prefix(':')?;
     Some((rest, !contains_placeholder_open(rest)))
 }
 
-/// Whether `text` contains `${`: a `memchr` for `$`, cheaper than a substring search on
-/// strings this short.
+/// Whether `text` contains `${`.
 fn contains_placeholder_open(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let mut from = 0;
-    while let Some(at) = text[from..].find('$') {
-        if bytes.get(from + at + 1) == Some(&b'{') {
-            return true;
-        }
-        from += at + 1;
-    }
-    false
+    crate::ir::placeholder_open(text.as_bytes(), 0).is_some()
 }
 
 fn lambda<'a>(partition: &'a str, resource: &str) -> Resource<'a> {
     let Some(function) = resource.strip_prefix("function:") else {
         return Resource::Malformed(Malformed::LambdaShape);
     };
-    let (name, qualifier) = match function.split_once(':') {
+    let (name, qualifier) = match split_at_byte(function, b':') {
         Some((name, qualifier)) => (name, Some(qualifier)),
         None => (function, None),
     };
@@ -239,12 +240,15 @@ fn states<'a>(partition: Option<&'a str>, region: &str, account: &str, resource:
     } else {
         (resource, Pattern::RequestResponse)
     };
-    let mut parts = body.split(':');
-    let integration = match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some("aws-sdk"), Some(service), Some(api), None) => {
-            Integration { partition, sdk: true, service, api, pattern }
-        }
-        (Some(service), Some(api), None, None) if service != "aws-sdk" => {
+    // `<service>:<api>` or `aws-sdk:<service>:<api>`, with no further colon.
+    let integration = match split_at_byte(body, b':') {
+        Some(("aws-sdk", rest)) => match split_at_byte(rest, b':') {
+            Some((service, api)) if !api.contains(':') => {
+                Integration { partition, sdk: true, service, api, pattern }
+            }
+            _ => return Resource::UnknownStates,
+        },
+        Some((service, api)) if !api.contains(':') => {
             Integration { partition, sdk: false, service, api, pattern }
         }
         _ => return Resource::UnknownStates,
@@ -345,11 +349,16 @@ pub(crate) enum Known {
 
 /// Looks an optimized integration up in the table.
 pub(crate) fn lookup(service: &str, api: &str, pattern: Pattern) -> Known {
-    if !OPTIMIZED.iter().any(|(s, _, _)| *s == service) {
-        return Known::UnknownService;
-    }
-    let Some(&(_, _, patterns)) = OPTIMIZED.iter().find(|(s, a, _)| *s == service && *a == api) else {
-        return Known::UnknownApi;
+    // The table is sorted by service, then API (a test holds it so).
+    let patterns = match OPTIMIZED.binary_search_by(|&(s, a, _)| (s, a).cmp(&(service, api))) {
+        Ok(at) => OPTIMIZED[at].2,
+        Err(at) => {
+            let known_service = [at.checked_sub(1), Some(at)]
+                .into_iter()
+                .flatten()
+                .any(|i| OPTIMIZED.get(i).is_some_and(|&(s, _, _)| s == service));
+            return if known_service { Known::UnknownApi } else { Known::UnknownService };
+        }
     };
     let supported = match pattern {
         Pattern::RequestResponse => true,
@@ -383,6 +392,12 @@ pub(crate) fn services() -> Vec<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_optimized_table_is_sorted_for_binary_search() {
+        for pair in super::OPTIMIZED.windows(2) {
+            assert!((pair[0].0, pair[0].1) < (pair[1].0, pair[1].1), "{pair:?}");
+        }
+    }
 
     #[test]
     fn placeholder_openings_are_found_as_a_substring_search_finds_them() {

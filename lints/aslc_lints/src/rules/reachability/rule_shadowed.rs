@@ -88,10 +88,14 @@ fn condition_key(condition: &Condition) -> Option<String> {
 fn write_key(condition: &Condition, depth: usize, key: &mut String) -> bool {
     // Each part is written with its length first, so no two different conditions share a key.
     fn part(key: &mut String, tag: char, text: &str) {
-        key.push(tag);
-        key.push_str(&text.len().to_string());
+        push_count(key, tag, text.len());
         key.push(':');
         key.push_str(text);
+    }
+    // A tag and a count, without a temporary string.
+    fn push_count(key: &mut String, tag: char, count: usize) {
+        use std::fmt::Write as _;
+        let _ = write!(key, "{tag}{count}");
     }
     if depth > 64 {
         return false;
@@ -104,8 +108,7 @@ fn write_key(condition: &Condition, depth: usize, key: &mut String) -> bool {
             true
         }
         Condition::And(_, rules) | Condition::Or(_, rules) => {
-            key.push(if matches!(condition, Condition::And(..)) { '&' } else { '|' });
-            key.push_str(&rules.len().to_string());
+            push_count(key, if matches!(condition, Condition::And(..)) { '&' } else { '|' }, rules.len());
             key.push('(');
             let ok = rules.iter().all(|rule| write_key(rule, depth + 1, key));
             key.push(')');
