@@ -23,6 +23,9 @@ pub struct Options {
     pub workflow_type: Option<WorkflowType>,
     /// Which lints run and how severe each rule is.
     pub lint: aslc_lints::LintConfig,
+    /// Render each input's diagnostics for the JSON report as soon as it is checked, on
+    /// the thread that checked it (see [`Report::json_pieces`]).
+    pub render_json: bool,
 }
 
 /// Checks one definition tree: the spec rules, then the lints, then the configured
@@ -49,6 +52,10 @@ pub struct Report {
     standalone: Vec<(PathBuf, FileId)>,
     /// Files read through a template's `DefinitionUri`.
     uri_files: Vec<PathBuf>,
+    /// With [`Options::render_json`], the JSON report's items, one piece per input file in
+    /// input order (`aslc_render::render_json_items`): the report is then only joined on
+    /// the main thread. `None` when the pieces no longer match `diagnostics`.
+    pub json_pieces: Option<Vec<String>>,
 }
 
 impl Report {
@@ -59,6 +66,7 @@ impl Report {
             machines: 0,
             standalone: Vec::new(),
             uri_files: Vec::new(),
+            json_pieces: Some(Vec::new()),
         }
     }
 
@@ -76,6 +84,10 @@ impl Report {
         self.machines += other.machines;
         self.standalone.extend(other.standalone.into_iter().map(|(p, id)| (p, shift(id))));
         self.uri_files.extend(other.uri_files);
+        match (&mut self.json_pieces, other.json_pieces) {
+            (Some(pieces), Some(more)) => pieces.extend(more),
+            (pieces, _) => *pieces = None,
+        }
     }
 
     /// A definition file checked on its own and again through a template's
@@ -93,7 +105,10 @@ impl Report {
             .filter(|(p, _)| p.canonicalize().is_ok_and(|c| uris.contains(&c)))
             .map(|(_, id)| *id)
             .collect();
-        self.diagnostics.retain(|d| !superseded.contains(&d.primary.file));
+        if !superseded.is_empty() {
+            self.diagnostics.retain(|d| !superseded.contains(&d.primary.file));
+            self.json_pieces = None;
+        }
         self.machines -= superseded.len();
     }
 }
@@ -298,12 +313,22 @@ fn check_input(
     };
     let mut report = Report::new();
     check_file(&mut report, path, name, bytes, syntax, *explicit, options);
-    if !report.diagnostics.is_empty() {
-        // Line indexes are built on demand; build them here, in parallel, rather than on
-        // the main thread while the report is written.
-        for file in report.diagnostics.iter().map(|d| d.primary.file) {
-            if let Some(source) = report.sources.get(file) {
-                source.line_index();
+    if options.render_json {
+        // Rendered here, in parallel, rather than on the main thread once every input is
+        // checked. A report's diagnostics all sort after those of the inputs before it
+        // (its files are numbered after theirs), so the pieces join in input order.
+        let mut piece = String::new();
+        aslc_render::render_json_items(&report.diagnostics, &report.sources, &mut piece);
+        report.json_pieces = Some(vec![piece]);
+    } else {
+        report.json_pieces = None;
+        if !report.diagnostics.is_empty() {
+            // Line indexes are built on demand; build them here, in parallel, rather than
+            // on the main thread while the report is written.
+            for file in report.diagnostics.iter().map(|d| d.primary.file) {
+                if let Some(source) = report.sources.get(file) {
+                    source.line_index();
+                }
             }
         }
     }

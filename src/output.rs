@@ -11,7 +11,10 @@ pub fn human(report: &Report, color: bool) -> String {
 
 /// The JSON contract, `{"diagnostics": [...]}`, written to `writer` as it is made.
 pub fn write_json(report: &Report, writer: &mut dyn std::io::Write) -> std::io::Result<()> {
-    aslc_render::write_json(&report.diagnostics, &report.sources, writer)
+    match &report.json_pieces {
+        Some(pieces) => aslc_render::write_json_pieces(pieces.iter().map(String::as_str), writer),
+        None => aslc_render::write_json(&report.diagnostics, &report.sources, writer),
+    }
 }
 
 /// A SARIF 2.1.0 log whose rules come from the registry.

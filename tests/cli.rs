@@ -287,3 +287,34 @@ fn the_size_limit_counts_characters() {
     let long = scratch.write("long.asl.json", &definition(&"e".repeat(limit as usize)));
     assert!(codes(&long).contains(&"R-LIM-DEF-SIZE".to_string()));
 }
+
+/// A definition file that a template in the same run names by `DefinitionUri` is reported
+/// once, through the template (which knows the substitutions), in every format; JSON
+/// reports rendered per file must not keep the file's own check.
+#[test]
+fn a_definition_named_by_a_template_is_reported_once_in_every_format() {
+    let dir = common::Scratch::new("superseded");
+    dir.write(
+        "template.yaml",
+        "Resources:\n  Machine:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      \
+         DefinitionUri: flow.asl.json\n      DefinitionSubstitutions:\n        Fn: arn:aws:lambda:us-east-1:123456789012:function:f\n",
+    );
+    dir.write(
+        "flow.asl.json",
+        r#"{"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "${Fn}", "Next": "Nowhere"}}}"#,
+    );
+    let folder = dir.0.to_str().unwrap();
+    let json = run(&["check", "--format", "json", folder]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let codes: Vec<&str> =
+        report["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    let sarif = run(&["check", "--format", "sarif", folder]);
+    let log: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let rule_ids: Vec<&str> =
+        log["runs"][0]["results"].as_array().unwrap().iter().map(|r| r["ruleId"].as_str().unwrap()).collect();
+    assert_eq!(codes, rule_ids);
+    // The unknown `Next` target once, not once per check of the file.
+    let unknown_next = codes.iter().filter(|code| **code == codes[0]).count();
+    assert_eq!(unknown_next, 1, "{codes:?}");
+    assert_eq!(json.status.code(), Some(1));
+}

@@ -108,6 +108,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             WorkflowTypeArg::Express => WorkflowType::Express,
         }),
         lint,
+        render_json: matches!(args.format, Format::Json),
     };
     let report = match driver::run(&inputs, args.stdin_filename.as_deref(), &options) {
         Ok(report) => report,

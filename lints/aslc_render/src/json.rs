@@ -49,6 +49,47 @@ pub fn write_json(
     writer.write_all(out.as_bytes())
 }
 
+/// The items of the JSON document for `diagnostics`, in the document's order, each written
+/// as it reads after an earlier item (`,` then the object). Pieces rendered separately
+/// (one per input file, on the threads that checked them) and joined by
+/// [`write_json_pieces`] give exactly [`write_json`]'s document, as long as no diagnostic
+/// of a later piece sorts before one of an earlier piece.
+pub fn render_json_items(diagnostics: &[Diagnostic], sources: &dyn SourceMap, out: &mut String) {
+    for diagnostic in sorted(diagnostics) {
+        out.push_str(",\n    {");
+        write_diagnostic(out, diagnostic, sources);
+        out.push_str("\n    }");
+    }
+}
+
+/// The JSON document made of `pieces` from [`render_json_items`], in order, written to
+/// `writer` in pieces of about 32 KiB.
+pub fn write_json_pieces<'p>(
+    pieces: impl IntoIterator<Item = &'p str>,
+    writer: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    const PIECE: usize = 32 << 10;
+    let mut out = String::with_capacity(PIECE + 4096);
+    let mut empty = true;
+    for piece in pieces {
+        let piece = match piece.strip_prefix(',') {
+            Some(first) if empty => {
+                out.push_str("{\n  \"diagnostics\": [");
+                empty = false;
+                first
+            }
+            _ => piece,
+        };
+        out.push_str(piece);
+        if out.len() >= PIECE {
+            writer.write_all(out.as_bytes())?;
+            out.clear();
+        }
+    }
+    out.push_str(if empty { "{\n  \"diagnostics\": []\n}\n" } else { "\n  ]\n}\n" });
+    writer.write_all(out.as_bytes())
+}
+
 /// Writes the document into `out`, offering it to `hand_on` after each diagnostic.
 fn emit_json(
     diagnostics: &[Diagnostic],

@@ -37,7 +37,7 @@ mod snippet;
 mod source_map;
 
 pub use human::{render_diagnostic, render_human, summary};
-pub use json::{json_value, render_json, write_json};
+pub use json::{json_value, render_json, render_json_items, write_json, write_json_pieces};
 pub use sarif::{render_sarif, sarif_value, RuleMeta, ToolInfo};
 pub use source_map::{Region, SourceFile, SourceFiles, SourceMap, SourceRef};
 

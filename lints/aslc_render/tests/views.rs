@@ -308,3 +308,42 @@ fn json_written_in_pieces_is_the_rendered_document() {
     }
     assert!(render_json(&many, &files).len() > 3 * 32 * 1024);
 }
+
+/// Items rendered per file, each file on its own (with its own sources), and joined are
+/// the document rendered at once, whichever files have no diagnostic.
+#[test]
+fn json_items_rendered_per_file_join_into_the_document() {
+    let texts = ["{\n  \"a\": 1\n}\n", "{\"b\": \"é\", \"c\": 2}", "[]", "{\n\n  \"d\": null\n}"];
+    let mut all_files = SourceFiles::new();
+    let mut all = Vec::new();
+    let mut pieces = Vec::new();
+    for (i, text) in texts.iter().enumerate() {
+        let name = format!("file{i}.json");
+        let global = all_files.add(name.clone(), *text);
+        let mut own_files = SourceFiles::new();
+        let local = own_files.add(name, *text);
+        // The third file has no diagnostic; the others have several, out of order.
+        let count = if i == 2 { 0 } else { 3 };
+        let make = |file: FileId| -> Vec<Diagnostic> {
+            (0..count)
+                .rev()
+                .map(|k| {
+                    let at = TextRange::from_usize(k % text.len(), k % text.len() + 1);
+                    Diagnostic::error("E-J", file, at, format!("problem {k}")).with_help("fix it")
+                })
+                .collect()
+        };
+        all.extend(make(global));
+        let mut piece = String::new();
+        aslc_render::render_json_items(&make(local), &own_files, &mut piece);
+        pieces.push(piece);
+    }
+    let mut written = Vec::new();
+    aslc_render::write_json_pieces(pieces.iter().map(String::as_str), &mut written).unwrap();
+    assert_eq!(String::from_utf8(written).unwrap(), render_json(&all, &all_files));
+    for none in [Vec::<&str>::new(), vec!["", ""]] {
+        let mut written = Vec::new();
+        aslc_render::write_json_pieces(none, &mut written).unwrap();
+        assert_eq!(String::from_utf8(written).unwrap(), render_json(&[], &all_files));
+    }
+}
