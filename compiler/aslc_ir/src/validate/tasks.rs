@@ -383,10 +383,12 @@ fn check_optimized(
     let text = &*resource.value;
     let Integration { service, api, pattern, .. } = it;
     let partition = it.partition.unwrap_or("aws");
-    let sdk_form = format!("arn:{partition}:states:::aws-sdk:{service}:{api}{}", pattern.suffix());
+    // Written only for a diagnostic: nearly every integration is supported.
+    let sdk_form = || format!("arn:{partition}:states:::aws-sdk:{service}:{api}{}", pattern.suffix());
     let diagnostic = match resource::lookup(service, api, pattern) {
         Known::Supported => return,
         Known::UnknownService => {
+            let sdk_form = sdk_form();
             let services = resource::services();
             let help = match crate::lower::nearest(service, &services) {
                 Some(best) => format!(
@@ -404,6 +406,7 @@ fn check_optimized(
             .with_help(help)
         }
         Known::UnknownApi => {
+            let sdk_form = sdk_form();
             let apis = resource::apis_of(service);
             let help = match crate::lower::nearest(api, &apis) {
                 Some(best) => {
