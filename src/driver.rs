@@ -258,6 +258,9 @@ pub fn run(
         return Err(missing.message.clone());
     }
     let mut report = Report::new();
+    // Room for every diagnostic up front: growing the list while absorbing copies it
+    // several times, on the main thread.
+    report.diagnostics.reserve(results.iter().flatten().map(|r| r.diagnostics.len()).sum());
     for result in results {
         report.absorb(result.map_err(|e| e.message)?);
     }
