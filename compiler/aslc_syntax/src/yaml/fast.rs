@@ -54,6 +54,15 @@ pub(super) fn read(text: &str) -> Option<Node> {
 fn supported_bytes(bytes: &[u8]) -> bool {
     let mut i = 0;
     while i < bytes.len() {
+        // Eight printable ASCII characters and line breaks at a time.
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            if printable_ascii(u64::from_le_bytes(word)) {
+                i += 8;
+                continue;
+            }
+        }
         match bytes[i] {
             b'\n' | 0x20..=0x7e | 0x80..=0xc1 | 0xc3..=0xe1 | 0xe3..=0xee | 0xf0..=0xf4 => {}
             // C1 controls, U+0085 (a line break to YAML 1.1) among them.
@@ -81,6 +90,20 @@ fn supported_bytes(bytes: &[u8]) -> bool {
     // ends; such files are left to the general reader.
     let last_line = bytes.rsplit(|&b| b == b'\n').next().unwrap_or_default();
     last_line.is_empty() || last_line.iter().any(|&b| b != b' ')
+}
+
+/// Whether each byte of `word` is a line break or printable ASCII (`0x20..=0x7e`).
+fn printable_ascii(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    if word & HIGH != 0 {
+        return false;
+    }
+    // Every byte is below 0x80 now, so no sum below carries into the next byte.
+    let control = !(word + 0x60 * ONES) & HIGH;
+    let delete = (word + ONES) & HIGH;
+    let line_break = !((word ^ (b'\n' as u64 * ONES)) + 0x7f * ONES) & HIGH;
+    (control & !line_break) | delete == 0
 }
 
 /// Why a plain scalar's text stopped on its line.
@@ -917,4 +940,41 @@ enum Chomping {
     Strip,
     Clip,
     Keep,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printable_ascii_words() {
+        let word = |bytes: &[u8; 8]| printable_ascii(u64::from_le_bytes(*bytes));
+        assert!(word(b"abc: ~\n "));
+        assert!(word(b"\n\n\n\n\n\n\n\n"));
+        assert!(word(b"~~~~ !!!"));
+        assert!(!word(b"abc\tdef "));
+        assert!(!word(b"abc\rdef "));
+        assert!(!word(b"abc\x7fdef "));
+        assert!(!word(b"abc\x00def "));
+        assert!(!word(b"abc\x1fdef "));
+        assert!(!word(b"abc\x0bdef "));
+        assert!(!word(&[b'a', 0xc3, 0xa9, b'b', b'c', b'd', b'e', b'f']));
+    }
+
+    #[test]
+    fn supported_text() {
+        assert!(supported_bytes("a: é日本\n".as_bytes()));
+        assert!(supported_bytes(b"a: 12345678901234567890\nb: 1\n"));
+        assert!(!supported_bytes(b"a: 12345678901234567890\tb: 1\n"));
+        assert!(!supported_bytes("a: 1234567890\u{85}\n".as_bytes()));
+        assert!(!supported_bytes("a: 1234567890\u{2028}\n".as_bytes()));
+        assert!(!supported_bytes("\u{feff}a: 1234567890\n".as_bytes()));
+        assert!(!supported_bytes(b"a: 1\n  "));
+        // Every byte value, alone among printable ones.
+        for b in 0..=0x7fu8 {
+            let mut text = *b"abcdefghijklmnop";
+            text[5] = b;
+            assert_eq!(supported_bytes(&text), b == b'\n' || (0x20..=0x7e).contains(&b), "{b:#x}");
+        }
+    }
 }
