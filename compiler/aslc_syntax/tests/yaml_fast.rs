@@ -116,6 +116,11 @@ fn other_yaml_is_left_to_the_general_reader() {
     ] {
         assert!(parse_fast(text).is_none(), "{text:?}");
     }
+    // YAML bounds a key, up to its `:`, at 1024 characters.
+    let long_key = format!("a{}: 1\n", " ".repeat(1100));
+    assert!(parse_fast(&long_key).is_none());
+    let long_key = format!("'{}': 1\n", "a".repeat(1100));
+    assert!(parse_fast(&long_key).is_none());
     // The general reader still reports what it reports.
     assert_eq!(aslc_syntax::yaml::parse("a: 1\na: 2\n", FileId(0)).diagnostics.len(), 1);
 }

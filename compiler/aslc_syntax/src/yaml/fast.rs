@@ -300,7 +300,7 @@ impl<'a> Fast<'a> {
                 let start = self.pos;
                 let (end, stop, at) = self.plain_line(start);
                 if stop == Stop::Colon {
-                    if !compact || end - start > MAX_KEY_LEN {
+                    if !compact || at - start > MAX_KEY_LEN {
                         return None;
                     }
                     let key = Key {
@@ -428,7 +428,7 @@ impl<'a> Fast<'a> {
             | b'#' => None,
             _ => {
                 let (end, stop, at) = self.plain_line(start);
-                if stop != Stop::Colon || end - start > MAX_KEY_LEN {
+                if stop != Stop::Colon || at - start > MAX_KEY_LEN {
                     return None;
                 }
                 Some(Key {
