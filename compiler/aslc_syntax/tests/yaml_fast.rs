@@ -91,13 +91,19 @@ fn typical_layouts_are_read_fast() {
     let template = "Resources:\n  Machine:\n    Properties:\n      RoleArn: !GetAtt Role.Arn\n      Name: !Ref Name\n      DefinitionString: !Sub |\n        {\"StartAt\": \"${Start}\"}\n      Items: !Join\n        - ''\n        - - a\n          - b\n";
     assert!(accepted(template));
     assert!(accepted("- 1\n- - 2\n  - 3\n- \"x\n  y\"\n- plain\n  folded\n"));
+    let flow = "Action: [ 's3:GetObject' , s3:PutObject ]  # c\nValue: !Join ['', [!Ref A, {\"Fn::GetAtt\" : [B, C]}, {x: 1}]]\n";
+    assert!(accepted(flow));
 }
 
 #[test]
 fn other_yaml_is_left_to_the_general_reader() {
     for text in [
-        "a: [1, 2]\n",
-        "a: {b: 1}\n",
+        "a: [1,\n  2]\n",
+        "a: [1, 2,]\n",
+        "a: [b: 1]\n",
+        "a: {b}\n",
+        "a: [1, # c\n  2]\n",
+        "a:\n  [1, 2]\n",
         "a: &x 1\nb: *x\n",
         "a:\tb\n",
         "a: b\r\n",

@@ -133,12 +133,22 @@ impl Writer {
                         self.scalar(text, indent);
                         self.newline(indent);
                     }
+                    other if self.choices.one_in(2) => {
+                        self.out.push(' ');
+                        self.flow(other);
+                        self.newline(indent);
+                    }
                     other => {
                         self.newline(indent);
                         let child = indent + self.step();
                         self.block(other, child);
                     }
                 }
+            }
+            Value::Seq(_) | Value::Map(_) if self.choices.one_in(3) => {
+                self.out.push(' ');
+                self.flow(value);
+                self.newline(indent);
             }
             Value::Seq(items) if !items.is_empty() => {
                 if after_dash && self.choices.one_in(2) {
@@ -174,6 +184,67 @@ impl Writer {
                 }
                 self.newline(indent);
             }
+        }
+    }
+
+    /// Writes `value` in flow style, on one line.
+    fn flow(&mut self, value: &Value) {
+        match value {
+            Value::Scalar(text) => match self.choices.next(3) {
+                0 => self.double_quoted(text, usize::MAX),
+                1 => {
+                    self.out.push('\'');
+                    self.out.push_str(&text.replace('\'', "''"));
+                    self.out.push('\'');
+                }
+                _ => self.out.push_str(text),
+            },
+            Value::Tagged(tag, inner) => {
+                self.out.push_str(tag);
+                self.out.push(' ');
+                self.flow(inner);
+            }
+            Value::Seq(items) => {
+                self.out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push(',');
+                    }
+                    self.flow_blank();
+                    self.flow(item);
+                    self.flow_blank();
+                }
+                self.out.push(']');
+            }
+            Value::Map(members) => {
+                self.out.push('{');
+                for (i, (key, value)) in members.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push(',');
+                    }
+                    self.flow_blank();
+                    self.key(key);
+                    self.out.push(':');
+                    if !self.choices.one_in(8) {
+                        self.out.push(' ');
+                    }
+                    self.flow(value);
+                    self.flow_blank();
+                }
+                self.out.push('}');
+            }
+        }
+    }
+
+    fn flow_blank(&mut self) {
+        match self.choices.next(6) {
+            0 => {}
+            1 => self.out.push_str("  "),
+            2 if self.choices.one_in(4) => {
+                self.out.push('\n');
+                self.pad(2);
+            }
+            _ => self.out.push(' '),
         }
     }
 

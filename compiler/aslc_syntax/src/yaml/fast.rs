@@ -3,12 +3,14 @@
 //! `saphyr-parser` reads any YAML, but at some two hundred instructions per byte: it
 //! decodes characters one at a time, allocates per token and goes through an event stream.
 //! Most definitions use a small part of YAML: block mappings and sequences, plain, quoted
-//! and `|`/`>` scalars, comments and CloudFormation short-form tags. This reader handles
+//! and `|`/`>` scalars, comments, CloudFormation short-form tags and short `[…]`/`{…}`
+//! collections on one line. This reader handles
 //! exactly that part, byte by byte, and builds the tree the general reader would build
 //! (values, ranges, key ranges, verbatim offsets), reusing its scalar resolution
 //! ([`super::scalar`]) and tags ([`super::tags`]).
 //!
-//! It declines (returns `None`) on anything else: flow collections, anchors and aliases,
+//! It declines (returns `None`) on anything else: flow collections over several lines or
+//! with empty entries, trailing commas, comments or single-pair mappings, anchors and aliases,
 //! directives and document markers past the first `---`, tabs, carriage returns, control
 //! characters, indentation it does not expect, and any input for which the general reader
 //! would report a diagnostic (duplicate keys, `.inf`, unknown tags, syntax errors). The
@@ -16,7 +18,8 @@
 //! Ranges follow `saphyr-parser`'s spans as the general reader turns them into nodes, quirks
 //! included: a quoted scalar's range runs over the blanks and comment after it, an empty
 //! value sits at its mapping's `:` or at the end of its sequence entry's line, a block
-//! scalar's range runs from its header to where the next token starts.
+//! scalar's range runs from its header to where the next token starts, a flow collection's
+//! over the blanks after its closing bracket.
 
 use std::hash::BuildHasher;
 
@@ -295,7 +298,14 @@ impl<'a> Fast<'a> {
                 }
                 self.quoted_value(quoted)
             }
-            b'[' | b'{' | b'&' | b'*' | b'?' | b':' | b'%' | b'@' | b'`' | b',' | b']' | b'}' | b'#' => None,
+            b'[' | b'{' => {
+                // A flow collection that starts its line is left to the general reader.
+                if self.bytes[self.line_start..self.pos].iter().all(|&b| b == b' ') {
+                    return None;
+                }
+                self.flow_value()
+            }
+            b'&' | b'*' | b'?' | b':' | b'%' | b'@' | b'`' | b',' | b']' | b'}' | b'#' => None,
             _ => {
                 let start = self.pos;
                 let (end, stop, at) = self.plain_line(start);
@@ -482,7 +492,7 @@ impl<'a> Fast<'a> {
                         Node::new(TextRange::from_usize(stop, stop), NodeValue::Null)
                     }
                 }
-                b'|' | b'>' if indentless && first => return None,
+                b'|' | b'>' | b'[' | b'{' if indentless && first => return None,
                 _ => {
                     self.pos = i;
                     if indentless && first && self.byte(i) == b'-' {
@@ -526,22 +536,198 @@ impl<'a> Fast<'a> {
                 }
                 self.node(indent, true, false)?
             }
-            b'!' | b'[' | b'{' | 0 => return None,
+            b'!' | 0 => return None,
             b'-' if blank_or_end(self.byte(content + 1)) => return None,
+            b'[' | b'{' => {
+                self.pos = content;
+                self.flow_value()?
+            }
             _ => {
                 self.pos = content;
                 self.scalar(indent)?
             }
         };
-        let node = match &node.value {
-            NodeValue::String(_) if key == "Fn::GetAtt" => split_get_att(node),
-            _ => node,
+        Some(wrap_cfn(key, tag_range, node))
+    }
+
+    /// A flow collection at `pos` that ends its line.
+    fn flow_value(&mut self) -> Option<Node> {
+        let node = self.flow()?;
+        self.pos = node.range.end() as usize;
+        self.finish_line()?;
+        Some(node)
+    }
+
+    /// A `[…]` or `{…}` collection at `pos`, on one line, with no empty entries, trailing
+    /// commas, comments or single-pair mappings. Its range runs over the blanks (and a
+    /// comment ending the line) after its closing bracket; `pos` is left past the bracket.
+    fn flow(&mut self) -> Option<Node> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return None;
+        }
+        let open = self.pos;
+        let sequence = self.byte(open) == b'[';
+        let close = if sequence { b']' } else { b'}' };
+        let mut items = Vec::new();
+        let mut members: Vec<Member> = Vec::new();
+        let mut hashes = FxHashSet::default();
+        self.pos = self.skip_spaces(open + 1);
+        if self.byte(self.pos) != close {
+            loop {
+                if sequence {
+                    items.push(self.flow_node(true)?);
+                } else {
+                    let key = self.flow_key()?;
+                    if Self::duplicate(&members, &mut hashes, &key.key.text) {
+                        return None;
+                    }
+                    self.pos = self.skip_spaces(key.colon + 1);
+                    let value = self.flow_node(true)?;
+                    members.push(Member { key: key.key, key_range: key.range, value });
+                }
+                self.pos = self.skip_spaces(self.pos);
+                match self.byte(self.pos) {
+                    b',' => {
+                        self.pos = self.skip_spaces(self.pos + 1);
+                        if matches!(self.byte(self.pos), b']' | b'}' | b',') {
+                            return None;
+                        }
+                    }
+                    b if b == close => break,
+                    _ => return None,
+                }
+            }
+        }
+        self.pos += 1;
+        let end = self.after_token(self.pos);
+        self.depth -= 1;
+        let value = if sequence { NodeValue::Array(items) } else { NodeValue::Object(members) };
+        Some(Node::new(TextRange::from_usize(open, end), value))
+    }
+
+    /// Where the blanks after a token at `i` end, with a comment that ends the line.
+    fn after_token(&self, i: usize) -> usize {
+        let j = self.skip_spaces(i);
+        if self.byte(j) == b'#' && j > i {
+            self.line_end(j)
+        } else {
+            j
+        }
+    }
+
+    /// A node inside a flow collection, at `pos`; `pos` is left just past it (past a quoted
+    /// scalar's blanks). `resolve`: a plain scalar is resolved by the core schema.
+    fn flow_node(&mut self, resolve: bool) -> Option<Node> {
+        let start = self.pos;
+        match self.byte(start) {
+            b'[' | b'{' => {
+                let node = self.flow()?;
+                self.pos = node.range.end() as usize;
+                Some(node)
+            }
+            b'!' if resolve => {
+                let mut i = start + 1;
+                while self.byte(i).is_ascii_alphanumeric() {
+                    i += 1;
+                }
+                let key = tags::cfn_key(&self.text[start + 1..i])?;
+                if self.byte(i) != b' ' {
+                    return None;
+                }
+                let tag_range = TextRange::from_usize(start, i);
+                self.pos = self.skip_spaces(i);
+                let node = self.flow_node(false)?;
+                Some(wrap_cfn(key, tag_range, node))
+            }
+            b'"' | b'\'' => {
+                let quoted = self.quoted(isize::MAX)?;
+                let end = self.skip_spaces(quoted.close_end);
+                let verbatim = verbatim_offset(self.text, &quoted.value, quoted.style, start, end);
+                self.pos = end;
+                let range = TextRange::from_usize(start, end);
+                Some(Node::new(range, NodeValue::String(Str { text: quoted.value.into(), verbatim })))
+            }
+            b'-' if matches!(self.byte(start + 1), b' ' | b'\n' | 0 | b',' | b'[' | b']' | b'{' | b'}') => {
+                None
+            }
+            b'!' | b'&' | b'*' | b'?' | b':' | b'%' | b'@' | b'`' | b',' | b']' | b'}' | b'#' | b'|'
+            | b'>' => None,
+            _ => {
+                let end = self.flow_plain(start)?;
+                if self.byte(self.skip_spaces(end)) == b':' {
+                    return None;
+                }
+                self.pos = end;
+                let text = &self.text[start..end];
+                let range = TextRange::from_usize(start, end);
+                let verbatim = Some(u32::try_from(start).ok()?);
+                let value = match if resolve { scalar::resolve_plain(text) } else { Resolved::String } {
+                    Resolved::Null => NodeValue::Null,
+                    Resolved::Bool(b) => NodeValue::Bool(b),
+                    Resolved::Number(number) => NodeValue::Number(number),
+                    Resolved::String => NodeValue::String(Str { text: text.into(), verbatim }),
+                    Resolved::Unrepresentable => return None,
+                };
+                Some(Node::new(range, value))
+            }
+        }
+    }
+
+    /// The end of a plain scalar in a flow collection (trailing blanks excluded), or `None`
+    /// when it does not end on its line or meets a comment.
+    fn flow_plain(&self, start: usize) -> Option<usize> {
+        let mut i = start;
+        loop {
+            match self.byte(i) {
+                b'\n' | 0 => return None,
+                // `- ]` reads differently across readers; left to the general one.
+                b',' | b'[' | b']' | b'{' | b'}' if self.byte(i - 1) == b'-' => return None,
+                b',' | b'[' | b']' | b'{' | b'}' => break,
+                b':' if matches!(self.byte(i + 1), b' ' | b'\n' | 0 | b',' | b'[' | b']' | b'{' | b'}') => {
+                    break
+                }
+                b'#' if self.byte(i - 1) == b' ' => return None,
+                _ => i += 1,
+            }
+        }
+        while i > start && self.byte(i - 1) == b' ' {
+            i -= 1;
+        }
+        (i > start).then_some(i)
+    }
+
+    /// A key in a flow mapping, at `pos`, followed by `: `.
+    fn flow_key(&mut self) -> Option<Key> {
+        let start = self.pos;
+        let key = match self.byte(start) {
+            b'"' | b'\'' => {
+                let quoted = self.quoted(isize::MAX)?;
+                let colon = self.skip_spaces(quoted.close_end);
+                if self.byte(colon) != b':' {
+                    return None;
+                }
+                self.quoted_key(quoted, colon)?
+            }
+            b'-' | b'!' | b'&' | b'*' | b'?' | b':' | b'%' | b'@' | b'`' | b',' | b'[' | b']' | b'{'
+            | b'}' | b'#' | b'|' | b'>' => return None,
+            _ => {
+                let end = self.flow_plain(start)?;
+                let colon = self.skip_spaces(end);
+                if self.byte(colon) != b':' || colon - start > MAX_KEY_LEN {
+                    return None;
+                }
+                Key {
+                    key: Str {
+                        text: self.text[start..end].into(),
+                        verbatim: Some(u32::try_from(start).ok()?),
+                    },
+                    range: TextRange::from_usize(start, end),
+                    colon,
+                }
+            }
         };
-        // `Ref` and `Condition` are spelled in the tag right after the `!`.
-        let verbatim = (!key.starts_with("Fn::")).then(|| tag_range.start() + 1);
-        let range = tag_range.cover(node.range);
-        let member = Member { key: Str { text: key.into(), verbatim }, key_range: tag_range, value: node };
-        Some(Node::new(range, NodeValue::Object(vec![member])))
+        (self.byte(key.colon + 1) == b' ').then_some(key)
     }
 
     /// A tagged scalar: a string whatever it looks like.
@@ -933,6 +1119,19 @@ impl<'a> Fast<'a> {
         self.next_line()?;
         Some(Node::new(range, NodeValue::String(Str { text: value.into(), verbatim: None })))
     }
+}
+
+/// The long form of a node tagged with a CloudFormation short form: `{key: node}`.
+fn wrap_cfn(key: &'static str, tag_range: TextRange, node: Node) -> Node {
+    let node = match &node.value {
+        NodeValue::String(_) if key == "Fn::GetAtt" => split_get_att(node),
+        _ => node,
+    };
+    // `Ref` and `Condition` are spelled in the tag right after the `!`.
+    let verbatim = (!key.starts_with("Fn::")).then(|| tag_range.start() + 1);
+    let range = tag_range.cover(node.range);
+    let member = Member { key: Str { text: key.into(), verbatim }, key_range: tag_range, value: node };
+    Node::new(range, NodeValue::Object(vec![member]))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
