@@ -3,11 +3,10 @@
 //! `saphyr-parser` reads any YAML, but at some two hundred instructions per byte: it
 //! decodes characters one at a time, allocates per token and goes through an event stream.
 //! Most definitions use a small part of YAML: block mappings and sequences, plain, quoted
-//! and `|`/`>` scalars, comments, CloudFormation short-form tags and short `[…]`/`{…}`
-//! collections on one line. This reader handles
-//! exactly that part, byte by byte, and builds the tree the general reader would build
-//! (values, ranges, key ranges, verbatim offsets), reusing its scalar resolution
-//! ([`super::scalar`]) and tags ([`super::tags`]).
+//! and `|`/`>` scalars, comments, CloudFormation short-form tags and `[…]`/`{…}` collections
+//! on one line. This reader handles exactly that part, byte by byte, and builds the tree the
+//! general reader would build (values, ranges, key ranges, verbatim offsets), reusing its
+//! scalar resolution ([`super::scalar`]) and tags ([`super::tags`]).
 //!
 //! It declines (returns `None`) on anything else: flow collections over several lines or
 //! with empty entries, trailing commas, comments or single-pair mappings, anchors and aliases,
