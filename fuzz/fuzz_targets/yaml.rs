@@ -1,4 +1,5 @@
-//! Arbitrary bytes into the YAML reader.
+//! Arbitrary bytes into the YAML reader; where the fast reader of block-style YAML accepts
+//! the text, it must give exactly the general reader's tree, with no diagnostics.
 #![no_main]
 
 use aslc_fuzz::{check_diagnostics, check_round_trip, check_tree};
@@ -14,6 +15,12 @@ fuzz_target!(|bytes: &[u8]| {
         assert!(parsed.diagnostics.iter().all(|d| d.primary.range.end() as usize <= bytes.len()));
         return;
     };
+    if let Some(fast) = yaml::parse_fast(text) {
+        let general = yaml::parse_general(text, FileId(0));
+        assert!(general.diagnostics.is_empty(), "{:?}", general.diagnostics);
+        assert!(fast.diagnostics.is_empty());
+        assert_eq!(fast.node, general.node);
+    }
     check_diagnostics(text, &parsed.diagnostics);
     if let Some(node) = &parsed.node {
         check_tree(text, node);

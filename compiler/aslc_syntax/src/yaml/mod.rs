@@ -22,6 +22,7 @@
 //! - `<<` is an ordinary key: merge keys are YAML 1.1, not 1.2.
 //! - One document per file; a second one is [`S_YAML_MULTIDOC`].
 
+mod fast;
 mod print;
 mod scalar;
 mod tags;
@@ -58,7 +59,26 @@ pub const S_YAML_NUMBER: &str = "S-YAML-NUMBER";
 pub const MAX_ALIAS_NODES: usize = 1_000_000;
 
 /// Reads `text` as one YAML document.
+///
+/// Block-style documents go through a fast reader of that subset of YAML; anything else
+/// (and every document with a diagnostic) through the general reader, which gives the same
+/// result on what both read.
 pub fn parse(text: &str, file: FileId) -> Parsed {
+    match parse_fast(text) {
+        Some(parsed) => parsed,
+        None => parse_general(text, file),
+    }
+}
+
+/// Reads `text` with the fast reader of block-style YAML alone: `None` when the text is
+/// outside the subset it reads exactly. Public so tests and fuzzing compare the two readers.
+pub fn parse_fast(text: &str) -> Option<Parsed> {
+    fast::read(text).map(|node| Parsed { node: Some(node), diagnostics: Vec::new() })
+}
+
+/// Reads `text` with the general reader alone (`saphyr-parser`). Public so tests and
+/// fuzzing compare the two readers.
+pub fn parse_general(text: &str, file: FileId) -> Parsed {
     let mut attempt = read(text, file);
     if attempt.flow_indent.is_none() {
         return attempt.parsed;
@@ -420,7 +440,7 @@ impl<'a> Reader<'a> {
             (content_start, end.max(content_start))
         };
         let range = TextRange::from_usize(content_start, end);
-        let verbatim = self.verbatim(value, style, content_start, end);
+        let verbatim = verbatim_offset(self.text, value, style, content_start, end);
         let text = Str { text: value.into(), verbatim };
         if self.expecting_key() {
             if tag.is_some() {
@@ -664,32 +684,6 @@ impl<'a> Reader<'a> {
         self.diagnostics.push(diagnostic);
     }
 
-    /// `Some(offset)` when `value` appears verbatim in the source (plain and simple quoted
-    /// scalars), `None` for block scalars, escapes and folded lines.
-    fn verbatim(&self, value: &str, style: ScalarStyle, start: usize, end: usize) -> Option<u32> {
-        let inner = match style {
-            ScalarStyle::Plain => start,
-            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => start + 1,
-            ScalarStyle::Literal | ScalarStyle::Folded => return None,
-        };
-        let inner_end = inner.checked_add(value.len())?;
-        let closing = match style {
-            ScalarStyle::SingleQuoted => Some(b'\''),
-            ScalarStyle::DoubleQuoted => Some(b'"'),
-            _ => None,
-        };
-        let same = self.text.get(inner..inner_end) == Some(value);
-        let closed = match closing {
-            Some(quote) => self.text.as_bytes().get(inner_end) == Some(&quote) && inner_end + 1 == end,
-            None => inner_end == end,
-        };
-        if same && closed {
-            u32::try_from(inner).ok()
-        } else {
-            None
-        }
-    }
-
     fn multiple_documents(&mut self, start: usize, end: usize) {
         let range = TextRange::from_usize(start, end.max(start));
         let diagnostic = Diagnostic::error(
@@ -799,6 +793,32 @@ impl MappingFrame {
                 None
             }
         }
+    }
+}
+
+/// `Some(offset)` when `value` appears verbatim in `text` (plain and simple quoted scalars
+/// whose range is `start..end`), `None` for block scalars, escapes and folded lines.
+fn verbatim_offset(text: &str, value: &str, style: ScalarStyle, start: usize, end: usize) -> Option<u32> {
+    let inner = match style {
+        ScalarStyle::Plain => start,
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => start + 1,
+        ScalarStyle::Literal | ScalarStyle::Folded => return None,
+    };
+    let inner_end = inner.checked_add(value.len())?;
+    let closing = match style {
+        ScalarStyle::SingleQuoted => Some(b'\''),
+        ScalarStyle::DoubleQuoted => Some(b'"'),
+        _ => None,
+    };
+    let same = text.get(inner..inner_end) == Some(value);
+    let closed = match closing {
+        Some(quote) => text.as_bytes().get(inner_end) == Some(&quote) && inner_end + 1 == end,
+        None => inner_end == end,
+    };
+    if same && closed {
+        u32::try_from(inner).ok()
+    } else {
+        None
     }
 }
 

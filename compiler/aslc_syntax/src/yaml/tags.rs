@@ -82,12 +82,17 @@ pub(super) fn classify(tag: &Tag, scalar: bool) -> TagKind {
             "seq" => TagKind::Collection { mapping: false },
             _ => TagKind::Unknown,
         },
-        ("!", suffix) => match CFN_TAGS.iter().find(|(short, _)| *short == suffix) {
-            Some((_, key)) => TagKind::Cfn { key },
+        ("!", suffix) => match cfn_key(suffix) {
+            Some(key) => TagKind::Cfn { key },
             None => TagKind::Unknown,
         },
         _ => TagKind::Unknown,
     }
+}
+
+/// The long form of a CloudFormation short-form tag's suffix (`Sub` → `Fn::Sub`).
+pub(super) fn cfn_key(suffix: &str) -> Option<&'static str> {
+    CFN_TAGS.iter().find(|(short, _)| *short == suffix).map(|(_, key)| *key)
 }
 
 /// Where a node's content starts, skipping its properties (a tag and an anchor, in either
