@@ -12,7 +12,7 @@ use aslc_query::QueryError;
 use aslc_source::TextRange;
 use aslc_syntax::Node;
 
-use super::{Name, Spanned};
+use super::{Name, Spanned, Text};
 
 /// A string that is code (a JSONPath path, an intrinsic call, a JSONata expression) with
 /// the information needed to point inside it.
@@ -20,7 +20,7 @@ use super::{Name, Spanned};
 pub struct Expr {
     /// The decoded string, as the query language sees it (for JSONata: the whole
     /// `{% … %}` string).
-    pub text: Box<str>,
+    pub text: Text,
     /// Range of the string value in the file (with quotes for JSON).
     pub range: TextRange,
     /// File offset of the decoded text's first byte when it appears verbatim in the file.
@@ -188,7 +188,7 @@ pub struct TemplateMember {
     /// The key as written (with its `.$` suffix, if any).
     pub key: Name,
     /// The key of the produced object: the written key without a `.$` suffix.
-    pub output_key: Box<str>,
+    pub output_key: Text,
     /// The value.
     pub value: Template,
 }

@@ -10,7 +10,7 @@ use aslc_syntax::Member;
 use super::reader::{self, Fields};
 use super::state::{StateCx, S_FIELD_ALLOWED, S_FIELD_QL};
 use super::{template, Cx, DiagExt, S_FIELD_TYPE};
-use crate::ir::{ItemBatcher, ItemReader, Name, ReaderConfig, ResultWriter, Spanned, WriterConfig};
+use crate::ir::{ItemBatcher, ItemReader, Name, ReaderConfig, ResultWriter, Spanned, Text, WriterConfig};
 
 /// Which query language a member of these objects belongs to.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -150,7 +150,7 @@ fn lower_reader_config(cx: &mut Cx, member: &Member, parent: &Object, scx: &Stat
         let mut names = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             match item.as_str() {
-                Some(text) => names.push(Spanned::new(Box::from(text), item.range)),
+                Some(text) => names.push(Spanned::new(Text::from(text), item.range)),
                 None => {
                     cx.error(
                         S_FIELD_TYPE,

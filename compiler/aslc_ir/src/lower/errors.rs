@@ -6,7 +6,7 @@ use aslc_syntax::{Member, Node};
 use super::reader::{self, Fields};
 use super::state::StateCx;
 use super::{template, Cx, DiagExt};
-use crate::ir::{Catcher, ErrorHandling, Name, Retrier, Spanned};
+use crate::ir::{Catcher, ErrorHandling, Name, Retrier, Spanned, Text};
 use crate::rules::declare_rules;
 
 declare_rules! { @spec "runtime-errors.md";
@@ -251,7 +251,7 @@ fn objects<'n>(
     code: &'static str,
     what: &str,
 ) -> Option<Vec<&'n Node>> {
-    let code = if member.key.text.as_ref() == "Catch" { R_CATCH_ERRORS } else { code };
+    let code = if &*member.key.text == "Catch" { R_CATCH_ERRORS } else { code };
     let Some(items) = member.value.as_array() else {
         cx.error(
             code,
@@ -323,7 +323,7 @@ fn error_equals(
     let mut names = Vec::with_capacity(items.len());
     for (j, item) in items.iter().enumerate() {
         match item.as_str() {
-            Some(text) => names.push(Spanned::new(Box::from(text), item.range)),
+            Some(text) => names.push(Spanned::new(Text::from(text), item.range)),
             None => {
                 cx.error(
                     code,
@@ -487,7 +487,7 @@ fn lower_retrier(cx: &mut Cx, node: &Node, pointer: &str) -> Retrier {
                 "The field 'JitterStrategy' should have one of these values: [FULL, NONE]",
             );
         }
-        value.map(|v| Spanned::new(Box::from(v), member.value.range))
+        value.map(|v| Spanned::new(Text::from(v), member.value.range))
     });
     let comment =
         fields.take("Comment").and_then(|m| super::comment(cx, m, &crate::pointer::join(pointer, "Comment")));

@@ -16,7 +16,7 @@ use aslc_source::{Diagnostic, FileId, TextRange};
 use aslc_syntax::{Node, NodeValue};
 use rustc_hash::FxHashMap;
 
-use crate::ir::{Definition, QueryLanguage, Scope, ScopeId, ScopeKind, Spanned, StateId, StateKind};
+use crate::ir::{Definition, QueryLanguage, Scope, ScopeId, ScopeKind, Spanned, StateId, StateKind, Text};
 use crate::rules::declare_rules;
 use reader::Fields;
 
@@ -453,7 +453,7 @@ pub(crate) fn lower_scope(
         cx.def.states.reserve(members.len() * 2);
     }
     for member in members {
-        let state_pointer = [pointer.as_ref(), "/States/", member.key.text.as_ref()].concat();
+        let state_pointer = [pointer.as_ref(), "/States/", member.key.text.as_str()].concat();
         if !matches!(member.value.value, NodeValue::Object(_)) {
             cx.error(
                 S_STATES_OBJECT,
@@ -506,7 +506,7 @@ pub(crate) fn query_language(
 }
 
 /// Reads a `Comment` field (`S-COMMENT`).
-pub(crate) fn comment(cx: &mut Cx, member: &aslc_syntax::Member, pointer: &str) -> Option<Spanned<Box<str>>> {
+pub(crate) fn comment(cx: &mut Cx, member: &aslc_syntax::Member, pointer: &str) -> Option<Spanned<Text>> {
     match member.value.as_str() {
         Some(text) => Some(Spanned::new(text.into(), member.value.range)),
         None => {

@@ -5,50 +5,55 @@ use aslc_source::Diagnostic;
 use aslc_syntax::{Member, Node, NodeValue};
 
 use super::{Cx, DiagExt};
-use crate::ir::{is_whole_placeholder, Dyn, Expr, Extra, Name, Number, Spanned};
+use crate::ir::{is_whole_placeholder, Dyn, Expr, Extra, Name, Number, Spanned, Text};
 use crate::lower::S_FIELD_TYPE;
 
 /// The members of one object, each taken at most once; what is left is reported or kept
 /// as [`Extra`].
 pub(crate) struct Fields<'n> {
     members: &'n [Member],
-    used: Vec<bool>,
+    /// Per member, its key and whether it was taken. The keys are read out of the tree once
+    /// here: a state asks for each of the few dozen fields it may have, and every question
+    /// compares against every key.
+    keys: Vec<(&'n str, bool)>,
 }
 
 impl<'n> Fields<'n> {
     pub(crate) fn new(members: &'n [Member]) -> Fields<'n> {
-        Fields { members, used: vec![false; members.len()] }
+        Fields { members, keys: members.iter().map(|m| (m.key.text.as_str(), false)).collect() }
     }
 
     /// Takes the first member named `key`.
     pub(crate) fn take(&mut self, key: &str) -> Option<&'n Member> {
-        let idx = self.members.iter().position(|m| &*m.key.text == key)?;
-        // Duplicates were reported by the reader; later ones are skipped with the first.
-        for (i, m) in self.members.iter().enumerate() {
-            if &*m.key.text == key {
-                self.used[i] = true;
+        let mut first = None;
+        for (i, (name, used)) in self.keys.iter_mut().enumerate() {
+            if *name == key {
+                // Duplicates were reported by the reader; later ones are skipped with the
+                // first.
+                *used = true;
+                first = first.or(Some(i));
             }
         }
-        Some(&self.members[idx])
+        first.map(|i| &self.members[i])
     }
 
     /// Whether a member named `key` exists (taken or not).
     pub(crate) fn has(&self, key: &str) -> bool {
-        self.members.iter().any(|m| &*m.key.text == key)
+        self.keys.iter().any(|(name, _)| *name == key)
     }
 
     /// Marks a member as dealt with.
     pub(crate) fn mark(&mut self, member: &Member) {
-        for (i, m) in self.members.iter().enumerate() {
+        for (m, (_, used)) in self.members.iter().zip(&mut self.keys) {
             if std::ptr::eq(m, member) {
-                self.used[i] = true;
+                *used = true;
             }
         }
     }
 
     /// The members not taken yet.
     pub(crate) fn remaining(&self) -> impl Iterator<Item = &'n Member> + '_ {
-        self.members.iter().zip(&self.used).filter(|(_, used)| !**used).map(|(m, _)| m)
+        self.members.iter().zip(&self.keys).filter(|(_, (_, used))| !*used).map(|(m, _)| m)
     }
 
     /// Takes every remaining member, as [`Extra`]s.
@@ -248,6 +253,6 @@ pub(crate) fn dyn_string(
     member: &Member,
     pointer: &str,
     jsonata: bool,
-) -> Option<Dyn<Box<str>>> {
-    dynamic(cx, member, pointer, jsonata, "a string", |node| node.as_str().map(Box::from))
+) -> Option<Dyn<Text>> {
+    dynamic(cx, member, pointer, jsonata, "a string", |node| node.as_str().map(Text::from))
 }
