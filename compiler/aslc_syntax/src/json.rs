@@ -27,8 +27,7 @@ pub struct Parsed {
 
 /// Reads `text` as one JSON value.
 pub fn parse(text: &str, file: FileId) -> Parsed {
-    let mut reader =
-        Reader::new(text, 0, file);
+    let mut reader = Reader::new(text, 0, file);
     let node = match reader.document() {
         Ok(node) => Some(node),
         Err(diagnostic) => {
@@ -54,8 +53,7 @@ pub fn parse_value_at(
     if start >= text.len() || !text.is_char_boundary(start) {
         return None;
     }
-    let mut reader =
-        Reader::new(text, start, file);
+    let mut reader = Reader::new(text, start, file);
     let node = reader.value(depth).ok()?;
     Some((node, reader.diagnostics))
 }

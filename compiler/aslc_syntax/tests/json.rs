@@ -172,12 +172,18 @@ fn containers_hold_exactly_their_elements() {
 
 #[test]
 fn short_keys_and_values_are_stored_inline() {
-    let node = parse(r#"{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken"}"#, FileId(0))
-        .node
-        .unwrap();
+    let node = parse(
+        r#"{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken"}"#,
+        FileId(0),
+    )
+    .node
+    .unwrap();
     let members = node.as_object().unwrap();
     assert!(members.iter().all(|m| !m.key.text.is_heap_allocated()));
     assert!(!node.get("Type").unwrap().as_spanned_str().unwrap().text.is_heap_allocated());
     // Longer text still reads back whole.
-    assert_eq!(node.get("Resource").unwrap().as_str(), Some("arn:aws:states:::lambda:invoke.waitForTaskToken"));
+    assert_eq!(
+        node.get("Resource").unwrap().as_str(),
+        Some("arn:aws:states:::lambda:invoke.waitForTaskToken")
+    );
 }

@@ -7,6 +7,7 @@ use super::reader::{self, Fields};
 use super::state::StateCx;
 use super::{template, Cx, DiagExt};
 use crate::ir::{Catcher, ErrorHandling, Name, Retrier, Spanned, Text};
+use crate::pointer::Field;
 use crate::rules::declare_rules;
 
 declare_rules! { @spec "runtime-errors.md";
@@ -214,28 +215,28 @@ pub(crate) fn lower_error_handling(cx: &mut Cx, fields: &mut Fields, scx: &State
     let mut out = ErrorHandling::default();
     if let Some(member) = fields.take("Retry") {
         out.retry_range = Some(member.value.range);
-        if let Some(items) = objects(cx, member, &scx.field("Retry"), R_RETRY_ARRAY, "retrier") {
+        if let Some(items) = objects(cx, member, scx.field("Retry"), R_RETRY_ARRAY, "retrier") {
             for (i, item) in items.iter().enumerate() {
                 out.retry.push(lower_retrier(cx, item, &crate::pointer::index(scx.pointer, "Retry", i)));
             }
             check_all_last(
                 cx,
                 out.retry.iter().map(|r| &r.error_equals[..]),
-                &crate::pointer::join(scx.pointer, "Retry"),
+                crate::pointer::field(scx.pointer, "Retry"),
                 "retrier",
             );
         }
     }
     if let Some(member) = fields.take("Catch") {
         out.catch_range = Some(member.value.range);
-        if let Some(items) = objects(cx, member, &scx.field("Catch"), R_RETRY_ARRAY, "catcher") {
+        if let Some(items) = objects(cx, member, scx.field("Catch"), R_RETRY_ARRAY, "catcher") {
             for (i, item) in items.iter().enumerate() {
                 out.catch.push(lower_catcher(cx, item, &crate::pointer::index(scx.pointer, "Catch", i), scx));
             }
             check_all_last(
                 cx,
                 out.catch.iter().map(|c| &c.error_equals[..]),
-                &crate::pointer::join(scx.pointer, "Catch"),
+                crate::pointer::field(scx.pointer, "Catch"),
                 "catcher",
             );
         }
@@ -247,7 +248,7 @@ pub(crate) fn lower_error_handling(cx: &mut Cx, fields: &mut Fields, scx: &State
 fn objects<'n>(
     cx: &mut Cx,
     member: &'n Member,
-    pointer: &str,
+    pointer: Field<'_>,
     code: &'static str,
     what: &str,
 ) -> Option<Vec<&'n Node>> {
@@ -271,7 +272,7 @@ fn objects<'n>(
             cx.error(
                 code,
                 item.range,
-                &crate::pointer::at(pointer, i),
+                &crate::pointer::index(pointer.base, pointer.name, i),
                 format!(
                     "a {what} must be an object, not {}",
                     crate::lower::reader::article(item.type_name())
@@ -355,7 +356,7 @@ fn error_equals(
     (names, member.value.range)
 }
 
-fn check_all_last<'a>(cx: &mut Cx, lists: impl Iterator<Item = &'a [Name]>, pointer: &str, what: &str) {
+fn check_all_last<'a>(cx: &mut Cx, lists: impl Iterator<Item = &'a [Name]>, pointer: Field<'_>, what: &str) {
     let lists: Vec<&[Name]> = lists.collect();
     let n = lists.len();
     for (i, names) in lists.iter().enumerate() {
@@ -490,7 +491,7 @@ fn lower_retrier(cx: &mut Cx, node: &Node, pointer: &str) -> Retrier {
         value.map(|v| Spanned::new(Text::from(v), member.value.range))
     });
     let comment =
-        fields.take("Comment").and_then(|m| super::comment(cx, m, &crate::pointer::join(pointer, "Comment")));
+        fields.take("Comment").and_then(|m| super::comment(cx, m, crate::pointer::field(pointer, "Comment")));
     const RETRIER_FIELDS: &[&str] = &[
         "ErrorEquals",
         "IntervalSeconds",
@@ -521,7 +522,7 @@ fn lower_catcher(cx: &mut Cx, node: &Node, pointer: &str, scx: &StateCx) -> Catc
     let (error_equals, error_equals_range) =
         error_equals(cx, &mut fields, node, pointer, R_CATCH_ERRORS, "catcher");
     let next = match fields.take("Next") {
-        Some(m) => reader::string(cx, m, &crate::pointer::join(pointer, "Next")),
+        Some(m) => reader::string(cx, m, crate::pointer::field(pointer, "Next")),
         None => {
             cx.error(R_CATCH_NEXT, node.range.start_point(), pointer, "this catcher has no `Next`")
                 .label("a caught error needs somewhere to go")
@@ -537,10 +538,10 @@ fn lower_catcher(cx: &mut Cx, node: &Node, pointer: &str, scx: &StateCx) -> Catc
         let Some(m) = fields.take(key) else { continue };
         if allowed {
             if key == "ResultPath" {
-                result_path = template::path_or_null(cx, m, &crate::pointer::join(pointer, "ResultPath"));
+                result_path = template::path_or_null(cx, m, crate::pointer::field(pointer, "ResultPath"));
             } else {
                 output =
-                    Some(template::lower_value(cx, &m.value, &crate::pointer::join(pointer, "Output"), true));
+                    Some(template::lower_value(cx, &m.value, crate::pointer::field(pointer, "Output"), true));
             }
         } else {
             let (this, other, help) = if jsonata {
@@ -556,9 +557,9 @@ fn lower_catcher(cx: &mut Cx, node: &Node, pointer: &str, scx: &StateCx) -> Catc
     }
     let assign = fields
         .take("Assign")
-        .and_then(|m| template::lower_assign(cx, m, &crate::pointer::join(pointer, "Assign"), jsonata));
+        .and_then(|m| template::lower_assign(cx, m, crate::pointer::field(pointer, "Assign"), jsonata));
     let comment =
-        fields.take("Comment").and_then(|m| super::comment(cx, m, &crate::pointer::join(pointer, "Comment")));
+        fields.take("Comment").and_then(|m| super::comment(cx, m, crate::pointer::field(pointer, "Comment")));
     let catcher_fields: &[&str] = if jsonata {
         &["ErrorEquals", "Next", "Output", "Assign", "Comment"]
     } else {

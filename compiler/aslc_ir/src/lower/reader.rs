@@ -7,6 +7,7 @@ use aslc_syntax::{Member, Node, NodeValue};
 use super::{Cx, DiagExt};
 use crate::ir::{is_whole_placeholder, Dyn, Expr, Extra, Name, Number, Spanned, Text};
 use crate::lower::S_FIELD_TYPE;
+use crate::pointer::Pointer;
 
 /// The members of one object, each taken at most once; what is left is reported or kept
 /// as [`Extra`].
@@ -69,7 +70,7 @@ pub(crate) fn report_unknown(
     cx: &mut Cx,
     fields: &Fields,
     code: &'static str,
-    pointer: &str,
+    pointer: impl Pointer,
     what: &str,
     known: &[&str],
 ) {
@@ -108,11 +109,11 @@ pub(crate) fn is_opaque(node: &Node) -> bool {
     }
 }
 
-fn type_error(cx: &mut Cx, member: &Member, pointer: &str, expected: &str) {
+fn type_error(cx: &mut Cx, member: &Member, pointer: impl Pointer, expected: &str) {
     type_error_as(cx, S_FIELD_TYPE, member, pointer, expected);
 }
 
-fn type_error_as(cx: &mut Cx, code: &'static str, member: &Member, pointer: &str, expected: &str) {
+fn type_error_as(cx: &mut Cx, code: &'static str, member: &Member, pointer: impl Pointer, expected: &str) {
     if is_opaque(&member.value) {
         return;
     }
@@ -138,7 +139,7 @@ pub(crate) fn article(type_name: &str) -> String {
 }
 
 /// Reads a string field; reports and returns `None` for another type.
-pub(crate) fn string(cx: &mut Cx, member: &Member, pointer: &str) -> Option<Name> {
+pub(crate) fn string(cx: &mut Cx, member: &Member, pointer: impl Pointer) -> Option<Name> {
     match &member.value.value {
         NodeValue::String(s) => Some(Spanned::new(s.text.clone(), member.value.range)),
         _ => {
@@ -149,7 +150,7 @@ pub(crate) fn string(cx: &mut Cx, member: &Member, pointer: &str) -> Option<Name
 }
 
 /// Reads a boolean field.
-pub(crate) fn boolean(cx: &mut Cx, member: &Member, pointer: &str) -> Option<Spanned<bool>> {
+pub(crate) fn boolean(cx: &mut Cx, member: &Member, pointer: impl Pointer) -> Option<Spanned<bool>> {
     match member.value.value {
         NodeValue::Bool(b) => Some(Spanned::new(b, member.value.range)),
         _ => {
@@ -160,7 +161,7 @@ pub(crate) fn boolean(cx: &mut Cx, member: &Member, pointer: &str) -> Option<Spa
 }
 
 /// Reads a number field.
-pub(crate) fn number(cx: &mut Cx, member: &Member, pointer: &str) -> Option<Spanned<Number>> {
+pub(crate) fn number(cx: &mut Cx, member: &Member, pointer: impl Pointer) -> Option<Spanned<Number>> {
     match &member.value.value {
         NodeValue::Number(text) => Some(Spanned::new(Number::new(text.clone()), member.value.range)),
         NodeValue::String(s) if is_whole_placeholder(&s.text) => None,
@@ -172,7 +173,7 @@ pub(crate) fn number(cx: &mut Cx, member: &Member, pointer: &str) -> Option<Span
 }
 
 /// Reads an object field, returning its node.
-pub(crate) fn object<'n>(cx: &mut Cx, member: &'n Member, pointer: &str) -> Option<&'n Node> {
+pub(crate) fn object<'n>(cx: &mut Cx, member: &'n Member, pointer: impl Pointer) -> Option<&'n Node> {
     match member.value.value {
         NodeValue::Object(_) => Some(&member.value),
         _ => {
@@ -183,7 +184,7 @@ pub(crate) fn object<'n>(cx: &mut Cx, member: &'n Member, pointer: &str) -> Opti
 }
 
 /// Reads an array field, returning its elements.
-pub(crate) fn array<'n>(cx: &mut Cx, member: &'n Member, pointer: &str) -> Option<&'n [Node]> {
+pub(crate) fn array<'n>(cx: &mut Cx, member: &'n Member, pointer: impl Pointer) -> Option<&'n [Node]> {
     match &member.value.value {
         NodeValue::Array(items) => Some(items),
         _ => {
@@ -194,7 +195,7 @@ pub(crate) fn array<'n>(cx: &mut Cx, member: &'n Member, pointer: &str) -> Optio
 }
 
 /// Reads a string that is code (a path), keeping what is needed to point inside it.
-pub(crate) fn expr(cx: &mut Cx, member: &Member, pointer: &str) -> Option<Expr> {
+pub(crate) fn expr(cx: &mut Cx, member: &Member, pointer: impl Pointer) -> Option<Expr> {
     match Expr::jsonpath(&member.value) {
         Some(e) => Some(e),
         None => {
@@ -214,7 +215,7 @@ pub(crate) fn is_jsonata_text(text: &str) -> bool {
 pub(crate) fn dynamic<T>(
     cx: &mut Cx,
     member: &Member,
-    pointer: &str,
+    pointer: impl Pointer,
     jsonata: bool,
     expected: &str,
     literal: impl FnOnce(&Node) -> Option<T>,
@@ -243,7 +244,12 @@ pub(crate) fn dynamic<T>(
 }
 
 /// Reads a number-or-expression field.
-pub(crate) fn dyn_number(cx: &mut Cx, member: &Member, pointer: &str, jsonata: bool) -> Option<Dyn<Number>> {
+pub(crate) fn dyn_number(
+    cx: &mut Cx,
+    member: &Member,
+    pointer: impl Pointer,
+    jsonata: bool,
+) -> Option<Dyn<Number>> {
     dynamic(cx, member, pointer, jsonata, "a number", |node| node.as_number_text().map(Number::new))
 }
 
@@ -251,7 +257,7 @@ pub(crate) fn dyn_number(cx: &mut Cx, member: &Member, pointer: &str, jsonata: b
 pub(crate) fn dyn_string(
     cx: &mut Cx,
     member: &Member,
-    pointer: &str,
+    pointer: impl Pointer,
     jsonata: bool,
 ) -> Option<Dyn<Text>> {
     dynamic(cx, member, pointer, jsonata, "a string", |node| node.as_str().map(Text::from))
