@@ -29,6 +29,33 @@ impl std::fmt::Display for Field<'_> {
     }
 }
 
+/// A location that is either a [`Field`] not written yet or a string already written.
+#[derive(Clone, Debug)]
+pub(crate) enum Location<'a> {
+    /// `{base}/{name}`.
+    Field(Field<'a>),
+    /// Any location.
+    Written(String),
+}
+
+impl From<&Location<'_>> for String {
+    fn from(location: &Location<'_>) -> String {
+        match location {
+            Location::Field(field) => String::from(*field),
+            Location::Written(text) => text.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for Location<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Field(field) => field.fmt(f),
+            Location::Written(text) => f.write_str(text),
+        }
+    }
+}
+
 /// `{base}/{name}`, written out when kept.
 pub(crate) fn field<'a>(base: &'a str, name: &'a str) -> Field<'a> {
     Field { base, name }
@@ -113,5 +140,8 @@ mod tests {
         assert_eq!(at("", usize::MAX), format!("[{}]", usize::MAX));
         assert_eq!(String::from(field("/States/A", "Next")), "/States/A/Next");
         assert_eq!(field("", "Retry").to_string(), "/Retry");
+        let written = Location::Written("/States/A/Catch[0]/Assign".to_string());
+        assert_eq!(String::from(&written), "/States/A/Catch[0]/Assign");
+        assert_eq!(String::from(&Location::Field(field("/States/A", "Parameters"))), "/States/A/Parameters");
     }
 }

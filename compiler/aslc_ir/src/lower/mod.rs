@@ -448,6 +448,10 @@ pub(crate) fn lower_scope(
         .label("a state machine needs at least one state")
         .help("add the state that `StartAt` names");
     }
+    // Every member is a state of the scope (the invalid ones are skipped).
+    let scope = &mut cx.def.scopes[scope_id.0 as usize];
+    scope.states.reserve_exact(members.len());
+    scope.by_name.reserve(members.len());
     // States are large: size the arena once for the top level, which usually holds most of
     // them, and let nested scopes grow it by doubling.
     if depth == 0 {
