@@ -510,6 +510,18 @@ impl<'a> Reader<'a> {
 
     fn keyword(&mut self, word: &str, value: NodeValue) -> Result<Node> {
         let start = self.pos;
+        // The word followed by the end of the text, ASCII whitespace or punctuation, as
+        // `token_end` would delimit it, without walking the characters.
+        let end = start + word.len();
+        if self.bytes.get(start..end) == Some(word.as_bytes())
+            && matches!(
+                self.bytes.get(end),
+                None | Some(b' ' | b'\t' | b'\n' | b'\r' | b',' | b':' | b'[' | b']' | b'{' | b'}' | b'"')
+            )
+        {
+            self.pos = end;
+            return Ok(Node::new(TextRange::from_usize(start, end), value));
+        }
         let end = self.token_end(start);
         if &self.text[start..end] == word {
             self.pos = end;

@@ -187,3 +187,17 @@ fn short_keys_and_values_are_stored_inline() {
         Some("arn:aws:states:::lambda:invoke.waitForTaskToken")
     );
 }
+
+#[test]
+fn keywords_end_where_a_token_ends() {
+    let text = "[true,false ,null]";
+    let node = parse(text, FileId(0)).node.unwrap();
+    assert_eq!(node.to_json(), "[true,false,null]");
+    let items = node.as_array().unwrap();
+    assert_eq!(&text[items[1].range.as_usize()], "false");
+    assert_eq!(&text[items[2].range.as_usize()], "null");
+    assert_eq!(parse("{\"a\":true}", FileId(0)).node.unwrap().to_json(), "{\"a\":true}");
+    for text in ["truex", "[nul]", "[falsey]", "nullnull", "tru"] {
+        assert_eq!(codes(text), ["S-JSON-SYNTAX"], "{text}");
+    }
+}

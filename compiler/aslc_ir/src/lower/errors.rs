@@ -300,12 +300,12 @@ fn error_equals(
             .aws("SCHEMA_VALIDATION_FAILED", "These fields are required: [ErrorEquals]");
         return (Vec::new(), node.range);
     };
-    let field_pointer = crate::pointer::join(pointer, "ErrorEquals");
+    let field_pointer = crate::pointer::field(pointer, "ErrorEquals");
     let Some(items) = member.value.as_array() else {
         cx.error(
             code,
             member.value.range,
-            &field_pointer,
+            field_pointer,
             format!(
                 "`ErrorEquals` must be an array of error names, not {}",
                 crate::lower::reader::article(member.value.type_name())
@@ -316,7 +316,7 @@ fn error_equals(
         return (Vec::new(), member.value.range);
     };
     if items.is_empty() {
-        cx.error(code, member.value.range, &field_pointer, "`ErrorEquals` is empty")
+        cx.error(code, member.value.range, field_pointer, "`ErrorEquals` is empty")
             .label("this handles no error")
             .help("list the error names to handle, or `\"States.ALL\"`")
             .aws("SCHEMA_VALIDATION_FAILED", "Value cannot be empty");
@@ -329,7 +329,7 @@ fn error_equals(
                 cx.error(
                     code,
                     item.range,
-                    &crate::pointer::at(&field_pointer, j),
+                    &crate::pointer::index(pointer, "ErrorEquals", j),
                     format!(
                         "an error name must be a string, not {}",
                         crate::lower::reader::article(item.type_name())
@@ -345,7 +345,7 @@ fn error_equals(
             cx.error(
                 R_ALL_ALONE,
                 all.range,
-                &crate::pointer::at(&field_pointer, j),
+                &crate::pointer::index(pointer, "ErrorEquals", j),
                 "`States.ALL` must be the only error name in its `ErrorEquals`",
             )
             .label("`States.ALL` already matches every error")
@@ -388,12 +388,12 @@ fn lower_retrier(cx: &mut Cx, node: &Node, pointer: &str) -> Retrier {
                         check: fn(&crate::ir::Number) -> bool,
                         expectation: &str| {
         let member = fields.take(key)?;
-        let field_pointer = crate::pointer::join(pointer, key);
+        let field_pointer = crate::pointer::field(pointer, key);
         let Some(value) = member.value.as_number_text().map(crate::ir::Number::new) else {
             cx.error(
                 code,
                 member.value.range,
-                &field_pointer,
+                field_pointer,
                 format!(
                     "`{key}` must be a number, not {}",
                     crate::lower::reader::article(member.value.type_name())
@@ -404,19 +404,19 @@ fn lower_retrier(cx: &mut Cx, node: &Node, pointer: &str) -> Retrier {
             return None;
         };
         if !check(&value) {
-            cx.error(code, member.value.range, &field_pointer, format!("`{key}` {value} is out of range"))
+            cx.error(code, member.value.range, field_pointer, format!("`{key}` {value} is out of range"))
                 .label(format!("expected {expectation}"))
                 .help(format!("use {expectation}"));
         }
         Some(Spanned::new(value, member.value.range))
     };
     let interval_seconds = fields.take("IntervalSeconds").and_then(|member| {
-        let field_pointer = crate::pointer::join(pointer, "IntervalSeconds");
+        let field_pointer = crate::pointer::field(pointer, "IntervalSeconds");
         let Some(value) = member.value.as_number_text().map(crate::ir::Number::new) else {
             cx.error(
                 R_RETRY_INTERVAL,
                 member.value.range,
-                &field_pointer,
+                field_pointer,
                 format!(
                     "`IntervalSeconds` must be a number, not {}",
                     crate::lower::reader::article(member.value.type_name())
@@ -430,7 +430,7 @@ fn lower_retrier(cx: &mut Cx, node: &Node, pointer: &str) -> Retrier {
             cx.warning(
                 R_RETRY_INTERVAL,
                 member.value.range,
-                &field_pointer,
+                field_pointer,
                 "`IntervalSeconds` 0 retries without any delay",
             )
             .label("the spec requires a positive interval")
@@ -439,7 +439,7 @@ fn lower_retrier(cx: &mut Cx, node: &Node, pointer: &str) -> Retrier {
             cx.error(
                 R_RETRY_INTERVAL,
                 member.value.range,
-                &field_pointer,
+                field_pointer,
                 format!("`IntervalSeconds` {value} is out of range"),
             )
             .label("expected an integer from 1 to 99999999")
@@ -472,13 +472,13 @@ fn lower_retrier(cx: &mut Cx, node: &Node, pointer: &str) -> Retrier {
         "an integer from 1 to 31622400",
     );
     let jitter_strategy = fields.take("JitterStrategy").and_then(|member| {
-        let field_pointer = crate::pointer::join(pointer, "JitterStrategy");
+        let field_pointer = crate::pointer::field(pointer, "JitterStrategy");
         let value = member.value.as_str();
         if !matches!(value, Some("FULL" | "NONE")) {
             cx.error(
                 R_RETRY_JITTER,
                 member.value.range,
-                &field_pointer,
+                field_pointer,
                 "`JitterStrategy` must be \"FULL\" or \"NONE\"",
             )
             .label("unknown jitter strategy")
