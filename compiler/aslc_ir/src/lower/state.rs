@@ -1,7 +1,10 @@
 //! Lowering one state: the field matrix of structure.md §4, the common fields, and the
 //! fields of each state type.
 
+use std::sync::OnceLock;
+
 use aslc_syntax::{Member, Node};
+use rustc_hash::FxHashMap;
 
 use super::reader::{self, Fields};
 use super::{choice, distributed, errors, template, Cx, DiagExt, S_FIELD_TYPE, S_STRING_NONEMPTY};
@@ -371,7 +374,11 @@ const MATRIX: &[(&str, [Cell; 8])] = &[
 ];
 
 fn cell(field: &str, type_idx: usize) -> Option<Cell> {
-    MATRIX.iter().find(|(name, _)| *name == field).map(|(_, cells)| cells[type_idx])
+    // Every field of every state is looked up here: hash once rather than compare with
+    // each row of the matrix.
+    static ROWS: OnceLock<FxHashMap<&'static str, usize>> = OnceLock::new();
+    let rows = ROWS.get_or_init(|| MATRIX.iter().enumerate().map(|(i, (name, _))| (*name, i)).collect());
+    rows.get(field).map(|&row| MATRIX[row].1[type_idx])
 }
 
 /// The fields a state of type `type_idx` may have in language `ql`, for suggestions.
