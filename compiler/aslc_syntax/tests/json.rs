@@ -201,3 +201,18 @@ fn keywords_end_where_a_token_ends() {
         assert_eq!(codes(text), ["S-JSON-SYNTAX"], "{text}");
     }
 }
+
+#[test]
+fn duplicate_keys_are_found_whether_escaped_or_not() {
+    assert_eq!(codes(r#"{"a": 1, "\u0061": 2}"#), ["S-JSON-DUPKEY"]);
+    assert_eq!(codes(r#"{"\u0061": 1, "a": 2}"#), ["S-JSON-DUPKEY"]);
+    assert_eq!(codes(r#"{"a\/": 1, "a/": 2}"#), ["S-JSON-DUPKEY"]);
+    assert!(codes(r#"{"ab": 1, "a": 2, "ba": 3, "a\u0062c": 4}"#).is_empty());
+    // Wide objects go through the hash index.
+    let mut text = String::from("{");
+    for i in 0..40 {
+        text.push_str(&format!("\"k{i}\": {i}, "));
+    }
+    text.push_str(r#""k\u0031": 0}"#);
+    assert_eq!(codes(&text), ["S-JSON-DUPKEY"]);
+}

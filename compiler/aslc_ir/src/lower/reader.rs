@@ -17,15 +17,23 @@ pub(crate) struct Fields<'n> {
     /// here: a state asks for each of the few dozen fields it may have, and every question
     /// compares against every key.
     keys: Vec<(&'n str, bool)>,
+    /// Bit `n % 64` is set when some key is `n` bytes long: most fields asked for are
+    /// absent, and most absent fields are answered by this word without reading a key.
+    lengths: u64,
 }
 
 impl<'n> Fields<'n> {
     pub(crate) fn new(members: &'n [Member]) -> Fields<'n> {
-        Fields { members, keys: members.iter().map(|m| (m.key.text.as_str(), false)).collect() }
+        let keys: Vec<(&'n str, bool)> = members.iter().map(|m| (m.key.text.as_str(), false)).collect();
+        let lengths = keys.iter().fold(0, |acc, (name, _)| acc | length_bit(name));
+        Fields { members, keys, lengths }
     }
 
     /// Takes the first member named `key`.
     pub(crate) fn take(&mut self, key: &str) -> Option<&'n Member> {
+        if self.lengths & length_bit(key) == 0 {
+            return None;
+        }
         let mut first = None;
         for (i, (name, used)) in self.keys.iter_mut().enumerate() {
             if *name == key {
@@ -40,7 +48,7 @@ impl<'n> Fields<'n> {
 
     /// Whether a member named `key` exists (taken or not).
     pub(crate) fn has(&self, key: &str) -> bool {
-        self.keys.iter().any(|(name, _)| *name == key)
+        self.lengths & length_bit(key) != 0 && self.keys.iter().any(|(name, _)| *name == key)
     }
 
     /// Marks a member as dealt with.
@@ -61,6 +69,11 @@ impl<'n> Fields<'n> {
     pub(crate) fn into_extra(self) -> Vec<Extra> {
         self.remaining().map(extra).collect()
     }
+}
+
+/// The bit of [`Fields::lengths`] for a key of `key`'s length.
+fn length_bit(key: &str) -> u64 {
+    1 << (key.len() % 64)
 }
 
 /// Reports every member of `fields` not taken yet as an unknown field of `what` (e.g.
