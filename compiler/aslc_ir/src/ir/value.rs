@@ -131,27 +131,27 @@ impl Expr {
 
 /// Whether `text` contains a `${Name}` deployment placeholder.
 pub fn has_placeholder(text: &str) -> bool {
-    // Nearly every string has no `$` at all, and the strings are short: the bytes are
-    // scanned eight at a time for a `$`, which costs less than setting up `memchr` or a
-    // substring search, and only a word holding one is looked at byte by byte.
-    const DOLLARS: u64 = u64::from_le_bytes([b'$'; 8]);
+    // Strings are short and a `{` is rare in them (a `$` is not: every path starts with
+    // one), so the bytes are scanned eight at a time for a `{`, which costs less than
+    // setting up `memchr` or a substring search; only a word holding one is looked at
+    // byte by byte, for a `$` just before it.
+    const BRACES: u64 = u64::from_le_bytes([b'{'; 8]);
     const ONES: u64 = u64::from_le_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
     let bytes = text.as_bytes();
+    let opens_at_brace = |brace: usize| brace > 0 && placeholder_at(bytes, brace - 1);
     let mut start = 0;
     while let Some(chunk) = bytes.get(start..start + 8) {
         let mut word = [0; 8];
         word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word) ^ DOLLARS;
-        // Non-zero exactly when some byte of `x` is zero, that is some byte is a `$`.
-        if x.wrapping_sub(ONES) & !x & HIGHS != 0
-            && (start..start + 8).any(|open| placeholder_at(bytes, open))
-        {
+        let x = u64::from_le_bytes(word) ^ BRACES;
+        // Non-zero exactly when some byte of `x` is zero, that is some byte is a `{`.
+        if x.wrapping_sub(ONES) & !x & HIGHS != 0 && (start..start + 8).any(opens_at_brace) {
             return true;
         }
         start += 8;
     }
-    (start..bytes.len()).any(|open| placeholder_at(bytes, open))
+    (start..bytes.len()).any(opens_at_brace)
 }
 
 /// Whether a `${…}` placeholder opens at byte `open`: a `$`, a `{`, at least one byte of
