@@ -461,7 +461,8 @@ pub(crate) fn lower_state(
         name,
         scope,
         range: node.range,
-        pointer: pointer.clone(),
+        // Moved in when the state is done: the readers below borrow it meanwhile.
+        pointer: String::new(),
         type_range: member.key_range,
         comment: None,
         query_language_field: None,
@@ -559,7 +560,9 @@ pub(crate) fn lower_state(
     let Some(type_idx) = type_idx else {
         // Without a type no field can be judged; keep them for printers.
         let extra = fields.into_extra();
-        cx.def.states[id.0 as usize].extra = extra;
+        let state = &mut cx.def.states[id.0 as usize];
+        state.extra = extra;
+        state.pointer = pointer;
         return id;
     };
 
@@ -596,6 +599,7 @@ pub(crate) fn lower_state(
     state.errors = errors;
     state.kind = kind;
     state.extra = extra;
+    state.pointer = pointer;
     id
 }
 
