@@ -396,29 +396,28 @@ pub fn sniff(bytes: &[u8]) -> Syntax {
 }
 
 pub fn parse(bytes: &[u8], syntax: Syntax, file: FileId) -> (Option<Node>, Vec<Diagnostic>) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse_text(text, syntax, file),
+        // The JSON reader reports the first bad byte with its offset.
+        Err(_) => (None, aslc_syntax::json::parse_bytes(bytes, file).diagnostics),
+    }
+}
+
+/// [`parse`] for text already known to be UTF-8, which is not checked again.
+pub fn parse_text(text: &str, syntax: Syntax, file: FileId) -> (Option<Node>, Vec<Diagnostic>) {
     match syntax {
-        Syntax::Dsl => match std::str::from_utf8(bytes) {
-            Ok(text) => {
-                let compiled = aslc_dsl::compile(text, file);
-                (compiled.node, compiled.diagnostics)
-            }
-            Err(_) => (None, aslc_syntax::json::parse_bytes(bytes, file).diagnostics),
-        },
+        Syntax::Dsl => {
+            let compiled = aslc_dsl::compile(text, file);
+            (compiled.node, compiled.diagnostics)
+        }
         Syntax::Json => {
-            let parsed = aslc_syntax::json::parse_bytes(bytes, file);
+            let parsed = aslc_syntax::json::parse(text, file);
             (parsed.node, parsed.diagnostics)
         }
-        Syntax::Yaml => match std::str::from_utf8(bytes) {
-            Ok(text) => {
-                let parsed = aslc_syntax::yaml::parse(text, file);
-                (parsed.node, parsed.diagnostics)
-            }
-            // The JSON reader reports the first bad byte with its offset.
-            Err(_) => {
-                let parsed = aslc_syntax::json::parse_bytes(bytes, file);
-                (None, parsed.diagnostics)
-            }
-        },
+        Syntax::Yaml => {
+            let parsed = aslc_syntax::yaml::parse(text, file);
+            (parsed.node, parsed.diagnostics)
+        }
     }
 }
 
@@ -443,8 +442,11 @@ fn check_file(
         }
     };
     let file = report.sources.add(name, text);
-    let source = report.sources.get(file).map_or(&b""[..], |f| f.text().as_bytes());
-    let (node, mut diagnostics) = parse(invalid.as_deref().unwrap_or(source), syntax, file);
+    let (node, mut diagnostics) = match &invalid {
+        Some(bytes) => parse(bytes, syntax, file),
+        // The text was checked as UTF-8 when it was made.
+        None => parse_text(report.sources.get(file).map_or("", |f| f.text()), syntax, file),
+    };
     if syntax == Syntax::Json {
         if let Some(source) = report.sources.get(file) {
             aws_syntax_locations(source.text(), &mut diagnostics);

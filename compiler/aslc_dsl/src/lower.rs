@@ -411,7 +411,7 @@ impl<'f> Lowerer<'f> {
             let mut path_key = String::with_capacity(m.key.text.len() + 2);
             path_key.push_str(&m.key.text);
             path_key.push_str(".$");
-            let path_key = Str { text: path_key.into_boxed_str(), verbatim: None };
+            let path_key = Str { text: path_key.into(), verbatim: None };
             NodeMember { key: path_key, key_range: m.key.range, value: node }
         } else {
             let node =
@@ -700,7 +700,7 @@ impl<'f> Lowerer<'f> {
         }
         match &s.head {
             Head::Task(res) => {
-                let arn = Str { text: res.arn().into_boxed_str(), verbatim: None };
+                let arn = Str { text: res.arn().into(), verbatim: None };
                 self.push(&mut obj, "Resource", res.range, Node::new(res.range, NodeValue::String(arn)));
             }
             Head::Wait(Some((word, v))) => {

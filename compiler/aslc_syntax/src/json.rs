@@ -27,8 +27,7 @@ pub struct Parsed {
 
 /// Reads `text` as one JSON value.
 pub fn parse(text: &str, file: FileId) -> Parsed {
-    let mut reader =
-        Reader { bytes: text.as_bytes(), text, pos: 0, file, diagnostics: Vec::new(), comma_at: 0 };
+    let mut reader = Reader::new(text, 0, file);
     let node = match reader.document() {
         Ok(node) => Some(node),
         Err(diagnostic) => {
@@ -54,8 +53,7 @@ pub fn parse_value_at(
     if start >= text.len() || !text.is_char_boundary(start) {
         return None;
     }
-    let mut reader =
-        Reader { bytes: text.as_bytes(), text, pos: start, file, diagnostics: Vec::new(), comma_at: 0 };
+    let mut reader = Reader::new(text, start, file);
     let node = reader.value(depth).ok()?;
     Some((node, reader.diagnostics))
 }
@@ -89,9 +87,35 @@ struct Reader<'a> {
     diagnostics: Vec<Diagnostic>,
     /// Offset of the last comma read, for the trailing-comma warning.
     comma_at: usize,
+    /// The members of the objects being read, innermost last: an object's members are
+    /// gathered here and copied into a vector of their exact number when it closes, so no
+    /// vector grows (and moves its elements) one push at a time. It starts with one
+    /// placeholder, never read, so that [`Vec::split_off`] always copies (at index 0 it
+    /// would hand over the whole buffer).
+    members: Vec<Member>,
+    /// The elements of the arrays being read, as `members` holds members (with a
+    /// placeholder at the bottom too).
+    items: Vec<Node>,
 }
 
 impl<'a> Reader<'a> {
+    fn new(text: &'a str, pos: usize, file: FileId) -> Reader<'a> {
+        Reader {
+            bytes: text.as_bytes(),
+            text,
+            pos,
+            file,
+            diagnostics: Vec::new(),
+            comma_at: 0,
+            members: vec![Member {
+                key: Str::synthetic(""),
+                key_range: TextRange::empty(0),
+                value: Node::new(TextRange::empty(0), NodeValue::Null),
+            }],
+            items: vec![Node::new(TextRange::empty(0), NodeValue::Null)],
+        }
+    }
+
     fn document(&mut self) -> Result<Node> {
         self.skip_ws();
         if self.pos >= self.bytes.len() {
@@ -143,19 +167,21 @@ impl<'a> Reader<'a> {
             return Err(self.too_deep(start));
         }
         self.pos += 1;
-        let mut members: Vec<Member> = Vec::new();
         let mut index = None;
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Node::new(TextRange::from_usize(start, self.pos), NodeValue::Object(members)));
+            return Ok(Node::new(TextRange::from_usize(start, self.pos), NodeValue::Object(Vec::new())));
         }
+        // This object's members are `self.members[first..]`. On an error the stack is left
+        // as it is: the reader stops there.
+        let first = self.members.len();
         loop {
             self.skip_ws();
             let key_start = self.pos;
             match self.peek() {
                 Some(b'"') => {}
-                Some(b'}') if !members.is_empty() => {
+                Some(b'}') if self.members.len() > first => {
                     // Trailing comma: the previous iteration consumed it.
                     self.trailing_comma_warning();
                     self.pos += 1;
@@ -195,8 +221,10 @@ impl<'a> Reader<'a> {
             self.pos += 1;
             self.skip_ws();
             let value = self.value(depth + 1)?;
-            self.check_duplicate(&members, &mut index, &key, key_range);
-            members.push(Member { key, key_range, value });
+            if let Some(earlier) = find_duplicate(&self.members[first..], &mut index, &key) {
+                self.duplicate_key(&key, key_range, earlier);
+            }
+            self.members.push(Member { key, key_range, value });
             self.skip_ws();
             match self.peek() {
                 Some(b',') => {
@@ -227,6 +255,7 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+        let members = self.members.split_off(first);
         Ok(Node::new(TextRange::from_usize(start, self.pos), NodeValue::Object(members)))
     }
 
@@ -236,20 +265,22 @@ impl<'a> Reader<'a> {
             return Err(self.too_deep(start));
         }
         self.pos += 1;
-        let mut items = Vec::new();
         self.skip_ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(Node::new(TextRange::from_usize(start, self.pos), NodeValue::Array(items)));
+            return Ok(Node::new(TextRange::from_usize(start, self.pos), NodeValue::Array(Vec::new())));
         }
+        // As in `object`: this array's elements are `self.items[first..]`.
+        let first = self.items.len();
         loop {
             self.skip_ws();
-            if self.peek() == Some(b']') && !items.is_empty() {
+            if self.peek() == Some(b']') && self.items.len() > first {
                 self.trailing_comma_warning();
                 self.pos += 1;
                 break;
             }
-            items.push(self.value(depth + 1)?);
+            let item = self.value(depth + 1)?;
+            self.items.push(item);
             self.skip_ws();
             match self.peek() {
                 Some(b',') => {
@@ -280,6 +311,7 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+        let items = self.items.split_off(first);
         Ok(Node::new(TextRange::from_usize(start, self.pos), NodeValue::Array(items)))
     }
 
@@ -478,6 +510,18 @@ impl<'a> Reader<'a> {
 
     fn keyword(&mut self, word: &str, value: NodeValue) -> Result<Node> {
         let start = self.pos;
+        // The word followed by the end of the text, ASCII whitespace or punctuation, as
+        // `token_end` would delimit it, without walking the characters.
+        let end = start + word.len();
+        if self.bytes.get(start..end) == Some(word.as_bytes())
+            && matches!(
+                self.bytes.get(end),
+                None | Some(b' ' | b'\t' | b'\n' | b'\r' | b',' | b':' | b'[' | b']' | b'{' | b'}' | b'"')
+            )
+        {
+            self.pos = end;
+            return Ok(Node::new(TextRange::from_usize(start, end), value));
+        }
         let end = self.token_end(start);
         if &self.text[start..end] == word {
             self.pos = end;
@@ -492,51 +536,14 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Reports `key` if an earlier member of the object has it. Objects in definitions are
-    /// small and a linear scan beats hashing there; past [`HASH_FROM`] members a hash index
-    /// (built on first need) keeps wide objects linear. The index maps the hash of a key to
-    /// the first member whose key has that hash, so it copies no key; when that member's
-    /// key differs (two keys with one hash), a scan finds the answer.
-    fn check_duplicate(
-        &mut self,
-        members: &[Member],
-        index: &mut Option<FxHashMap<u64, usize>>,
-        key: &Str,
-        key_range: TextRange,
-    ) {
-        let scan = || members.iter().position(|m| m.key.text == key.text);
-        let first = if members.len() < HASH_FROM {
-            scan()
-        } else {
-            let index = index.get_or_insert_with(|| {
-                let mut map = FxHashMap::with_capacity_and_hasher(members.len() * 2, FxBuildHasher);
-                for (i, m) in members.iter().enumerate() {
-                    map.entry(FxBuildHasher.hash_one(&*m.key.text)).or_insert(i);
-                }
-                map
-            });
-            // Members before this call are indexed; this key joins the index now.
-            let hash = FxBuildHasher.hash_one(&*key.text);
-            let found = match index.get(&hash) {
-                Some(&i) if members[i].key.text == key.text => Some(i),
-                Some(_) => scan(),
-                None => None,
-            };
-            index.entry(hash).or_insert(members.len());
-            found
-        };
-        if let Some(first) = first.map(|i| &members[i]) {
-            let diagnostic = Diagnostic::error(
-                S_JSON_DUPKEY,
-                self.file,
-                key_range,
-                format!("duplicate key `{}`", key.text),
-            )
-            .with_label("this key is already used in this object")
-            .with_secondary(self.file, first.key_range, "first used here")
-            .with_help("remove one of the two members; AWS would silently keep only the last");
-            self.diagnostics.push(diagnostic);
-        }
+    /// Reports the member `key` at `key_range` as a duplicate of `earlier`.
+    fn duplicate_key(&mut self, key: &Str, key_range: TextRange, earlier: TextRange) {
+        let diagnostic =
+            Diagnostic::error(S_JSON_DUPKEY, self.file, key_range, format!("duplicate key `{}`", key.text))
+                .with_label("this key is already used in this object")
+                .with_secondary(self.file, earlier, "first used here")
+                .with_help("remove one of the two members; AWS would silently keep only the last");
+        self.diagnostics.push(diagnostic);
     }
 
     fn trailing_comma_warning(&mut self) {
@@ -572,8 +579,32 @@ impl<'a> Reader<'a> {
     }
 
     fn skip_ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
-            self.pos += 1;
+        loop {
+            match self.bytes.get(self.pos) {
+                Some(b' ' | b'\t' | b'\r') => self.pos += 1,
+                Some(b'\n') => {
+                    self.pos += 1;
+                    self.skip_indentation();
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// Skips the spaces after a line break eight bytes at a time: indentation is most of
+    /// the whitespace of a pretty-printed definition.
+    fn skip_indentation(&mut self) {
+        const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
+        while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            let differs = u64::from_le_bytes(word) ^ SPACES;
+            if differs != 0 {
+                // The lowest differing byte is the first that is not a space.
+                self.pos += (differs.trailing_zeros() / 8) as usize;
+                return;
+            }
+            self.pos += 8;
         }
     }
 
@@ -599,4 +630,40 @@ impl<'a> Reader<'a> {
                 .with_help("fix the JSON syntax; a definition must be one well-formed JSON object"),
         )
     }
+}
+
+/// The key range of the earlier member of `members` (the object read so far) that has
+/// `key`, if any. Objects in definitions are small and a linear scan beats hashing there;
+/// past [`HASH_FROM`] members a hash index (built on first need) keeps wide objects
+/// linear. The index maps the hash of a key to the first member whose key has that hash,
+/// so it copies no key; when that member's key differs (two keys with one hash), a scan
+/// finds the answer.
+fn find_duplicate(
+    members: &[Member],
+    index: &mut Option<FxHashMap<u64, usize>>,
+    key: &Str,
+) -> Option<TextRange> {
+    let key = key.text.as_str();
+    let scan = || members.iter().position(|m| m.key.text.as_str() == key);
+    let first = if members.len() < HASH_FROM {
+        scan()
+    } else {
+        let index = index.get_or_insert_with(|| {
+            let mut map = FxHashMap::with_capacity_and_hasher(members.len() * 2, FxBuildHasher);
+            for (i, m) in members.iter().enumerate() {
+                map.entry(FxBuildHasher.hash_one(m.key.text.as_str())).or_insert(i);
+            }
+            map
+        });
+        // Members before this call are indexed; this key joins the index now.
+        let hash = FxBuildHasher.hash_one(key);
+        let found = match index.get(&hash) {
+            Some(&i) if members[i].key.text.as_str() == key => Some(i),
+            Some(_) => scan(),
+            None => None,
+        };
+        index.entry(hash).or_insert(members.len());
+        found
+    };
+    first.map(|i| members[i].key_range)
 }

@@ -13,7 +13,7 @@ mod offset_map;
 pub mod yaml;
 
 pub use aslc_source::write_json_string;
-pub use node::{Member, Node, NodeValue, Str};
+pub use node::{Member, Node, NodeValue, Str, Text};
 pub use offset_map::OffsetMap;
 
 /// Rule id of malformed JSON/YAML text.

@@ -2,6 +2,11 @@
 
 use aslc_source::{write_json_string, TextRange};
 
+/// The string type of the tree and of everything read from it: up to 24 bytes are stored
+/// inline, so keys (`Type`, `Next`, `Resource`) and most short values cost no allocation
+/// to read, clone or drop.
+pub type Text = compact_str::CompactString;
+
 /// A JSON value with the byte range it was read from.
 #[derive(Clone, PartialEq, Debug)]
 pub struct Node {
@@ -19,7 +24,7 @@ pub enum NodeValue {
     /// `true` or `false`.
     Bool(bool),
     /// A number, kept as its exact source text (`1e400` and 20-digit integers survive).
-    Number(Box<str>),
+    Number(Text),
     /// A string, decoded.
     String(Str),
     /// An array.
@@ -32,7 +37,7 @@ pub enum NodeValue {
 #[derive(Clone, PartialEq, Debug)]
 pub struct Str {
     /// The decoded text.
-    pub text: Box<str>,
+    pub text: Text,
     /// Offset of the decoded text's first byte in the source when every decoded byte `i`
     /// sits at `verbatim + i` (no escapes, no folding); `None` otherwise.
     pub verbatim: Option<u32>,
@@ -150,7 +155,7 @@ impl Node {
 
 impl Str {
     /// A string with no source mapping.
-    pub fn synthetic(text: impl Into<Box<str>>) -> Str {
+    pub fn synthetic(text: impl Into<Text>) -> Str {
         Str { text: text.into(), verbatim: None }
     }
 }

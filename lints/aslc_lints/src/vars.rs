@@ -31,7 +31,7 @@ pub(crate) enum AssignOn {
 #[derive(Clone, Debug)]
 pub(crate) struct Assignment {
     /// The variable.
-    pub(crate) name: Box<str>,
+    pub(crate) name: aslc_ir::ir::Text,
     /// The key's range.
     pub(crate) range: TextRange,
     /// The assigning state.
@@ -44,7 +44,7 @@ pub(crate) struct Assignment {
 #[derive(Clone, Debug)]
 pub(crate) struct Read {
     /// The variable.
-    pub(crate) name: Box<str>,
+    pub(crate) name: aslc_ir::ir::Text,
     /// The `$name` range.
     pub(crate) range: TextRange,
     /// The reading state.

@@ -4,7 +4,7 @@
 
 use aslc_ir::ir::Shift;
 use aslc_source::TextRange;
-use aslc_syntax::{Member, Node, Str};
+use aslc_syntax::{Member, Node, Str, Text};
 
 /// How deep scopes may nest before the index stops descending (the checker reports
 /// deeper nesting).
@@ -27,7 +27,7 @@ pub struct ScopeInfo {
 #[derive(Debug)]
 pub struct StateInfo {
     /// The name.
-    pub name: Box<str>,
+    pub name: Text,
     /// The scope it belongs to.
     pub scope: usize,
     /// The name's range (a key; the name itself in the DSL).
@@ -37,7 +37,7 @@ pub struct StateInfo {
     /// The state's value (object).
     pub range: TextRange,
     /// `Type`, when a string.
-    pub type_name: Option<Box<str>>,
+    pub type_name: Option<Text>,
     /// The scopes it owns (Parallel branches, a Map processor).
     pub children: Vec<usize>,
     /// Its own references (not those of nested scopes): a range of [`StateIndex::refs`].
@@ -74,7 +74,7 @@ impl RefKind {
 #[derive(Debug)]
 pub struct Reference {
     /// The name referred to.
-    pub name: Box<str>,
+    pub name: Text,
     /// The scope the name is looked up in.
     pub scope: usize,
     /// The string's range (with quotes in JSON).

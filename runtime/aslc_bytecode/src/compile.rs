@@ -220,7 +220,7 @@ impl Compiler<'_> {
         }
     }
 
-    fn dyn_string(&mut self, d: Option<&Dyn<Box<str>>>) -> Result<Option<TmplId>, String> {
+    fn dyn_string(&mut self, d: Option<&Dyn<aslc_ir::ir::Text>>) -> Result<Option<TmplId>, String> {
         match d {
             None => Ok(None),
             Some(Dyn::Literal(s)) => Ok(Some(self.const_tmpl(Value::String(s.value.to_string())))),

@@ -16,6 +16,9 @@ pub use shift::{erase_spans, Shift, Spans};
 pub use state::*;
 pub use value::*;
 
+/// The string type of the IR, the tree's: short names and keys are stored inline.
+pub use aslc_syntax::Text;
+
 use aslc_source::{FileId, TextRange};
 use rustc_hash::FxHashMap;
 
@@ -36,7 +39,7 @@ impl<T> Spanned<T> {
 }
 
 /// A string with its range, such as a state name or a `Next` target.
-pub type Name = Spanned<Box<str>>;
+pub type Name = Spanned<Text>;
 
 /// Index of a state in [`Definition::states`].
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -90,9 +93,9 @@ pub struct Definition {
     /// Every state of every scope.
     pub states: Vec<State>,
     /// `Comment`.
-    pub comment: Option<Spanned<Box<str>>>,
+    pub comment: Option<Spanned<Text>>,
     /// `Version`.
-    pub version: Option<Spanned<Box<str>>>,
+    pub version: Option<Spanned<Text>>,
     /// `TimeoutSeconds`.
     pub timeout_seconds: Option<Spanned<Number>>,
     /// The `QueryLanguage` field as written.
@@ -113,11 +116,11 @@ pub struct Scope {
     /// `StartAt`.
     pub start_at: Option<Name>,
     /// `Comment`.
-    pub comment: Option<Spanned<Box<str>>>,
+    pub comment: Option<Spanned<Text>>,
     /// The states, in source order.
     pub states: Vec<StateId>,
     /// State name to id for this scope's states (the first of duplicates).
-    pub by_name: FxHashMap<Box<str>, StateId>,
+    pub by_name: FxHashMap<Text, StateId>,
     /// Range of the scope object (the definition, a branch, a processor).
     pub range: TextRange,
     /// Range of the `States` object, or of the scope object when it has none.

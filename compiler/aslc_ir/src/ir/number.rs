@@ -1,14 +1,16 @@
 //! Numbers as written: exact text, with lossless views for the checks that need them.
 
+use super::Text;
+
 /// A JSON number kept as its source text (`1e400`, `20` digits and `5.0` all survive).
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct Number {
-    text: Box<str>,
+    text: Text,
 }
 
 impl Number {
     /// Wraps a JSON number's text. The text is assumed to follow the JSON grammar.
-    pub fn new(text: impl Into<Box<str>>) -> Number {
+    pub fn new(text: impl Into<Text>) -> Number {
         Number { text: text.into() }
     }
 

@@ -86,7 +86,7 @@ macro_rules! no_spans {
     };
 }
 
-no_spans!(Box<str>, Number, QueryLanguage, ScopeId);
+no_spans!(Box<str>, Text, Number, QueryLanguage, ScopeId);
 
 impl<T: Spans> Spans for Spanned<T> {
     fn shift(&mut self, by: Shift) {

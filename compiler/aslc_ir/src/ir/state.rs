@@ -3,7 +3,7 @@
 use aslc_source::TextRange;
 use aslc_syntax::Node;
 
-use super::{Dyn, Expr, Extra, Name, Number, PathOrNull, QueryLanguage, ScopeId, Spanned, Template};
+use super::{Dyn, Expr, Extra, Name, Number, PathOrNull, QueryLanguage, ScopeId, Spanned, Template, Text};
 
 /// One state.
 #[derive(Clone, Debug)]
@@ -19,7 +19,7 @@ pub struct State {
     /// The `Type` field's value range (the key's range when absent or invalid).
     pub type_range: TextRange,
     /// `Comment`.
-    pub comment: Option<Spanned<Box<str>>>,
+    pub comment: Option<Spanned<Text>>,
     /// The state's own `QueryLanguage` field.
     pub query_language_field: Option<Spanned<QueryLanguage>>,
     /// The effective query language: the state's own, else the machine's.
@@ -106,7 +106,7 @@ pub struct AssignVar {
     /// The key as written (JSONPath: maybe with `.$`).
     pub key: Name,
     /// The variable's name (the key without `.$`).
-    pub name: Box<str>,
+    pub name: Text,
     /// The value.
     pub value: Template,
 }
@@ -144,7 +144,7 @@ pub struct Retrier {
     /// `JitterStrategy`.
     pub jitter_strategy: Option<Name>,
     /// `Comment`.
-    pub comment: Option<Spanned<Box<str>>>,
+    pub comment: Option<Spanned<Text>>,
     /// Unknown fields.
     pub extra: Vec<Extra>,
 }
@@ -167,7 +167,7 @@ pub struct Catcher {
     /// `Assign`.
     pub assign: Option<Assign>,
     /// `Comment`.
-    pub comment: Option<Spanned<Box<str>>>,
+    pub comment: Option<Spanned<Text>>,
     /// Unknown fields.
     pub extra: Vec<Extra>,
 }
@@ -273,7 +273,7 @@ pub struct ChoiceRule {
     /// `Output` (JSONata, top-level rules only).
     pub output: Option<Template>,
     /// `Comment`.
-    pub comment: Option<Spanned<Box<str>>>,
+    pub comment: Option<Spanned<Text>>,
     /// Unknown fields.
     pub extra: Vec<Extra>,
 }
@@ -419,7 +419,7 @@ pub struct Wait {
     /// `Seconds`.
     pub seconds: Option<Dyn<Number>>,
     /// `Timestamp`.
-    pub timestamp: Option<Dyn<Box<str>>>,
+    pub timestamp: Option<Dyn<Text>>,
     /// `SecondsPath` (JSONPath).
     pub seconds_path: Option<Expr>,
     /// `TimestampPath` (JSONPath).
@@ -430,11 +430,11 @@ pub struct Wait {
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct Fail {
     /// `Error`.
-    pub error: Option<Dyn<Box<str>>>,
+    pub error: Option<Dyn<Text>>,
     /// `ErrorPath` (JSONPath).
     pub error_path: Option<Expr>,
     /// `Cause`.
-    pub cause: Option<Dyn<Box<str>>>,
+    pub cause: Option<Dyn<Text>>,
     /// `CausePath` (JSONPath).
     pub cause_path: Option<Expr>,
 }

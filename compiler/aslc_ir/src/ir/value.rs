@@ -12,7 +12,7 @@ use aslc_query::QueryError;
 use aslc_source::TextRange;
 use aslc_syntax::Node;
 
-use super::{Name, Spanned};
+use super::{Name, Spanned, Text};
 
 /// A string that is code (a JSONPath path, an intrinsic call, a JSONata expression) with
 /// the information needed to point inside it.
@@ -20,7 +20,7 @@ use super::{Name, Spanned};
 pub struct Expr {
     /// The decoded string, as the query language sees it (for JSONata: the whole
     /// `{% … %}` string).
-    pub text: Box<str>,
+    pub text: Text,
     /// Range of the string value in the file (with quotes for JSON).
     pub range: TextRange,
     /// File offset of the decoded text's first byte when it appears verbatim in the file.
@@ -131,16 +131,36 @@ impl Expr {
 
 /// Whether `text` contains a `${Name}` deployment placeholder.
 pub fn has_placeholder(text: &str) -> bool {
+    // Strings are short and a `{` is rare in them (a `$` is not: every path starts with
+    // one), so the bytes are scanned eight at a time for a `{`, which costs less than
+    // setting up `memchr` or a substring search; only a word holding one is looked at
+    // byte by byte, for a `$` just before it.
+    const BRACES: u64 = u64::from_le_bytes([b'{'; 8]);
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
     let bytes = text.as_bytes();
-    let mut from = 0;
-    while let Some(open) = placeholder_open(bytes, from) {
-        // A `}` after at least one byte of name.
-        if bytes.get(open + 2).is_some_and(|&b| b != b'}') && bytes[open + 3..].contains(&b'}') {
+    let opens_at_brace = |brace: usize| brace > 0 && placeholder_at(bytes, brace - 1);
+    let mut start = 0;
+    while let Some(chunk) = bytes.get(start..start + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ BRACES;
+        // Non-zero exactly when some byte of `x` is zero, that is some byte is a `{`.
+        if x.wrapping_sub(ONES) & !x & HIGHS != 0 && (start..start + 8).any(opens_at_brace) {
             return true;
         }
-        from = open + 1;
+        start += 8;
     }
-    false
+    (start..bytes.len()).any(opens_at_brace)
+}
+
+/// Whether a `${…}` placeholder opens at byte `open`: a `$`, a `{`, at least one byte of
+/// name and a `}` after it.
+fn placeholder_at(bytes: &[u8], open: usize) -> bool {
+    bytes[open] == b'$'
+        && bytes.get(open + 1) == Some(&b'{')
+        && bytes.get(open + 2).is_some_and(|&b| b != b'}')
+        && bytes[open + 3..].contains(&b'}')
 }
 
 /// The offset of the first `${` at or after `from`. Found by its `{`, which is rarer than
@@ -197,7 +217,7 @@ pub struct TemplateMember {
     /// The key as written (with its `.$` suffix, if any).
     pub key: Name,
     /// The key of the produced object: the written key without a `.$` suffix.
-    pub output_key: Box<str>,
+    pub output_key: Text,
     /// The value.
     pub value: Template,
 }
@@ -315,21 +335,34 @@ mod tests {
             "${é}",
             "é${",
             "States.Format('${x}')",
+            // Placeholders across and inside eight-byte words.
+            "$.abcdef${x}",
+            "arn:aws:lambda:${AWS::Region}:function",
+            "0123456$${a}",
+            "01234567${a}",
+            "0123456789abcdef${",
+            "0123456789abcdef${}x}",
+            "$.a.b.c.d.e.f.g.h",
         ];
         for case in cases {
             assert_eq!(has_placeholder(case), reference(case), "{case:?}");
         }
-        // Every string of up to five bytes over the interesting alphabet.
+        // Every string of up to five bytes over the interesting alphabet, after every
+        // number of other bytes up to two eight-byte words, so that each lies across or
+        // inside the words the scan reads.
         let alphabet = ['$', '{', '}', 'a'];
         let mut text = String::new();
-        for len in 0..=5u32 {
-            for mut n in 0..alphabet.len().pow(len) {
-                text.clear();
-                for _ in 0..len {
-                    text.push(alphabet[n % alphabet.len()]);
-                    n /= alphabet.len();
+        for pad in 0..=16 {
+            for len in 0..=5u32 {
+                for mut n in 0..alphabet.len().pow(len) {
+                    text.clear();
+                    text.extend(std::iter::repeat_n('.', pad));
+                    for _ in 0..len {
+                        text.push(alphabet[n % alphabet.len()]);
+                        n /= alphabet.len();
+                    }
+                    assert_eq!(has_placeholder(&text), reference(&text), "{text:?}");
                 }
-                assert_eq!(has_placeholder(&text), reference(&text), "{text:?}");
             }
         }
     }

@@ -167,17 +167,17 @@ declare_rules! { @spec "choice.md";
 pub(crate) fn lower_choice(cx: &mut Cx, fields: &mut Fields, scx: &StateCx) -> Choice {
     let mut choice = Choice::default();
     if let Some(m) = fields.take("Default") {
-        choice.default = reader::string(cx, m, &scx.field("Default"));
+        choice.default = reader::string(cx, m, scx.field("Default"));
         if let Some(d) = &choice.default {
             if d.value.is_empty() {
-                cx.error(S_STRING_NONEMPTY, d.range, &scx.field("Default"), "`Default` is empty")
+                cx.error(S_STRING_NONEMPTY, d.range, scx.field("Default"), "`Default` is empty")
                     .label("no state has an empty name")
                     .help("name the state to go to when no rule matches");
             }
         }
     }
     let Some(member) = fields.take("Choices") else { return choice };
-    let pointer = scx.field("Choices");
+    let pointer = String::from(scx.field("Choices"));
     choice.choices_range = Some(member.value.range);
     let Some(items) = member.value.as_array() else {
         cx.error(
@@ -224,13 +224,13 @@ fn lower_top_rule(cx: &mut Cx, node: &Node, pointer: &str, scx: &StateCx) -> Cho
     let mut fields = Fields::new(node.as_object().unwrap_or_default());
     let next = match fields.take("Next") {
         Some(m) => {
-            let next = reader::string(cx, m, &crate::pointer::join(pointer, "Next"));
+            let next = reader::string(cx, m, crate::pointer::field(pointer, "Next"));
             if let Some(n) = &next {
                 if n.value.is_empty() {
                     cx.error(
                         S_STRING_NONEMPTY,
                         n.range,
-                        &crate::pointer::join(pointer, "Next"),
+                        crate::pointer::field(pointer, "Next"),
                         "`Next` is empty",
                     )
                     .label("no state has an empty name")
@@ -254,10 +254,10 @@ fn lower_top_rule(cx: &mut Cx, node: &Node, pointer: &str, scx: &StateCx) -> Cho
     let jsonata = scx.jsonata();
     let assign = fields
         .take("Assign")
-        .and_then(|m| template::lower_assign(cx, m, &crate::pointer::join(pointer, "Assign"), jsonata));
+        .and_then(|m| template::lower_assign(cx, m, crate::pointer::field(pointer, "Assign"), jsonata));
     let output = fields.take("Output").and_then(|m| {
         if jsonata {
-            Some(template::lower_value(cx, &m.value, &crate::pointer::join(pointer, "Output"), true))
+            Some(template::lower_value(cx, &m.value, crate::pointer::field(pointer, "Output"), true))
         } else {
             cx.error(C_RULE_OUTPUT, m.key_range, pointer, "`Output` is a JSONata field, but this state uses JSONPath")
                 .label("not available in JSONPath states")
@@ -267,7 +267,7 @@ fn lower_top_rule(cx: &mut Cx, node: &Node, pointer: &str, scx: &StateCx) -> Cho
         }
     });
     let comment =
-        fields.take("Comment").and_then(|m| super::comment(cx, m, &crate::pointer::join(pointer, "Comment")));
+        fields.take("Comment").and_then(|m| super::comment(cx, m, crate::pointer::field(pointer, "Comment")));
     let condition = lower_condition(cx, node, &mut fields, pointer, scx, true);
     let extra = fields.into_extra();
     ChoiceRule { range: node.range, condition, next, assign, output, comment, extra }
@@ -302,7 +302,7 @@ fn lower_condition(
             }
         }
         if let Some(m) = fields.take("Comment") {
-            super::comment(cx, m, &crate::pointer::join(pointer, "Comment"));
+            super::comment(cx, m, crate::pointer::field(pointer, "Comment"));
         }
     }
     if let Some(m) = fields.take("Condition") {
@@ -375,7 +375,7 @@ fn lower_condition(
     };
     let op = ChoiceOp::from_name(&op_member.key.text).expect("filtered on known operators");
     let variable = match variable {
-        Some(v) => reader::expr(cx, v, &crate::pointer::join(pointer, "Variable")),
+        Some(v) => reader::expr(cx, v, crate::pointer::field(pointer, "Variable")),
         None => {
             cx.error(
                 C_VARIABLE_REQUIRED,
@@ -414,7 +414,7 @@ fn check_operand(cx: &mut Cx, op: ChoiceOp, member: &Member, pointer: &str) {
         cx.error(
             C_OPERAND_TYPE,
             value.range,
-            &crate::pointer::join(pointer, op.as_str()),
+            crate::pointer::field(pointer, op.as_str()),
             format!("`{}` takes {expected}, not {}", op.as_str(), reader::article(value.type_name())),
         )
         .label(format!("expected {expected}"))
@@ -561,7 +561,7 @@ fn lower_jsonata_condition(cx: &mut Cx, node: &Node, fields: &mut Fields, pointe
                 cx.error(
                     C_CONDITION_TYPE,
                     m.value.range,
-                    &crate::pointer::join(pointer, "Condition"),
+                    crate::pointer::field(pointer, "Condition"),
                     "`Condition` must be `true`, `false` or a JSONata expression",
                 )
                 .label("this is not evaluated")

@@ -10,7 +10,7 @@ use aslc_syntax::Member;
 use super::reader::{self, Fields};
 use super::state::{StateCx, S_FIELD_ALLOWED, S_FIELD_QL};
 use super::{template, Cx, DiagExt, S_FIELD_TYPE};
-use crate::ir::{ItemBatcher, ItemReader, Name, ReaderConfig, ResultWriter, Spanned, WriterConfig};
+use crate::ir::{ItemBatcher, ItemReader, Name, ReaderConfig, ResultWriter, Spanned, Text, WriterConfig};
 
 /// Which query language a member of these objects belongs to.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -107,7 +107,7 @@ impl<'n> Object<'n> {
 /// Lowers a Map's `ItemReader`.
 pub(crate) fn lower_item_reader(cx: &mut Cx, member: &Member, scx: &StateCx) -> Option<ItemReader> {
     const KNOWN: &[&str] = &["Resource", "Parameters", "Arguments", "ReaderConfig"];
-    let (range, mut obj) = Object::open(cx, member, scx.field("ItemReader"), "`ItemReader`", KNOWN)?;
+    let (range, mut obj) = Object::open(cx, member, scx.field("ItemReader").into(), "`ItemReader`", KNOWN)?;
     let resource =
         obj.take(cx, "Resource", Lang::Any, scx).and_then(|m| reader::string(cx, m, &obj.field("Resource")));
     let parameters = obj
@@ -150,7 +150,7 @@ fn lower_reader_config(cx: &mut Cx, member: &Member, parent: &Object, scx: &Stat
         let mut names = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             match item.as_str() {
-                Some(text) => names.push(Spanned::new(Box::from(text), item.range)),
+                Some(text) => names.push(Spanned::new(Text::from(text), item.range)),
                 None => {
                     cx.error(
                         S_FIELD_TYPE,
@@ -198,7 +198,7 @@ pub(crate) fn lower_item_batcher(cx: &mut Cx, member: &Member, scx: &StateCx) ->
         "MaxInputBytesPerBatchPath",
         "BatchInput",
     ];
-    let (range, mut obj) = Object::open(cx, member, scx.field("ItemBatcher"), "`ItemBatcher`", KNOWN)?;
+    let (range, mut obj) = Object::open(cx, member, scx.field("ItemBatcher").into(), "`ItemBatcher`", KNOWN)?;
     let jsonata = scx.jsonata();
     let number = |cx: &mut Cx, obj: &mut Object, key: &str| {
         obj.take(cx, key, Lang::Any, scx).and_then(|m| reader::dyn_number(cx, m, &obj.field(key), jsonata))
@@ -227,7 +227,8 @@ pub(crate) fn lower_item_batcher(cx: &mut Cx, member: &Member, scx: &StateCx) ->
 /// Lowers a Map's `ResultWriter`.
 pub(crate) fn lower_result_writer(cx: &mut Cx, member: &Member, scx: &StateCx) -> Option<ResultWriter> {
     const KNOWN: &[&str] = &["Resource", "Parameters", "Arguments", "WriterConfig"];
-    let (range, mut obj) = Object::open(cx, member, scx.field("ResultWriter"), "`ResultWriter`", KNOWN)?;
+    let (range, mut obj) =
+        Object::open(cx, member, scx.field("ResultWriter").into(), "`ResultWriter`", KNOWN)?;
     let resource =
         obj.take(cx, "Resource", Lang::Any, scx).and_then(|m| reader::string(cx, m, &obj.field("Resource")));
     let parameters = obj

@@ -6,7 +6,8 @@ use aslc_syntax::{Member, Node};
 use super::reader::{self, Fields};
 use super::state::StateCx;
 use super::{template, Cx, DiagExt};
-use crate::ir::{Catcher, ErrorHandling, Name, Retrier, Spanned};
+use crate::ir::{Catcher, ErrorHandling, Name, Retrier, Spanned, Text};
+use crate::pointer::Field;
 use crate::rules::declare_rules;
 
 declare_rules! { @spec "runtime-errors.md";
@@ -214,28 +215,28 @@ pub(crate) fn lower_error_handling(cx: &mut Cx, fields: &mut Fields, scx: &State
     let mut out = ErrorHandling::default();
     if let Some(member) = fields.take("Retry") {
         out.retry_range = Some(member.value.range);
-        if let Some(items) = objects(cx, member, &scx.field("Retry"), R_RETRY_ARRAY, "retrier") {
+        if let Some(items) = objects(cx, member, scx.field("Retry"), R_RETRY_ARRAY, "retrier") {
             for (i, item) in items.iter().enumerate() {
                 out.retry.push(lower_retrier(cx, item, &crate::pointer::index(scx.pointer, "Retry", i)));
             }
             check_all_last(
                 cx,
                 out.retry.iter().map(|r| &r.error_equals[..]),
-                &crate::pointer::join(scx.pointer, "Retry"),
+                crate::pointer::field(scx.pointer, "Retry"),
                 "retrier",
             );
         }
     }
     if let Some(member) = fields.take("Catch") {
         out.catch_range = Some(member.value.range);
-        if let Some(items) = objects(cx, member, &scx.field("Catch"), R_RETRY_ARRAY, "catcher") {
+        if let Some(items) = objects(cx, member, scx.field("Catch"), R_RETRY_ARRAY, "catcher") {
             for (i, item) in items.iter().enumerate() {
                 out.catch.push(lower_catcher(cx, item, &crate::pointer::index(scx.pointer, "Catch", i), scx));
             }
             check_all_last(
                 cx,
                 out.catch.iter().map(|c| &c.error_equals[..]),
-                &crate::pointer::join(scx.pointer, "Catch"),
+                crate::pointer::field(scx.pointer, "Catch"),
                 "catcher",
             );
         }
@@ -247,11 +248,11 @@ pub(crate) fn lower_error_handling(cx: &mut Cx, fields: &mut Fields, scx: &State
 fn objects<'n>(
     cx: &mut Cx,
     member: &'n Member,
-    pointer: &str,
+    pointer: Field<'_>,
     code: &'static str,
     what: &str,
 ) -> Option<Vec<&'n Node>> {
-    let code = if member.key.text.as_ref() == "Catch" { R_CATCH_ERRORS } else { code };
+    let code = if &*member.key.text == "Catch" { R_CATCH_ERRORS } else { code };
     let Some(items) = member.value.as_array() else {
         cx.error(
             code,
@@ -271,7 +272,7 @@ fn objects<'n>(
             cx.error(
                 code,
                 item.range,
-                &crate::pointer::at(pointer, i),
+                &crate::pointer::index(pointer.base, pointer.name, i),
                 format!(
                     "a {what} must be an object, not {}",
                     crate::lower::reader::article(item.type_name())
@@ -299,12 +300,12 @@ fn error_equals(
             .aws("SCHEMA_VALIDATION_FAILED", "These fields are required: [ErrorEquals]");
         return (Vec::new(), node.range);
     };
-    let field_pointer = crate::pointer::join(pointer, "ErrorEquals");
+    let field_pointer = crate::pointer::field(pointer, "ErrorEquals");
     let Some(items) = member.value.as_array() else {
         cx.error(
             code,
             member.value.range,
-            &field_pointer,
+            field_pointer,
             format!(
                 "`ErrorEquals` must be an array of error names, not {}",
                 crate::lower::reader::article(member.value.type_name())
@@ -315,7 +316,7 @@ fn error_equals(
         return (Vec::new(), member.value.range);
     };
     if items.is_empty() {
-        cx.error(code, member.value.range, &field_pointer, "`ErrorEquals` is empty")
+        cx.error(code, member.value.range, field_pointer, "`ErrorEquals` is empty")
             .label("this handles no error")
             .help("list the error names to handle, or `\"States.ALL\"`")
             .aws("SCHEMA_VALIDATION_FAILED", "Value cannot be empty");
@@ -323,12 +324,12 @@ fn error_equals(
     let mut names = Vec::with_capacity(items.len());
     for (j, item) in items.iter().enumerate() {
         match item.as_str() {
-            Some(text) => names.push(Spanned::new(Box::from(text), item.range)),
+            Some(text) => names.push(Spanned::new(Text::from(text), item.range)),
             None => {
                 cx.error(
                     code,
                     item.range,
-                    &crate::pointer::at(&field_pointer, j),
+                    &crate::pointer::index(pointer, "ErrorEquals", j),
                     format!(
                         "an error name must be a string, not {}",
                         crate::lower::reader::article(item.type_name())
@@ -344,7 +345,7 @@ fn error_equals(
             cx.error(
                 R_ALL_ALONE,
                 all.range,
-                &crate::pointer::at(&field_pointer, j),
+                &crate::pointer::index(pointer, "ErrorEquals", j),
                 "`States.ALL` must be the only error name in its `ErrorEquals`",
             )
             .label("`States.ALL` already matches every error")
@@ -355,7 +356,7 @@ fn error_equals(
     (names, member.value.range)
 }
 
-fn check_all_last<'a>(cx: &mut Cx, lists: impl Iterator<Item = &'a [Name]>, pointer: &str, what: &str) {
+fn check_all_last<'a>(cx: &mut Cx, lists: impl Iterator<Item = &'a [Name]>, pointer: Field<'_>, what: &str) {
     let lists: Vec<&[Name]> = lists.collect();
     let n = lists.len();
     for (i, names) in lists.iter().enumerate() {
@@ -387,12 +388,12 @@ fn lower_retrier(cx: &mut Cx, node: &Node, pointer: &str) -> Retrier {
                         check: fn(&crate::ir::Number) -> bool,
                         expectation: &str| {
         let member = fields.take(key)?;
-        let field_pointer = crate::pointer::join(pointer, key);
+        let field_pointer = crate::pointer::field(pointer, key);
         let Some(value) = member.value.as_number_text().map(crate::ir::Number::new) else {
             cx.error(
                 code,
                 member.value.range,
-                &field_pointer,
+                field_pointer,
                 format!(
                     "`{key}` must be a number, not {}",
                     crate::lower::reader::article(member.value.type_name())
@@ -403,19 +404,19 @@ fn lower_retrier(cx: &mut Cx, node: &Node, pointer: &str) -> Retrier {
             return None;
         };
         if !check(&value) {
-            cx.error(code, member.value.range, &field_pointer, format!("`{key}` {value} is out of range"))
+            cx.error(code, member.value.range, field_pointer, format!("`{key}` {value} is out of range"))
                 .label(format!("expected {expectation}"))
                 .help(format!("use {expectation}"));
         }
         Some(Spanned::new(value, member.value.range))
     };
     let interval_seconds = fields.take("IntervalSeconds").and_then(|member| {
-        let field_pointer = crate::pointer::join(pointer, "IntervalSeconds");
+        let field_pointer = crate::pointer::field(pointer, "IntervalSeconds");
         let Some(value) = member.value.as_number_text().map(crate::ir::Number::new) else {
             cx.error(
                 R_RETRY_INTERVAL,
                 member.value.range,
-                &field_pointer,
+                field_pointer,
                 format!(
                     "`IntervalSeconds` must be a number, not {}",
                     crate::lower::reader::article(member.value.type_name())
@@ -429,7 +430,7 @@ fn lower_retrier(cx: &mut Cx, node: &Node, pointer: &str) -> Retrier {
             cx.warning(
                 R_RETRY_INTERVAL,
                 member.value.range,
-                &field_pointer,
+                field_pointer,
                 "`IntervalSeconds` 0 retries without any delay",
             )
             .label("the spec requires a positive interval")
@@ -438,7 +439,7 @@ fn lower_retrier(cx: &mut Cx, node: &Node, pointer: &str) -> Retrier {
             cx.error(
                 R_RETRY_INTERVAL,
                 member.value.range,
-                &field_pointer,
+                field_pointer,
                 format!("`IntervalSeconds` {value} is out of range"),
             )
             .label("expected an integer from 1 to 99999999")
@@ -471,13 +472,13 @@ fn lower_retrier(cx: &mut Cx, node: &Node, pointer: &str) -> Retrier {
         "an integer from 1 to 31622400",
     );
     let jitter_strategy = fields.take("JitterStrategy").and_then(|member| {
-        let field_pointer = crate::pointer::join(pointer, "JitterStrategy");
+        let field_pointer = crate::pointer::field(pointer, "JitterStrategy");
         let value = member.value.as_str();
         if !matches!(value, Some("FULL" | "NONE")) {
             cx.error(
                 R_RETRY_JITTER,
                 member.value.range,
-                &field_pointer,
+                field_pointer,
                 "`JitterStrategy` must be \"FULL\" or \"NONE\"",
             )
             .label("unknown jitter strategy")
@@ -487,10 +488,10 @@ fn lower_retrier(cx: &mut Cx, node: &Node, pointer: &str) -> Retrier {
                 "The field 'JitterStrategy' should have one of these values: [FULL, NONE]",
             );
         }
-        value.map(|v| Spanned::new(Box::from(v), member.value.range))
+        value.map(|v| Spanned::new(Text::from(v), member.value.range))
     });
     let comment =
-        fields.take("Comment").and_then(|m| super::comment(cx, m, &crate::pointer::join(pointer, "Comment")));
+        fields.take("Comment").and_then(|m| super::comment(cx, m, crate::pointer::field(pointer, "Comment")));
     const RETRIER_FIELDS: &[&str] = &[
         "ErrorEquals",
         "IntervalSeconds",
@@ -521,7 +522,7 @@ fn lower_catcher(cx: &mut Cx, node: &Node, pointer: &str, scx: &StateCx) -> Catc
     let (error_equals, error_equals_range) =
         error_equals(cx, &mut fields, node, pointer, R_CATCH_ERRORS, "catcher");
     let next = match fields.take("Next") {
-        Some(m) => reader::string(cx, m, &crate::pointer::join(pointer, "Next")),
+        Some(m) => reader::string(cx, m, crate::pointer::field(pointer, "Next")),
         None => {
             cx.error(R_CATCH_NEXT, node.range.start_point(), pointer, "this catcher has no `Next`")
                 .label("a caught error needs somewhere to go")
@@ -537,10 +538,10 @@ fn lower_catcher(cx: &mut Cx, node: &Node, pointer: &str, scx: &StateCx) -> Catc
         let Some(m) = fields.take(key) else { continue };
         if allowed {
             if key == "ResultPath" {
-                result_path = template::path_or_null(cx, m, &crate::pointer::join(pointer, "ResultPath"));
+                result_path = template::path_or_null(cx, m, crate::pointer::field(pointer, "ResultPath"));
             } else {
                 output =
-                    Some(template::lower_value(cx, &m.value, &crate::pointer::join(pointer, "Output"), true));
+                    Some(template::lower_value(cx, &m.value, crate::pointer::field(pointer, "Output"), true));
             }
         } else {
             let (this, other, help) = if jsonata {
@@ -556,9 +557,9 @@ fn lower_catcher(cx: &mut Cx, node: &Node, pointer: &str, scx: &StateCx) -> Catc
     }
     let assign = fields
         .take("Assign")
-        .and_then(|m| template::lower_assign(cx, m, &crate::pointer::join(pointer, "Assign"), jsonata));
+        .and_then(|m| template::lower_assign(cx, m, crate::pointer::field(pointer, "Assign"), jsonata));
     let comment =
-        fields.take("Comment").and_then(|m| super::comment(cx, m, &crate::pointer::join(pointer, "Comment")));
+        fields.take("Comment").and_then(|m| super::comment(cx, m, crate::pointer::field(pointer, "Comment")));
     let catcher_fields: &[&str] = if jsonata {
         &["ErrorEquals", "Next", "Output", "Assign", "Comment"]
     } else {

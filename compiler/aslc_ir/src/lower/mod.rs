@@ -16,7 +16,8 @@ use aslc_source::{Diagnostic, FileId, TextRange};
 use aslc_syntax::{Node, NodeValue};
 use rustc_hash::FxHashMap;
 
-use crate::ir::{Definition, QueryLanguage, Scope, ScopeId, ScopeKind, Spanned, StateId, StateKind};
+use crate::ir::{Definition, QueryLanguage, Scope, ScopeId, ScopeKind, Spanned, StateId, StateKind, Text};
+use crate::pointer::Pointer;
 use crate::rules::declare_rules;
 use reader::Fields;
 
@@ -217,7 +218,7 @@ impl Cx {
         &mut self,
         code: &'static str,
         range: TextRange,
-        pointer: &str,
+        pointer: impl Pointer,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
         self.diagnostics.push(Diagnostic::error(code, self.file, range, message).at(pointer));
@@ -228,7 +229,7 @@ impl Cx {
         &mut self,
         code: &'static str,
         range: TextRange,
-        pointer: &str,
+        pointer: impl Pointer,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
         self.diagnostics.push(Diagnostic::warning(code, self.file, range, message).at(pointer));
@@ -393,12 +394,12 @@ pub(crate) fn lower_scope(
 ) -> ScopeId {
     let scope_id = ScopeId(cx.def.scopes.len() as u32);
     let start_at = start_at.and_then(|m| {
-        let name = reader::string(cx, m, &crate::pointer::join(&pointer, "StartAt"))?;
+        let name = reader::string(cx, m, crate::pointer::field(&pointer, "StartAt"))?;
         if name.value.is_empty() {
             cx.error(
                 S_STRING_NONEMPTY,
                 name.range,
-                &crate::pointer::join(&pointer, "StartAt"),
+                crate::pointer::field(&pointer, "StartAt"),
                 "`StartAt` is empty",
             )
             .help("name the first state to run");
@@ -427,7 +428,7 @@ pub(crate) fn lower_scope(
         cx.error(
             S_STATES_OBJECT,
             states.value.range,
-            &crate::pointer::join(&pointer, "States"),
+            crate::pointer::field(&pointer, "States"),
             format!(
                 "`States` must be an object, not {}",
                 crate::lower::reader::article(states.value.type_name())
@@ -441,19 +442,23 @@ pub(crate) fn lower_scope(
         cx.error(
             S_STATES_NONEMPTY,
             states.value.range,
-            &crate::pointer::join(&pointer, "States"),
+            crate::pointer::field(&pointer, "States"),
             "`States` is empty",
         )
         .label("a state machine needs at least one state")
         .help("add the state that `StartAt` names");
     }
+    // Every member is a state of the scope (the invalid ones are skipped).
+    let scope = &mut cx.def.scopes[scope_id.0 as usize];
+    scope.states.reserve_exact(members.len());
+    scope.by_name.reserve(members.len());
     // States are large: size the arena once for the top level, which usually holds most of
     // them, and let nested scopes grow it by doubling.
     if depth == 0 {
         cx.def.states.reserve(members.len() * 2);
     }
     for member in members {
-        let state_pointer = [pointer.as_ref(), "/States/", member.key.text.as_ref()].concat();
+        let state_pointer = [pointer.as_ref(), "/States/", member.key.text.as_str()].concat();
         if !matches!(member.value.value, NodeValue::Object(_)) {
             cx.error(
                 S_STATES_OBJECT,
@@ -478,7 +483,7 @@ pub(crate) fn lower_scope(
 pub(crate) fn query_language(
     cx: &mut Cx,
     member: &aslc_syntax::Member,
-    pointer: &str,
+    pointer: impl Pointer,
 ) -> Option<Spanned<QueryLanguage>> {
     let value = reader::string(cx, member, pointer)?;
     let ql = match &*value.value {
@@ -506,7 +511,11 @@ pub(crate) fn query_language(
 }
 
 /// Reads a `Comment` field (`S-COMMENT`).
-pub(crate) fn comment(cx: &mut Cx, member: &aslc_syntax::Member, pointer: &str) -> Option<Spanned<Box<str>>> {
+pub(crate) fn comment(
+    cx: &mut Cx,
+    member: &aslc_syntax::Member,
+    pointer: impl Pointer,
+) -> Option<Spanned<Text>> {
     match member.value.as_str() {
         Some(text) => Some(Spanned::new(text.into(), member.value.range)),
         None => {

@@ -5,56 +5,75 @@ use aslc_source::Diagnostic;
 use aslc_syntax::{Member, Node, NodeValue};
 
 use super::{Cx, DiagExt};
-use crate::ir::{is_whole_placeholder, Dyn, Expr, Extra, Name, Number, Spanned};
+use crate::ir::{is_whole_placeholder, Dyn, Expr, Extra, Name, Number, Spanned, Text};
 use crate::lower::S_FIELD_TYPE;
+use crate::pointer::Pointer;
 
 /// The members of one object, each taken at most once; what is left is reported or kept
 /// as [`Extra`].
 pub(crate) struct Fields<'n> {
     members: &'n [Member],
-    used: Vec<bool>,
+    /// Per member, its key and whether it was taken. The keys are read out of the tree once
+    /// here: a state asks for each of the few dozen fields it may have, and every question
+    /// compares against every key.
+    keys: Vec<(&'n str, bool)>,
+    /// Bit `n % 64` is set when some key is `n` bytes long: most fields asked for are
+    /// absent, and most absent fields are answered by this word without reading a key.
+    lengths: u64,
 }
 
 impl<'n> Fields<'n> {
     pub(crate) fn new(members: &'n [Member]) -> Fields<'n> {
-        Fields { members, used: vec![false; members.len()] }
+        let keys: Vec<(&'n str, bool)> = members.iter().map(|m| (m.key.text.as_str(), false)).collect();
+        let lengths = keys.iter().fold(0, |acc, (name, _)| acc | length_bit(name));
+        Fields { members, keys, lengths }
     }
 
     /// Takes the first member named `key`.
     pub(crate) fn take(&mut self, key: &str) -> Option<&'n Member> {
-        let idx = self.members.iter().position(|m| &*m.key.text == key)?;
-        // Duplicates were reported by the reader; later ones are skipped with the first.
-        for (i, m) in self.members.iter().enumerate() {
-            if &*m.key.text == key {
-                self.used[i] = true;
+        if self.lengths & length_bit(key) == 0 {
+            return None;
+        }
+        let mut first = None;
+        for (i, (name, used)) in self.keys.iter_mut().enumerate() {
+            if *name == key {
+                // Duplicates were reported by the reader; later ones are skipped with the
+                // first.
+                *used = true;
+                first = first.or(Some(i));
             }
         }
-        Some(&self.members[idx])
+        first.map(|i| &self.members[i])
     }
 
     /// Whether a member named `key` exists (taken or not).
     pub(crate) fn has(&self, key: &str) -> bool {
-        self.members.iter().any(|m| &*m.key.text == key)
+        self.lengths & length_bit(key) != 0 && self.keys.iter().any(|(name, _)| *name == key)
     }
 
     /// Marks a member as dealt with.
     pub(crate) fn mark(&mut self, member: &Member) {
-        for (i, m) in self.members.iter().enumerate() {
+        for (m, (_, used)) in self.members.iter().zip(&mut self.keys) {
             if std::ptr::eq(m, member) {
-                self.used[i] = true;
+                *used = true;
             }
         }
     }
 
     /// The members not taken yet.
     pub(crate) fn remaining(&self) -> impl Iterator<Item = &'n Member> + '_ {
-        self.members.iter().zip(&self.used).filter(|(_, used)| !**used).map(|(m, _)| m)
+        self.members.iter().zip(&self.keys).filter(|(_, (_, used))| !*used).map(|(m, _)| m)
     }
 
     /// Takes every remaining member, as [`Extra`]s.
     pub(crate) fn into_extra(self) -> Vec<Extra> {
         self.remaining().map(extra).collect()
     }
+}
+
+/// The bit of [`Fields::lengths`] for a key of `key`'s length.
+fn length_bit(key: &str) -> u64 {
+    1 << (key.len() % 64)
 }
 
 /// Reports every member of `fields` not taken yet as an unknown field of `what` (e.g.
@@ -64,7 +83,7 @@ pub(crate) fn report_unknown(
     cx: &mut Cx,
     fields: &Fields,
     code: &'static str,
-    pointer: &str,
+    pointer: impl Pointer,
     what: &str,
     known: &[&str],
 ) {
@@ -103,11 +122,11 @@ pub(crate) fn is_opaque(node: &Node) -> bool {
     }
 }
 
-fn type_error(cx: &mut Cx, member: &Member, pointer: &str, expected: &str) {
+fn type_error(cx: &mut Cx, member: &Member, pointer: impl Pointer, expected: &str) {
     type_error_as(cx, S_FIELD_TYPE, member, pointer, expected);
 }
 
-fn type_error_as(cx: &mut Cx, code: &'static str, member: &Member, pointer: &str, expected: &str) {
+fn type_error_as(cx: &mut Cx, code: &'static str, member: &Member, pointer: impl Pointer, expected: &str) {
     if is_opaque(&member.value) {
         return;
     }
@@ -133,7 +152,7 @@ pub(crate) fn article(type_name: &str) -> String {
 }
 
 /// Reads a string field; reports and returns `None` for another type.
-pub(crate) fn string(cx: &mut Cx, member: &Member, pointer: &str) -> Option<Name> {
+pub(crate) fn string(cx: &mut Cx, member: &Member, pointer: impl Pointer) -> Option<Name> {
     match &member.value.value {
         NodeValue::String(s) => Some(Spanned::new(s.text.clone(), member.value.range)),
         _ => {
@@ -144,7 +163,7 @@ pub(crate) fn string(cx: &mut Cx, member: &Member, pointer: &str) -> Option<Name
 }
 
 /// Reads a boolean field.
-pub(crate) fn boolean(cx: &mut Cx, member: &Member, pointer: &str) -> Option<Spanned<bool>> {
+pub(crate) fn boolean(cx: &mut Cx, member: &Member, pointer: impl Pointer) -> Option<Spanned<bool>> {
     match member.value.value {
         NodeValue::Bool(b) => Some(Spanned::new(b, member.value.range)),
         _ => {
@@ -155,7 +174,7 @@ pub(crate) fn boolean(cx: &mut Cx, member: &Member, pointer: &str) -> Option<Spa
 }
 
 /// Reads a number field.
-pub(crate) fn number(cx: &mut Cx, member: &Member, pointer: &str) -> Option<Spanned<Number>> {
+pub(crate) fn number(cx: &mut Cx, member: &Member, pointer: impl Pointer) -> Option<Spanned<Number>> {
     match &member.value.value {
         NodeValue::Number(text) => Some(Spanned::new(Number::new(text.clone()), member.value.range)),
         NodeValue::String(s) if is_whole_placeholder(&s.text) => None,
@@ -167,7 +186,7 @@ pub(crate) fn number(cx: &mut Cx, member: &Member, pointer: &str) -> Option<Span
 }
 
 /// Reads an object field, returning its node.
-pub(crate) fn object<'n>(cx: &mut Cx, member: &'n Member, pointer: &str) -> Option<&'n Node> {
+pub(crate) fn object<'n>(cx: &mut Cx, member: &'n Member, pointer: impl Pointer) -> Option<&'n Node> {
     match member.value.value {
         NodeValue::Object(_) => Some(&member.value),
         _ => {
@@ -178,7 +197,7 @@ pub(crate) fn object<'n>(cx: &mut Cx, member: &'n Member, pointer: &str) -> Opti
 }
 
 /// Reads an array field, returning its elements.
-pub(crate) fn array<'n>(cx: &mut Cx, member: &'n Member, pointer: &str) -> Option<&'n [Node]> {
+pub(crate) fn array<'n>(cx: &mut Cx, member: &'n Member, pointer: impl Pointer) -> Option<&'n [Node]> {
     match &member.value.value {
         NodeValue::Array(items) => Some(items),
         _ => {
@@ -189,7 +208,7 @@ pub(crate) fn array<'n>(cx: &mut Cx, member: &'n Member, pointer: &str) -> Optio
 }
 
 /// Reads a string that is code (a path), keeping what is needed to point inside it.
-pub(crate) fn expr(cx: &mut Cx, member: &Member, pointer: &str) -> Option<Expr> {
+pub(crate) fn expr(cx: &mut Cx, member: &Member, pointer: impl Pointer) -> Option<Expr> {
     match Expr::jsonpath(&member.value) {
         Some(e) => Some(e),
         None => {
@@ -209,7 +228,7 @@ pub(crate) fn is_jsonata_text(text: &str) -> bool {
 pub(crate) fn dynamic<T>(
     cx: &mut Cx,
     member: &Member,
-    pointer: &str,
+    pointer: impl Pointer,
     jsonata: bool,
     expected: &str,
     literal: impl FnOnce(&Node) -> Option<T>,
@@ -238,7 +257,12 @@ pub(crate) fn dynamic<T>(
 }
 
 /// Reads a number-or-expression field.
-pub(crate) fn dyn_number(cx: &mut Cx, member: &Member, pointer: &str, jsonata: bool) -> Option<Dyn<Number>> {
+pub(crate) fn dyn_number(
+    cx: &mut Cx,
+    member: &Member,
+    pointer: impl Pointer,
+    jsonata: bool,
+) -> Option<Dyn<Number>> {
     dynamic(cx, member, pointer, jsonata, "a number", |node| node.as_number_text().map(Number::new))
 }
 
@@ -246,8 +270,8 @@ pub(crate) fn dyn_number(cx: &mut Cx, member: &Member, pointer: &str, jsonata: b
 pub(crate) fn dyn_string(
     cx: &mut Cx,
     member: &Member,
-    pointer: &str,
+    pointer: impl Pointer,
     jsonata: bool,
-) -> Option<Dyn<Box<str>>> {
-    dynamic(cx, member, pointer, jsonata, "a string", |node| node.as_str().map(Box::from))
+) -> Option<Dyn<Text>> {
+    dynamic(cx, member, pointer, jsonata, "a string", |node| node.as_str().map(Text::from))
 }

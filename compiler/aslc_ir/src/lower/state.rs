@@ -1,11 +1,15 @@
 //! Lowering one state: the field matrix of structure.md §4, the common fields, and the
 //! fields of each state type.
 
+use std::sync::OnceLock;
+
 use aslc_syntax::{Member, Node};
+use rustc_hash::FxHashMap;
 
 use super::reader::{self, Fields};
 use super::{choice, distributed, errors, template, Cx, DiagExt, S_FIELD_TYPE, S_STRING_NONEMPTY};
 use crate::ir::*;
+use crate::pointer::Field;
 use crate::rules::declare_rules;
 
 declare_rules! { @spec "structure.md";
@@ -370,7 +374,11 @@ const MATRIX: &[(&str, [Cell; 8])] = &[
 ];
 
 fn cell(field: &str, type_idx: usize) -> Option<Cell> {
-    MATRIX.iter().find(|(name, _)| *name == field).map(|(_, cells)| cells[type_idx])
+    // Every field of every state is looked up here: hash once rather than compare with
+    // each row of the matrix.
+    static ROWS: OnceLock<FxHashMap<&'static str, usize>> = OnceLock::new();
+    let rows = ROWS.get_or_init(|| MATRIX.iter().enumerate().map(|(i, (name, _))| (*name, i)).collect());
+    rows.get(field).map(|&row| MATRIX[row].1[type_idx])
 }
 
 /// The fields a state of type `type_idx` may have in language `ql`, for suggestions.
@@ -410,9 +418,13 @@ pub(crate) struct StateCx<'a> {
     pub(crate) id: StateId,
 }
 
-impl StateCx<'_> {
-    pub(crate) fn field(&self, name: &str) -> String {
-        crate::pointer::join(self.pointer, name)
+impl<'a> StateCx<'a> {
+    /// The location of the state's field `name`.
+    pub(crate) fn field<'n>(&self, name: &'n str) -> Field<'n>
+    where
+        'a: 'n,
+    {
+        Field { base: self.pointer, name }
     }
 
     pub(crate) fn jsonata(&self) -> bool {
@@ -449,7 +461,8 @@ pub(crate) fn lower_state(
         name,
         scope,
         range: node.range,
-        pointer: pointer.clone(),
+        // Moved in when the state is done: the readers below borrow it meanwhile.
+        pointer: String::new(),
         type_range: member.key_range,
         comment: None,
         query_language_field: None,
@@ -467,7 +480,7 @@ pub(crate) fn lower_state(
     let mut state_ql = cx.def.query_language;
     let mut ql_field = None;
     if let Some(m) = fields.take("QueryLanguage") {
-        if let Some(ql) = super::query_language(cx, m, &crate::pointer::join(&pointer, "QueryLanguage")) {
+        if let Some(ql) = super::query_language(cx, m, crate::pointer::field(&pointer, "QueryLanguage")) {
             // A Distributed Map's processor runs as child executions; AWS accepts JSONPath
             // states there under a JSONata machine (asl-validator's valid fixtures).
             if cx.def.query_language == QueryLanguage::Jsonata
@@ -516,7 +529,7 @@ pub(crate) fn lower_state(
                             &TYPES,
                             "use one of Pass, Task, Choice, Wait, Succeed, Fail, Parallel, Map",
                         );
-                        cx.error(S_TYPE_VALID, m.value.range, &crate::pointer::join(&pointer, "Type"), format!("unknown state type `{t}`"))
+                        cx.error(S_TYPE_VALID, m.value.range, crate::pointer::field(&pointer, "Type"), format!("unknown state type `{t}`"))
                             .label("not a state type")
                             .help(help)
                             .aws("SCHEMA_VALIDATION_FAILED", "The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]");
@@ -524,7 +537,7 @@ pub(crate) fn lower_state(
                     }
                 },
                 None => {
-                    cx.error(S_TYPE_VALID, m.value.range, &crate::pointer::join(&pointer, "Type"), format!("`Type` must be a string, not {}", crate::lower::reader::article(m.value.type_name())))
+                    cx.error(S_TYPE_VALID, m.value.range, crate::pointer::field(&pointer, "Type"), format!("`Type` must be a string, not {}", crate::lower::reader::article(m.value.type_name())))
                         .label("expected a state type name")
                         .help("use one of Pass, Task, Choice, Wait, Succeed, Fail, Parallel, Map")
                         .aws("SCHEMA_VALIDATION_FAILED", "The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]");
@@ -540,14 +553,16 @@ pub(crate) fn lower_state(
         state.query_language_field = ql_field;
     }
     if let Some(m) = fields.take("Comment") {
-        let comment = super::comment(cx, m, &crate::pointer::join(&pointer, "Comment"));
+        let comment = super::comment(cx, m, crate::pointer::field(&pointer, "Comment"));
         cx.def.states[id.0 as usize].comment = comment;
     }
 
     let Some(type_idx) = type_idx else {
         // Without a type no field can be judged; keep them for printers.
         let extra = fields.into_extra();
-        cx.def.states[id.0 as usize].extra = extra;
+        let state = &mut cx.def.states[id.0 as usize];
+        state.extra = extra;
+        state.pointer = pointer;
         return id;
     };
 
@@ -561,9 +576,8 @@ pub(crate) fn lower_state(
         transition(cx, &mut fields, &scx, member)
     };
     let io = template::lower_io(cx, &mut fields, &scx);
-    let assign = fields
-        .take("Assign")
-        .and_then(|m| template::lower_assign(cx, m, &scx.field("Assign"), scx.jsonata()));
+    let assign =
+        fields.take("Assign").and_then(|m| template::lower_assign(cx, m, scx.field("Assign"), scx.jsonata()));
     let errors = errors::lower_error_handling(cx, &mut fields, &scx);
 
     let kind = match TYPES[type_idx] {
@@ -585,6 +599,7 @@ pub(crate) fn lower_state(
     state.errors = errors;
     state.kind = kind;
     state.extra = extra;
+    state.pointer = pointer;
     id
 }
 
@@ -609,7 +624,7 @@ fn reject_misplaced(cx: &mut Cx, fields: &mut Fields, type_idx: usize, scx: &Sta
             Some(P) | Some(A) => {
                 let (code, this_ql, other_ql) = ql_field_code(key, type_name, scx.ql);
                 let (aws_message, location) = if scx.jsonata() {
-                    (format!("The QueryLanguage is set to 'JSONata', but field '{key}' is only supported for the 'JSONPath' QueryLanguage"), scx.field(key))
+                    (format!("The QueryLanguage is set to 'JSONata', but field '{key}' is only supported for the 'JSONPath' QueryLanguage"), String::from(scx.field(key)))
                 } else {
                     (format!("The QueryLanguage is set to 'JSONPath', but field '{key}' is only supported for the 'JSONata' QueryLanguage"), scx.pointer.to_string())
                 };
@@ -787,15 +802,15 @@ fn check_required(cx: &mut Cx, fields: &Fields, type_idx: usize, scx: &StateCx, 
 
 fn transition(cx: &mut Cx, fields: &mut Fields, scx: &StateCx, state: &Member) -> Transition {
     let next = fields.take("Next").and_then(|m| {
-        let name = reader::string(cx, m, &scx.field("Next"))?;
+        let name = reader::string(cx, m, scx.field("Next"))?;
         if name.value.is_empty() {
-            cx.error(S_STRING_NONEMPTY, name.range, &scx.field("Next"), "`Next` is empty")
+            cx.error(S_STRING_NONEMPTY, name.range, scx.field("Next"), "`Next` is empty")
                 .label("no state has an empty name")
                 .help("name the state to go to next");
         }
         Some(name)
     });
-    let end = fields.take("End").and_then(|m| reader::boolean(cx, m, &scx.field("End")));
+    let end = fields.take("End").and_then(|m| reader::boolean(cx, m, scx.field("End")));
     match (next, end) {
         (Some(next), Some(end)) if end.value => {
             cx.error(
@@ -819,7 +834,7 @@ fn transition(cx: &mut Cx, fields: &mut Fields, scx: &StateCx, state: &Member) -
                 cx.warning(
                     S_END_TRUE,
                     end.range,
-                    &scx.field("End"),
+                    scx.field("End"),
                     "`\"End\": false` is redundant next to `Next`",
                 )
                 .help("remove `\"End\": false`");
@@ -832,7 +847,7 @@ fn transition(cx: &mut Cx, fields: &mut Fields, scx: &StateCx, state: &Member) -
                 cx.warning(
                     S_END_TRUE,
                     end.range,
-                    &scx.field("End"),
+                    scx.field("End"),
                     "`\"End\": false` does not end the state",
                 )
                 .help("write `\"End\": true`, or give the state a `Next`");
@@ -859,9 +874,9 @@ fn lower_pass(_cx: &mut Cx, fields: &mut Fields, _scx: &StateCx) -> Pass {
 
 fn lower_task(cx: &mut Cx, fields: &mut Fields, scx: &StateCx) -> Task {
     let resource = fields.take("Resource").and_then(|m| {
-        let name = reader::string(cx, m, &scx.field("Resource"))?;
+        let name = reader::string(cx, m, scx.field("Resource"))?;
         if name.value.is_empty() {
-            cx.error(S_STRING_NONEMPTY, name.range, &scx.field("Resource"), "`Resource` is empty")
+            cx.error(S_STRING_NONEMPTY, name.range, scx.field("Resource"), "`Resource` is empty")
                 .label("an empty resource cannot be invoked")
                 .help("give the ARN of what to run");
         }
@@ -871,15 +886,15 @@ fn lower_task(cx: &mut Cx, fields: &mut Fields, scx: &StateCx) -> Task {
     let jsonata = scx.jsonata();
     let timeout_seconds = fields
         .take("TimeoutSeconds")
-        .and_then(|m| reader::dyn_number(cx, m, &scx.field("TimeoutSeconds"), jsonata));
+        .and_then(|m| reader::dyn_number(cx, m, scx.field("TimeoutSeconds"), jsonata));
     let heartbeat_seconds = fields
         .take("HeartbeatSeconds")
-        .and_then(|m| reader::dyn_number(cx, m, &scx.field("HeartbeatSeconds"), jsonata));
+        .and_then(|m| reader::dyn_number(cx, m, scx.field("HeartbeatSeconds"), jsonata));
     let timeout_seconds_path =
-        fields.take("TimeoutSecondsPath").and_then(|m| reader::expr(cx, m, &scx.field("TimeoutSecondsPath")));
+        fields.take("TimeoutSecondsPath").and_then(|m| reader::expr(cx, m, scx.field("TimeoutSecondsPath")));
     let heartbeat_seconds_path = fields
         .take("HeartbeatSecondsPath")
-        .and_then(|m| reader::expr(cx, m, &scx.field("HeartbeatSecondsPath")));
+        .and_then(|m| reader::expr(cx, m, scx.field("HeartbeatSecondsPath")));
     Task {
         resource,
         credentials,
@@ -891,7 +906,7 @@ fn lower_task(cx: &mut Cx, fields: &mut Fields, scx: &StateCx) -> Task {
 }
 
 fn lower_credentials(cx: &mut Cx, member: &Member, scx: &StateCx) -> Option<Credentials> {
-    let pointer = scx.field("Credentials");
+    let pointer = String::from(scx.field("Credentials"));
     if member.value.is_null() {
         cx.error(S_FIELD_NULL, member.value.range, &pointer, "`Credentials` cannot be `null`")
             .label("expected an object with `RoleArn`")
@@ -915,31 +930,31 @@ fn lower_wait(cx: &mut Cx, fields: &mut Fields, scx: &StateCx) -> Wait {
     Wait {
         seconds: fields
             .take("Seconds")
-            .and_then(|m| reader::dyn_number(cx, m, &scx.field("Seconds"), jsonata)),
+            .and_then(|m| reader::dyn_number(cx, m, scx.field("Seconds"), jsonata)),
         timestamp: fields
             .take("Timestamp")
-            .and_then(|m| reader::dyn_string(cx, m, &scx.field("Timestamp"), jsonata)),
-        seconds_path: fields.take("SecondsPath").and_then(|m| reader::expr(cx, m, &scx.field("SecondsPath"))),
+            .and_then(|m| reader::dyn_string(cx, m, scx.field("Timestamp"), jsonata)),
+        seconds_path: fields.take("SecondsPath").and_then(|m| reader::expr(cx, m, scx.field("SecondsPath"))),
         timestamp_path: fields
             .take("TimestampPath")
-            .and_then(|m| reader::expr(cx, m, &scx.field("TimestampPath"))),
+            .and_then(|m| reader::expr(cx, m, scx.field("TimestampPath"))),
     }
 }
 
 fn lower_fail(cx: &mut Cx, fields: &mut Fields, scx: &StateCx) -> Fail {
     let jsonata = scx.jsonata();
     Fail {
-        error: fields.take("Error").and_then(|m| reader::dyn_string(cx, m, &scx.field("Error"), jsonata)),
-        cause: fields.take("Cause").and_then(|m| reader::dyn_string(cx, m, &scx.field("Cause"), jsonata)),
-        error_path: fields.take("ErrorPath").and_then(|m| reader::expr(cx, m, &scx.field("ErrorPath"))),
-        cause_path: fields.take("CausePath").and_then(|m| reader::expr(cx, m, &scx.field("CausePath"))),
+        error: fields.take("Error").and_then(|m| reader::dyn_string(cx, m, scx.field("Error"), jsonata)),
+        cause: fields.take("Cause").and_then(|m| reader::dyn_string(cx, m, scx.field("Cause"), jsonata)),
+        error_path: fields.take("ErrorPath").and_then(|m| reader::expr(cx, m, scx.field("ErrorPath"))),
+        cause_path: fields.take("CausePath").and_then(|m| reader::expr(cx, m, scx.field("CausePath"))),
     }
 }
 
 fn lower_parallel(cx: &mut Cx, fields: &mut Fields, scx: &StateCx) -> Parallel {
     let mut parallel = Parallel::default();
     let Some(member) = fields.take("Branches") else { return parallel };
-    let pointer = scx.field("Branches");
+    let pointer = String::from(scx.field("Branches"));
     let Some(items) = reader::array(cx, member, &pointer) else { return parallel };
     parallel.branches_range = Some(member.value.range);
     if items.is_empty() {
@@ -1008,7 +1023,7 @@ fn nested_scope(
         "a nested state machine needs `StartAt` and `States`",
     );
     let comment =
-        fields.take("Comment").and_then(|m| super::comment(cx, m, &crate::pointer::join(pointer, "Comment")));
+        fields.take("Comment").and_then(|m| super::comment(cx, m, crate::pointer::field(pointer, "Comment")));
     let processor_config = if matches!(kind, ScopeKind::ItemProcessor | ScopeKind::Iterator) {
         fields
             .take("ProcessorConfig")
@@ -1066,10 +1081,10 @@ fn lower_processor_config(cx: &mut Cx, member: &Member, pointer: &str) -> Option
     let node = reader::object(cx, member, pointer)?;
     let mut fields = Fields::new(node.as_object().unwrap_or_default());
     let mode =
-        fields.take("Mode").and_then(|m| reader::string(cx, m, &crate::pointer::join(pointer, "Mode")));
+        fields.take("Mode").and_then(|m| reader::string(cx, m, crate::pointer::field(pointer, "Mode")));
     let execution_type = fields
         .take("ExecutionType")
-        .and_then(|m| reader::string(cx, m, &crate::pointer::join(pointer, "ExecutionType")));
+        .and_then(|m| reader::string(cx, m, crate::pointer::field(pointer, "ExecutionType")));
     reader::report_unknown(
         cx,
         &fields,
@@ -1104,18 +1119,24 @@ fn lower_map(cx: &mut Cx, fields: &mut Fields, scx: &StateCx) -> Map {
         map.processor = nested_scope(
             cx,
             &m.value,
-            &scx.field("ItemProcessor"),
+            &String::from(scx.field("ItemProcessor")),
             ScopeKind::ItemProcessor,
             scx,
             R_MAP_PROCESSOR,
         );
     } else if let Some(m) = iterator {
-        map.processor =
-            nested_scope(cx, &m.value, &scx.field("Iterator"), ScopeKind::Iterator, scx, R_MAP_PROCESSOR);
+        map.processor = nested_scope(
+            cx,
+            &m.value,
+            &String::from(scx.field("Iterator")),
+            ScopeKind::Iterator,
+            scx,
+            R_MAP_PROCESSOR,
+        );
     }
-    map.items_path = fields.take("ItemsPath").and_then(|m| reader::expr(cx, m, &scx.field("ItemsPath")));
+    map.items_path = fields.take("ItemsPath").and_then(|m| reader::expr(cx, m, scx.field("ItemsPath")));
     map.items =
-        fields.take("Items").map(|m| template::lower_value(cx, &m.value, &scx.field("Items"), jsonata));
+        fields.take("Items").map(|m| template::lower_value(cx, &m.value, scx.field("Items"), jsonata));
     if let Some(m) = fields.take("ItemSelector") {
         if fields.has("Parameters") && !jsonata {
             cx.error(
@@ -1131,16 +1152,16 @@ fn lower_map(cx: &mut Cx, fields: &mut Fields, scx: &StateCx) -> Map {
                 "There should only be one of the following fields: [ItemSelector, Parameters]",
             );
         }
-        map.item_selector = template::lower_object_template(cx, m, &scx.field("ItemSelector"), jsonata);
+        map.item_selector = template::lower_object_template(cx, m, scx.field("ItemSelector"), jsonata);
     }
     let num = |cx: &mut Cx, fields: &mut Fields, key: &str| {
-        fields.take(key).and_then(|m| reader::dyn_number(cx, m, &scx.field(key), jsonata))
+        fields.take(key).and_then(|m| reader::dyn_number(cx, m, scx.field(key), jsonata))
     };
     map.max_concurrency = num(cx, fields, "MaxConcurrency");
     map.tolerated_failure_percentage = num(cx, fields, "ToleratedFailurePercentage");
     map.tolerated_failure_count = num(cx, fields, "ToleratedFailureCount");
     let path = |cx: &mut Cx, fields: &mut Fields, key: &str| {
-        fields.take(key).and_then(|m| reader::expr(cx, m, &scx.field(key)))
+        fields.take(key).and_then(|m| reader::expr(cx, m, scx.field(key)))
     };
     map.max_concurrency_path = path(cx, fields, "MaxConcurrencyPath");
     map.tolerated_failure_percentage_path = path(cx, fields, "ToleratedFailurePercentagePath");
@@ -1149,7 +1170,7 @@ fn lower_map(cx: &mut Cx, fields: &mut Fields, scx: &StateCx) -> Map {
     map.item_batcher = fields.take("ItemBatcher").and_then(|m| distributed::lower_item_batcher(cx, m, scx));
     map.result_writer =
         fields.take("ResultWriter").and_then(|m| distributed::lower_result_writer(cx, m, scx));
-    map.label = fields.take("Label").and_then(|m| reader::string(cx, m, &scx.field("Label")));
+    map.label = fields.take("Label").and_then(|m| reader::string(cx, m, scx.field("Label")));
     let _ = S_FIELD_TYPE;
     map
 }

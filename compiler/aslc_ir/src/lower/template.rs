@@ -11,6 +11,7 @@ use super::reader::{self, is_jsonata_text, Fields};
 use super::state::StateCx;
 use super::{Cx, DiagExt};
 use crate::ir::{Assign, AssignVar, Expr, Io, PathOrNull, Spanned, Template, TemplateMember};
+use crate::pointer::Pointer;
 use crate::rules::declare_rules;
 
 declare_rules! { @spec "jsonpath.md";
@@ -102,15 +103,15 @@ declare_rules! { @spec "jsonpath.md";
 pub(crate) fn lower_io(cx: &mut Cx, fields: &mut Fields, scx: &StateCx) -> Io {
     let jsonata = scx.jsonata();
     let mut io = Io {
-        input_path: fields.take("InputPath").and_then(|m| path_or_null(cx, m, &scx.field("InputPath"))),
-        output_path: fields.take("OutputPath").and_then(|m| path_or_null(cx, m, &scx.field("OutputPath"))),
-        result_path: fields.take("ResultPath").and_then(|m| path_or_null(cx, m, &scx.field("ResultPath"))),
+        input_path: fields.take("InputPath").and_then(|m| path_or_null(cx, m, scx.field("InputPath"))),
+        output_path: fields.take("OutputPath").and_then(|m| path_or_null(cx, m, scx.field("OutputPath"))),
+        result_path: fields.take("ResultPath").and_then(|m| path_or_null(cx, m, scx.field("ResultPath"))),
         parameters: fields
             .take("Parameters")
-            .and_then(|m| lower_object_template(cx, m, &scx.field("Parameters"), false)),
+            .and_then(|m| lower_object_template(cx, m, scx.field("Parameters"), false)),
         result_selector: fields
             .take("ResultSelector")
-            .and_then(|m| lower_object_template(cx, m, &scx.field("ResultSelector"), false)),
+            .and_then(|m| lower_object_template(cx, m, scx.field("ResultSelector"), false)),
         ..Io::default()
     };
     if let Some(m) = fields.take("Arguments") {
@@ -121,12 +122,12 @@ pub(crate) fn lower_io(cx: &mut Cx, fields: &mut Fields, scx: &StateCx) -> Io {
             _ => false,
         };
         if ok {
-            io.arguments = Some(lower_value(cx, &m.value, &pointer, jsonata));
+            io.arguments = Some(lower_value(cx, &m.value, pointer, jsonata));
         } else {
             cx.error(
                 ST_TASK_ARGUMENTS,
                 m.value.range,
-                &pointer,
+                pointer,
                 format!("`Arguments` must be an object or a JSONata expression, not {}", describe(&m.value)),
             )
             .label("expected an object or \"{% … %}\"")
@@ -134,7 +135,7 @@ pub(crate) fn lower_io(cx: &mut Cx, fields: &mut Fields, scx: &StateCx) -> Io {
             .aws("SCHEMA_VALIDATION_FAILED", "Incorrect type. Expected one of object, JSONata expression");
         }
     }
-    io.output = fields.take("Output").map(|m| lower_value(cx, &m.value, &scx.field("Output"), jsonata));
+    io.output = fields.take("Output").map(|m| lower_value(cx, &m.value, scx.field("Output"), jsonata));
     io
 }
 
@@ -154,7 +155,7 @@ fn describe(node: &Node) -> String {
 }
 
 /// Reads a field that holds a path or `null` (`InputPath`, `OutputPath`, `ResultPath`).
-pub(crate) fn path_or_null(cx: &mut Cx, member: &Member, pointer: &str) -> Option<PathOrNull> {
+pub(crate) fn path_or_null(cx: &mut Cx, member: &Member, pointer: impl Pointer) -> Option<PathOrNull> {
     if member.value.is_null() {
         return Some(PathOrNull::Null(member.value.range));
     }
@@ -165,7 +166,7 @@ pub(crate) fn path_or_null(cx: &mut Cx, member: &Member, pointer: &str) -> Optio
 pub(crate) fn lower_object_template(
     cx: &mut Cx,
     member: &Member,
-    pointer: &str,
+    pointer: impl Pointer,
     jsonata: bool,
 ) -> Option<Template> {
     let is_object = matches!(member.value.value, NodeValue::Object(_));
@@ -196,7 +197,7 @@ pub(crate) fn lower_object_template(
 }
 
 /// Lowers a template value of either language.
-pub(crate) fn lower_value(cx: &mut Cx, node: &Node, pointer: &str, jsonata: bool) -> Template {
+pub(crate) fn lower_value(cx: &mut Cx, node: &Node, pointer: impl Pointer, jsonata: bool) -> Template {
     if jsonata {
         lower_jsonata(node)
     } else {
@@ -205,7 +206,7 @@ pub(crate) fn lower_value(cx: &mut Cx, node: &Node, pointer: &str, jsonata: bool
 }
 
 /// Lowers a JSONPath payload template (`.$` members) or, with `jsonata`, a JSONata one.
-pub(crate) fn lower_template(cx: &mut Cx, node: &Node, pointer: &str, jsonata: bool) -> Template {
+pub(crate) fn lower_template(cx: &mut Cx, node: &Node, pointer: impl Pointer, jsonata: bool) -> Template {
     if jsonata {
         return lower_jsonata(node);
     }
@@ -321,7 +322,7 @@ fn lower_jsonata(node: &Node) -> Template {
     }
 }
 
-fn check_key_clash(cx: &mut Cx, members: &[Member], pointer: &str) {
+fn check_key_clash(cx: &mut Cx, members: &[Member], pointer: impl Pointer) {
     for member in members {
         let Some(plain) = member.key.text.strip_suffix(".$") else { continue };
         if let Some(other) = members.iter().find(|m| &*m.key.text == plain) {
@@ -343,7 +344,12 @@ fn check_key_clash(cx: &mut Cx, members: &[Member], pointer: &str) {
 }
 
 /// Lowers an `Assign` object (state, choice rule or catcher).
-pub(crate) fn lower_assign(cx: &mut Cx, member: &Member, pointer: &str, jsonata: bool) -> Option<Assign> {
+pub(crate) fn lower_assign(
+    cx: &mut Cx,
+    member: &Member,
+    pointer: impl Pointer,
+    jsonata: bool,
+) -> Option<Assign> {
     let Some(members) = member.value.as_object() else {
         cx.error(
             V_ASSIGN_OBJECT,

@@ -11,6 +11,7 @@ use rustc_hash::FxHashSet;
 
 use super::walk::{self, TemplateSite};
 use crate::ir::{Definition, Dyn, OperandKind, QueryLanguage, StateKind, Template};
+use crate::pointer::Pointer;
 use crate::rules::declare_rules;
 
 declare_rules! { @spec "jsonpath.md";
@@ -248,7 +249,7 @@ fn warn_missing_dollar(
     );
 }
 
-fn in_jsonpath(def: &Definition, range: aslc_source::TextRange, pointer: &str) -> Diagnostic {
+fn in_jsonpath(def: &Definition, range: aslc_source::TextRange, pointer: impl Pointer) -> Diagnostic {
     Diagnostic::warning(
         J_IN_JSONPATH,
         def.file,

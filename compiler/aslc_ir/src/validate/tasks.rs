@@ -11,6 +11,7 @@ use aslc_syntax::Node;
 use super::resource::{self, Integration, Known, Pattern, Resource};
 use crate::ir::{Definition, Dyn, Name, Number, State, StateKind, Task, Template};
 use crate::lower::reader::is_opaque;
+use crate::pointer::Field;
 use crate::rules::declare_rules;
 
 declare_rules! { @spec "runtime-tasks.md";
@@ -315,9 +316,9 @@ fn check_resource(
     out: &mut Vec<Diagnostic>,
 ) {
     let text = &*resource.value;
-    let pointer = state.field_pointer("Resource");
+    let pointer = crate::pointer::field(&state.pointer, "Resource");
     let error =
-        |code, message: String| Diagnostic::error(code, def.file, resource.range, message).at(&pointer);
+        |code, message: String| Diagnostic::error(code, def.file, resource.range, message).at(pointer);
     match kind {
         Resource::Malformed(reason) => {
             let help = match reason {
@@ -352,7 +353,7 @@ fn check_resource(
                 Diagnostic::warning(R_TASK_RESOURCE_URI, def.file, resource.range, message)
                     .with_label("the service rejects this at deployment")
                     .with_help("use a Lambda function ARN, an activity ARN, or an integration such as `arn:aws:states:::aws-sdk:<service>:<action>`")
-                    .at(&pointer),
+                    .at(pointer),
             );
         }
         Resource::UnknownStates => {
@@ -364,10 +365,10 @@ fn check_resource(
             );
         }
         Resource::Integration(integration) if integration.sdk => {
-            check_sdk(def, resource, &pointer, integration, out);
+            check_sdk(def, resource, pointer, integration, out);
         }
         Resource::Integration(integration) => {
-            check_optimized(def, resource, &pointer, integration, out);
+            check_optimized(def, resource, pointer, integration, out);
         }
         Resource::Opaque | Resource::LambdaFunction { .. } | Resource::Activity { .. } => {}
     }
@@ -376,7 +377,7 @@ fn check_resource(
 fn check_optimized(
     def: &Definition,
     resource: &Name,
-    pointer: &str,
+    pointer: Field<'_>,
     it: Integration,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -449,7 +450,13 @@ fn check_optimized(
     out.push(diagnostic.with_aws("SCHEMA_VALIDATION_FAILED", Some(not_recognized(text))).at(pointer));
 }
 
-fn check_sdk(def: &Definition, resource: &Name, pointer: &str, it: Integration, out: &mut Vec<Diagnostic>) {
+fn check_sdk(
+    def: &Definition,
+    resource: &Name,
+    pointer: Field<'_>,
+    it: Integration,
+    out: &mut Vec<Diagnostic>,
+) {
     let Integration { service, api, pattern, .. } = it;
     if matches!(pattern, Pattern::Sync | Pattern::Sync2) {
         let suffix = pattern.suffix();

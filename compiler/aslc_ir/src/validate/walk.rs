@@ -14,6 +14,7 @@ use crate::ir::{
     Assign, ChoiceOp, Condition, Definition, Dyn, Expr, Name, PathOrNull, QueryLanguage, State, StateKind,
     Template,
 };
+use crate::pointer::Location;
 
 /// What a JSONPath-state field holding a path (or a `.$` value) is, as far as the rules of
 /// jsonpath.md §2.4 care.
@@ -95,7 +96,7 @@ pub(crate) struct TemplateSite<'d> {
     /// The template's field name (`Parameters`, `Assign`, …).
     pub(crate) name: &'static str,
     /// AWS-style location of the template field.
-    pub(crate) pointer: String,
+    pub(crate) pointer: Location<'d>,
     /// The key the template sits under, for an `Assign` value (`name` or `name.$`).
     pub(crate) key: Option<&'d Name>,
     /// The template.
@@ -247,7 +248,7 @@ fn collect_state_paths<'d>(state: &'d State, acc: &mut Vec<PathSite<'d>>) {
                 state,
                 field: PathField::Template(site.field),
                 name: site.name,
-                pointer: site.pointer.clone(),
+                pointer: String::from(&site.pointer),
                 key,
                 expr,
             });
@@ -290,46 +291,32 @@ fn collect_template_exprs<'d>(
 pub(crate) fn templates<'d>(state: &'d State) -> Vec<TemplateSite<'d>> {
     use TemplateField as F;
     let mut acc = Vec::new();
-    let mut push = |field: TemplateField,
-                    name: &'static str,
-                    pointer: &dyn Fn() -> String,
-                    template: Option<&'d Template>| {
-        if let Some(template) = template {
-            acc.push(TemplateSite { field, name, pointer: pointer(), key: None, template });
-        }
-    };
+    let mut push =
+        |field: TemplateField, name: &'static str, pointer: &'static str, template: Option<&'d Template>| {
+            if let Some(template) = template {
+                let pointer = Location::Field(crate::pointer::field(&state.pointer, pointer));
+                acc.push(TemplateSite { field, name, pointer, key: None, template });
+            }
+        };
     let is_map = matches!(state.kind, StateKind::Map(_));
     let parameters = if is_map { F::ItemSelector } else { F::Parameters };
-    push(parameters, "Parameters", &|| state.field_pointer("Parameters"), state.io.parameters.as_ref());
-    push(
-        F::ResultSelector,
-        "ResultSelector",
-        &|| state.field_pointer("ResultSelector"),
-        state.io.result_selector.as_ref(),
-    );
+    push(parameters, "Parameters", "Parameters", state.io.parameters.as_ref());
+    push(F::ResultSelector, "ResultSelector", "ResultSelector", state.io.result_selector.as_ref());
     match &state.kind {
         StateKind::Task(task) => {
             let credentials = task.credentials.as_ref().map(|c| &c.object);
-            push(F::Credentials, "Credentials", &|| state.field_pointer("Credentials"), credentials);
+            push(F::Credentials, "Credentials", "Credentials", credentials);
         }
         StateKind::Map(map) => {
-            push(
-                F::ItemSelector,
-                "ItemSelector",
-                &|| state.field_pointer("ItemSelector"),
-                map.item_selector.as_ref(),
-            );
+            push(F::ItemSelector, "ItemSelector", "ItemSelector", map.item_selector.as_ref());
             if let Some(reader) = &map.item_reader {
-                let pointer = || state.field_pointer("ItemReader/Parameters");
-                push(F::Distributed, "Parameters", &pointer, reader.parameters.as_ref());
+                push(F::Distributed, "Parameters", "ItemReader/Parameters", reader.parameters.as_ref());
             }
             if let Some(writer) = &map.result_writer {
-                let pointer = || state.field_pointer("ResultWriter/Parameters");
-                push(F::Distributed, "Parameters", &pointer, writer.parameters.as_ref());
+                push(F::Distributed, "Parameters", "ResultWriter/Parameters", writer.parameters.as_ref());
             }
             if let Some(batcher) = &map.item_batcher {
-                let pointer = || state.field_pointer("ItemBatcher/BatchInput");
-                push(F::Distributed, "BatchInput", &pointer, batcher.batch_input.as_ref());
+                push(F::Distributed, "BatchInput", "ItemBatcher/BatchInput", batcher.batch_input.as_ref());
             }
         }
         _ => {}
@@ -339,7 +326,7 @@ pub(crate) fn templates<'d>(state: &'d State) -> Vec<TemplateSite<'d>> {
             acc.push(TemplateSite {
                 field: F::Assign,
                 name: "Assign",
-                pointer: site.pointer.clone(),
+                pointer: Location::Written(site.pointer.clone()),
                 key: Some(&var.key),
                 template: &var.value,
             });

@@ -33,7 +33,7 @@ enum Mode<'v> {
 
 /// A `Fn::Sub` variable: its value when it is a literal.
 struct Var {
-    name: Box<str>,
+    name: crate::Text,
     value: Option<String>,
 }
 

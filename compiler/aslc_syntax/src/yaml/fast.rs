@@ -664,7 +664,7 @@ impl<'a> Fast<'a> {
                 let value = match if resolve { scalar::resolve_plain(text) } else { Resolved::String } {
                     Resolved::Null => NodeValue::Null,
                     Resolved::Bool(b) => NodeValue::Bool(b),
-                    Resolved::Number(number) => NodeValue::Number(number),
+                    Resolved::Number(number) => NodeValue::Number(number.into()),
                     Resolved::String => NodeValue::String(Str { text: text.into(), verbatim }),
                     Resolved::Unrepresentable => return None,
                 };
@@ -827,7 +827,7 @@ impl<'a> Fast<'a> {
         let value = match resolved {
             Resolved::Null => NodeValue::Null,
             Resolved::Bool(b) => NodeValue::Bool(b),
-            Resolved::Number(number) => NodeValue::Number(number),
+            Resolved::Number(number) => NodeValue::Number(number.into()),
             Resolved::String => {
                 let text = match folded {
                     Some(value) => value.into(),

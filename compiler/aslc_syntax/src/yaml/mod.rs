@@ -511,7 +511,7 @@ impl<'a> Reader<'a> {
         match scalar::resolve_plain(&text.text) {
             Resolved::Null => NodeValue::Null,
             Resolved::Bool(b) => NodeValue::Bool(b),
-            Resolved::Number(number) => NodeValue::Number(number),
+            Resolved::Number(number) => NodeValue::Number(number.into()),
             Resolved::String => NodeValue::String(text),
             Resolved::Unrepresentable => {
                 let diagnostic = Diagnostic::warning(
@@ -781,7 +781,7 @@ impl MappingFrame {
         let index = self.index.get_or_insert_with(|| {
             let mut index = HashMap::with_capacity(members.len() * 2);
             for (i, m) in members.iter().enumerate() {
-                index.entry(m.key.text.clone()).or_insert(i);
+                index.entry(Box::from(&*m.key.text)).or_insert(i);
             }
             index
         });

@@ -47,7 +47,7 @@ pub(crate) fn check(ctx: &LintCtx<'_>, acc: &mut Vec<Diagnostic>) {
         let read = vars.reads.iter().any(|read| {
             read.name == assignment.name && ctx.scope_chain(ctx.def.state(read.state).scope).contains(&scope)
         });
-        if read || vars.mentions.contains(&assignment.name) {
+        if read || vars.mentions.contains(&*assignment.name) {
             continue;
         }
         reported.push((&assignment.name, scope));
