@@ -350,8 +350,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<u8> {
     }
     let outcome = aslc_vm::run_input(&program, &input, &options);
     // The process ends once the outcome is printed: freeing the input, which may be a large
-    // document, would only cost time.
+    // document, or the program would only cost time.
     std::mem::forget(input);
+    std::mem::forget(program);
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {

@@ -28,6 +28,12 @@ impl LineIndex {
             memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
         );
         let bytes = text.as_bytes();
+        // Most texts are ASCII throughout, which one scan of the whole text tells faster
+        // than a scan per line.
+        if text.is_ascii() {
+            let ascii = vec![true; line_starts.len()];
+            return LineIndex { line_starts, ascii };
+        }
         let ascii = (0..line_starts.len())
             .map(|line| {
                 let start = line_starts[line] as usize;

@@ -189,6 +189,21 @@ impl ExecInfo<'_> {
     }
 }
 
+/// Objects of at most this many members are evaluated on the stack.
+const SMALL_OBJECT: usize = 8;
+
+/// What the VM keeps of an object template between evaluations ([`Vm::skeleton`]).
+enum Skeleton {
+    /// Not evaluated yet.
+    Unseen,
+    /// Evaluated once.
+    Seen,
+    /// The template's keys, with null values.
+    Keys(Map<String, Value>),
+    /// The template repeats a key.
+    Repeated,
+}
+
 pub(crate) struct Vm<'p> {
     pub program: &'p Program,
     pub options: &'p RunOptions,
@@ -205,6 +220,8 @@ pub(crate) struct Vm<'p> {
     evaluation_prev: u64,
     /// The states entered, when traced.
     trace: Vec<TraceEntry>,
+    /// Per template, what is kept of it between evaluations.
+    skeletons: Vec<Skeleton>,
 }
 
 enum Step<'v> {
@@ -269,6 +286,23 @@ impl Raw<'_> {
 }
 
 fn size_exceeds(v: &Value, limit: usize) -> bool {
+    // A small object of numbers, booleans, nulls and short strings, as a loop carries from
+    // state to state, is far below any limit the VM checks: its text needs no counting.
+    if let Value::Object(object) = v {
+        if object.len() <= 16
+            && limit >= 64 * 1024
+            && object.iter().all(|(k, v)| {
+                k.len() <= 256
+                    && match v {
+                        Value::Null | Value::Bool(_) | Value::Number(_) => true,
+                        Value::String(s) => s.len() <= 256,
+                        _ => false,
+                    }
+            })
+        {
+            return false;
+        }
+    }
     fn walk(v: &Value, budget: &mut isize) {
         if *budget < 0 {
             return;
@@ -328,6 +362,7 @@ impl<'p> Vm<'p> {
             token_counter: 0,
             evaluation_prev: 0,
             trace: Vec::new(),
+            skeletons: Vec::new(),
             // The machine's own `TimeoutSeconds`, within the service ceiling: one year for
             // Standard, five minutes for Express (runtime-limits.md `R-LIM-DURATION`).
             timeout_millis: options.timeout_millis.or_else(|| {
@@ -554,6 +589,17 @@ impl<'p> Vm<'p> {
         let effective: &Value = moved.as_ref().unwrap_or(&raw);
         match kind {
             StateKind::Pass => {
+                if let (None, Some(t), PathMode::Default) =
+                    (state.result, state.parameters, state.result_path_mode)
+                {
+                    // `Parameters` is the result and nothing reads the input after it: the
+                    // input's object may hold the result, when it has the same members.
+                    let data = moved.unwrap_or(raw);
+                    let env = Env { exec: self.info, state: &sctx, vars: &thread.vars, context: OnceCell::new() };
+                    let result = self.template_reusing(t, data, &env, entered, name)?;
+                    drop(env);
+                    return self.finish(id, Value::Null, result, thread, entered, &sctx);
+                }
                 let params = match state.parameters {
                     Some(_) => Some(
                         self.parameters(state, Cow::Borrowed(effective), &sctx, &thread.vars, entered)?
@@ -982,6 +1028,82 @@ impl<'p> Vm<'p> {
         self.template_at(t, data, env, entered, name, "")
     }
 
+    /// Evaluates a template over `data`, which is not needed afterwards. An object template
+    /// whose keys are `data`'s, in order, is written into `data`'s object: a loop that
+    /// carries the same members from state to state allocates, hashes and frees nothing.
+    fn template_reusing(
+        &mut self,
+        t: TmplId,
+        data: Value,
+        env: &Env<'_>,
+        entered: u64,
+        name: &str,
+    ) -> Result<Value, Box<Failure>> {
+        let program = self.program;
+        let rec = program.template(t);
+        let same_keys = |object: &Map<String, Value>| {
+            object.len() == rec.members.len as usize
+                && object.keys().zip(rec.members.iter()).all(|(k, m)| {
+                    k.as_str() == program.str(program.tables.members[m.0 as usize].key)
+                })
+        };
+        match &data {
+            Value::Object(object)
+                if rec.kind == TmplKind::Object && object.len() <= SMALL_OBJECT && same_keys(object) => {}
+            _ => return self.template(t, &data, env, entered, name),
+        }
+        let mut values: [Value; SMALL_OBJECT] = Default::default();
+        for (slot, m) in values.iter_mut().zip(rec.members.iter()) {
+            let member = &program.tables.members[m.0 as usize];
+            let k = program.str(member.key);
+            *slot = self.template_at(member.value, &data, env, entered, name, k)?;
+        }
+        let Value::Object(mut object) = data else { unreachable!("matched as an object above") };
+        for (value, slot) in object.values_mut().zip(values.iter_mut()) {
+            *value = std::mem::take(slot);
+        }
+        // Every slot is null now: there is nothing to drop.
+        std::mem::forget(values);
+        Ok(Value::Object(object))
+    }
+
+    /// The object of an object template's keys, with null values, once the template is
+    /// evaluated a second time: cloning it copies the keys' hashes, where building the
+    /// object hashes every key again (serde_json's map hashes with SipHash).
+    fn skeleton(&mut self, t: TmplId) -> Option<&Map<String, Value>> {
+        let index = t.0 as usize;
+        if self.skeletons.len() <= index {
+            self.skeletons.resize_with(self.program.tables.templates.len().max(index + 1), || Skeleton::Unseen);
+        }
+        let program = self.program;
+        let slot = &mut self.skeletons[index];
+        match slot {
+            Skeleton::Unseen => {
+                *slot = Skeleton::Seen;
+                return None;
+            }
+            Skeleton::Seen => {
+                let rec = program.template(t);
+                let mut keys = Map::with_capacity(rec.members.len as usize);
+                for m in rec.members.iter() {
+                    let k = program.str(program.tables.members[m.0 as usize].key);
+                    keys.insert(k.to_owned(), Value::Null);
+                }
+                // Repeated keys (the last value wins) are built member by member.
+                *slot = if keys.len() == rec.members.len as usize {
+                    Skeleton::Keys(keys)
+                } else {
+                    Skeleton::Repeated
+                };
+            }
+            Skeleton::Keys(_) | Skeleton::Repeated => {}
+        }
+        match slot {
+            Skeleton::Keys(keys) => Some(keys),
+            _ => None,
+        }
+    }
+
     fn template_at(
         &mut self,
         t: TmplId,
@@ -996,6 +1118,15 @@ impl<'p> Vm<'p> {
         match rec.kind {
             TmplKind::Const => Ok(program.constant(rec.value.expect("verified")).clone()),
             TmplKind::Object => {
+                if let Some(keys) = self.skeleton(t) {
+                    let mut out = keys.clone();
+                    for (slot, m) in out.values_mut().zip(rec.members.iter()) {
+                        let member = &program.tables.members[m.0 as usize];
+                        let k = program.str(member.key);
+                        *slot = self.template_at(member.value, data, env, entered, name, k)?;
+                    }
+                    return Ok(Value::Object(out));
+                }
                 let mut out = Map::with_capacity(rec.members.len as usize);
                 for m in rec.members.iter() {
                     let member = &program.tables.members[m.0 as usize];
