@@ -89,14 +89,20 @@ pub fn eval(call: &Call, data: &Value, roots: &dyn Roots, rng: &mut Rng) -> Resu
     let result = apply(function, call, args, rng);
     // Arguments that own nothing need no drop: the common call on numbers (`MathAdd`)
     // skips dropping every slot one by one.
-    if spill.is_empty() && inline.iter().all(|v| matches!(v, Value::Null | Value::Bool(_) | Value::Number(_))) {
+    if spill.is_empty() && inline.iter().all(|v| matches!(v, Value::Null | Value::Bool(_) | Value::Number(_)))
+    {
         std::mem::forget(inline);
     }
     result
 }
 
 /// Applies `function` to the evaluated arguments of `call`.
-fn apply(function: Function, call: &Call, args: &mut [Value], rng: &mut Rng) -> Result<Value, IntrinsicError> {
+fn apply(
+    function: Function,
+    call: &Call,
+    args: &mut [Value],
+    rng: &mut Rng,
+) -> Result<Value, IntrinsicError> {
     match function {
         Function::Format => format(call, args),
         Function::StringToJson => match args.first() {

@@ -595,7 +595,8 @@ impl<'p> Vm<'p> {
                     // `Parameters` is the result and nothing reads the input after it: the
                     // input's object may hold the result, when it has the same members.
                     let data = moved.unwrap_or(raw);
-                    let env = Env { exec: self.info, state: &sctx, vars: &thread.vars, context: OnceCell::new() };
+                    let env =
+                        Env { exec: self.info, state: &sctx, vars: &thread.vars, context: OnceCell::new() };
                     let result = self.template_reusing(t, data, &env, entered, name)?;
                     drop(env);
                     return self.finish(id, Value::Null, result, thread, entered, &sctx);
@@ -1043,9 +1044,10 @@ impl<'p> Vm<'p> {
         let rec = program.template(t);
         let same_keys = |object: &Map<String, Value>| {
             object.len() == rec.members.len as usize
-                && object.keys().zip(rec.members.iter()).all(|(k, m)| {
-                    k.as_str() == program.str(program.tables.members[m.0 as usize].key)
-                })
+                && object
+                    .keys()
+                    .zip(rec.members.iter())
+                    .all(|(k, m)| k.as_str() == program.str(program.tables.members[m.0 as usize].key))
         };
         match &data {
             Value::Object(object)
@@ -1073,7 +1075,8 @@ impl<'p> Vm<'p> {
     fn skeleton(&mut self, t: TmplId) -> Option<&Map<String, Value>> {
         let index = t.0 as usize;
         if self.skeletons.len() <= index {
-            self.skeletons.resize_with(self.program.tables.templates.len().max(index + 1), || Skeleton::Unseen);
+            self.skeletons
+                .resize_with(self.program.tables.templates.len().max(index + 1), || Skeleton::Unseen);
         }
         let program = self.program;
         let slot = &mut self.skeletons[index];
