@@ -263,6 +263,7 @@ impl From<Value> for Raw<'_> {
 }
 
 impl Raw<'_> {
+    #[inline(always)]
     fn into_owned(self) -> Value {
         match self {
             Raw::Json(json) => json.into_owned(),
@@ -860,6 +861,7 @@ impl<'p> Vm<'p> {
         self.next_or_end(state, output)
     }
 
+    #[inline]
     fn exited(
         &mut self,
         id: StateId,
@@ -886,6 +888,7 @@ impl<'p> Vm<'p> {
         });
     }
 
+    #[inline(always)]
     fn apply_assign(&self, assigned: Option<&Map<String, Value>>, thread: &mut Thread) {
         if let Some(vars) = assigned {
             for (k, v) in vars {
@@ -926,7 +929,23 @@ impl<'p> Vm<'p> {
         }
     }
 
+    #[inline(always)]
     fn output_path(
+        &mut self,
+        state: &StateRec,
+        value: Value,
+        sctx: &StateCtx<'_>,
+        vars: &Vars,
+        entered: u64,
+    ) -> Result<Value, Box<Failure>> {
+        match state.output_path_mode {
+            PathMode::Default => Ok(value),
+            _ => self.output_path_selected(state, value, sctx, vars, entered),
+        }
+    }
+
+    /// `OutputPath` when it is given.
+    fn output_path_selected(
         &mut self,
         state: &StateRec,
         value: Value,
@@ -959,6 +978,7 @@ impl<'p> Vm<'p> {
         }
     }
 
+    #[inline]
     fn result_path(
         &self,
         mode: PathMode,
@@ -992,6 +1012,7 @@ impl<'p> Vm<'p> {
         }
     }
 
+    #[inline(always)]
     fn path<'v>(
         &self,
         expr: ExprId,
@@ -1058,7 +1079,7 @@ impl<'p> Vm<'p> {
         for (slot, m) in values.iter_mut().zip(rec.members.iter()) {
             let member = &program.tables.members[m.0 as usize];
             let k = program.str(member.key);
-            *slot = self.template_at(member.value, &data, env, entered, name, k)?;
+            *slot = self.member_value(member.value, &data, env, entered, name, k)?;
         }
         let Value::Object(mut object) = data else { unreachable!("matched as an object above") };
         for (value, slot) in object.values_mut().zip(values.iter_mut()) {
@@ -1107,6 +1128,53 @@ impl<'p> Vm<'p> {
         }
     }
 
+    /// The value of an object member or array element: a constant or a path is taken
+    /// here, anything else through [`Vm::template_at`].
+    #[inline(always)]
+    fn member_value(
+        &mut self,
+        t: TmplId,
+        data: &Value,
+        env: &Env<'_>,
+        entered: u64,
+        name: &str,
+        key: &str,
+    ) -> Result<Value, Box<Failure>> {
+        let program = self.program;
+        let rec = program.template(t);
+        match (rec.kind, rec.value, rec.expr) {
+            (TmplKind::Const, Some(c), _) => Ok(program.constant(c).clone()),
+            (TmplKind::Expr, _, Some(expr)) => match program.expr(expr) {
+                Compiled::Path(p) => match jsonpath::select(p, data, env) {
+                    Ok(v) => Ok(v.into_owned()),
+                    Err(_) => Err(self.path_not_found(expr, data, entered, name, key)),
+                },
+                _ => self.template_at(t, data, env, entered, name, key),
+            },
+            _ => self.template_at(t, data, env, entered, name, key),
+        }
+    }
+
+    /// The failure of a template path that found nothing.
+    fn path_not_found(
+        &self,
+        expr: ExprId,
+        data: &Value,
+        entered: u64,
+        name: &str,
+        key: &str,
+    ) -> Box<Failure> {
+        Failure::new(
+            "States.Runtime",
+            format!(
+                "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONPath '{}' specified for the field '{key}.$' could not be found in the input '{}'",
+                self.program.expr_text(expr),
+                data
+            ),
+            entered,
+        )
+    }
+
     fn template_at(
         &mut self,
         t: TmplId,
@@ -1126,7 +1194,7 @@ impl<'p> Vm<'p> {
                     for (slot, m) in out.values_mut().zip(rec.members.iter()) {
                         let member = &program.tables.members[m.0 as usize];
                         let k = program.str(member.key);
-                        *slot = self.template_at(member.value, data, env, entered, name, k)?;
+                        *slot = self.member_value(member.value, data, env, entered, name, k)?;
                     }
                     return Ok(Value::Object(out));
                 }
@@ -1134,7 +1202,7 @@ impl<'p> Vm<'p> {
                 for m in rec.members.iter() {
                     let member = &program.tables.members[m.0 as usize];
                     let k = program.str(member.key);
-                    let v = self.template_at(member.value, data, env, entered, name, k)?;
+                    let v = self.member_value(member.value, data, env, entered, name, k)?;
                     out.insert(k.to_owned(), v);
                 }
                 Ok(Value::Object(out))
@@ -1150,17 +1218,8 @@ impl<'p> Vm<'p> {
             TmplKind::Expr => {
                 let expr = rec.expr.expect("verified");
                 match program.expr(expr) {
-                    Compiled::Path(p) => jsonpath::select_owned(p, data, env).map_err(|_| {
-                        Failure::new(
-                            "States.Runtime",
-                            format!(
-                                "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONPath '{}' specified for the field '{key}.$' could not be found in the input '{}'",
-                                program.expr_text(expr),
-                                data
-                            ),
-                            entered,
-                        )
-                    }),
+                    Compiled::Path(p) => jsonpath::select_owned(p, data, env)
+                        .map_err(|_| self.path_not_found(expr, data, entered, name, key)),
                     Compiled::Intrinsic(call) => {
                         intrinsics::eval(call, data, env, &mut self.rng).map_err(|e| match e {
                             IntrinsicError::PathMissing(p) => Failure::new(
