@@ -66,7 +66,7 @@ pub fn eval(call: &Call, data: &Value, roots: &dyn Roots, rng: &mut Rng) -> Resu
         &mut spill
     };
     for (slot, arg) in args.iter_mut().zip(&call.args) {
-        *slot = match &arg.kind {
+        let value = match &arg.kind {
             ArgKind::String(s) => Value::String(s.value.to_string()),
             ArgKind::Number { value, text } => {
                 if value.fract() == 0.0 && value.abs() < 9.0e15 && !text.contains(['.', 'e', 'E']) {
@@ -84,6 +84,8 @@ pub fn eval(call: &Call, data: &Value, roots: &dyn Roots, rng: &mut Rng) -> Resu
                 .map_err(|_| IntrinsicError::PathMissing(p.to_string()))?,
             ArgKind::Call(inner) => eval(inner, data, roots, rng)?,
         };
+        // The slot still holds its null: put the value in without dropping it.
+        std::mem::forget(std::mem::replace(slot, value));
     }
     let Some(function) = call.function else { return fail(format!("unknown function States.{}", call.name)) };
     let result = apply(function, call, args, rng);

@@ -1079,14 +1079,18 @@ impl<'p> Vm<'p> {
         for (slot, m) in values.iter_mut().zip(rec.members.iter()) {
             let member = &program.tables.members[m.0 as usize];
             let k = program.str(member.key);
-            *slot = self.member_value(member.value, &data, env, entered, name, k)?;
+            let value = self.member_value(member.value, &data, env, entered, name, k)?;
+            // The slot still holds its null: nothing to drop.
+            std::mem::forget(std::mem::replace(slot, value));
         }
         let Value::Object(mut object) = data else { unreachable!("matched as an object above") };
         for (value, slot) in object.values_mut().zip(values.iter_mut()) {
-            *value = std::mem::take(slot);
+            std::mem::swap(value, slot);
         }
-        // Every slot is null now: there is nothing to drop.
-        std::mem::forget(values);
+        // The slots hold the input's values now; numbers and the like need no drop.
+        if values.iter().all(|v| matches!(v, Value::Null | Value::Bool(_) | Value::Number(_))) {
+            std::mem::forget(values);
+        }
         Ok(Value::Object(object))
     }
 
