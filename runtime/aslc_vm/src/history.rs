@@ -39,6 +39,7 @@ impl Recorder {
     }
 
     /// Whether events are kept.
+    #[inline]
     pub fn keeps(&self) -> bool {
         self.events.is_some()
     }

@@ -114,12 +114,13 @@ struct Env<'a> {
     exec: &'a ExecInfo<'a>,
     state: &'a StateCtx<'a>,
     vars: &'a Vars,
-    context: OnceCell<Value>,
+    /// Boxed: most evaluations never build it, and an empty box is dropped without a call.
+    context: OnceCell<Box<Value>>,
 }
 
 impl Roots for Env<'_> {
     fn context(&self) -> &Value {
-        self.context.get_or_init(|| self.exec.context(self.state))
+        self.context.get_or_init(|| Box::new(self.exec.context(self.state)))
     }
     fn variable(&self, name: &str) -> Option<&Value> {
         self.vars.get(name)
@@ -861,8 +862,23 @@ impl<'p> Vm<'p> {
         self.next_or_end(state, output)
     }
 
-    #[inline]
+    /// The exited event of state `id`: without history, only its id.
+    #[inline(always)]
     fn exited(
+        &mut self,
+        id: StateId,
+        output: &dyn LazyJson,
+        assigned: Option<&Map<String, Value>>,
+        thread: &mut Thread,
+    ) {
+        if self.rec.keeps() {
+            self.exited_recorded(id, output, assigned, thread);
+        } else {
+            thread.prev = self.rec.emit(thread.prev, "", || None);
+        }
+    }
+
+    fn exited_recorded(
         &mut self,
         id: StateId,
         output: &dyn LazyJson,
@@ -978,8 +994,24 @@ impl<'p> Vm<'p> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn result_path(
+        &self,
+        mode: PathMode,
+        path: Option<ExprId>,
+        raw: Value,
+        result: Value,
+        entered: u64,
+        name: &str,
+    ) -> Result<Value, Box<Failure>> {
+        match mode {
+            PathMode::Default => Ok(result),
+            _ => self.result_path_merged(mode, path, raw, result, entered, name),
+        }
+    }
+
+    /// `ResultPath` when it is null or a path.
+    fn result_path_merged(
         &self,
         mode: PathMode,
         path: Option<ExprId>,
@@ -1153,6 +1185,8 @@ impl<'p> Vm<'p> {
                     Ok(v) => Ok(v.into_owned()),
                     Err(_) => Err(self.path_not_found(expr, data, entered, name, key)),
                 },
+                Compiled::Intrinsic(call) => intrinsics::eval(call, data, env, &mut self.rng)
+                    .map_err(|e| intrinsic_failure(e, data, entered, name, key)),
                 _ => self.template_at(t, data, env, entered, name, key),
             },
             _ => self.template_at(t, data, env, entered, name, key),
@@ -1224,25 +1258,8 @@ impl<'p> Vm<'p> {
                 match program.expr(expr) {
                     Compiled::Path(p) => jsonpath::select_owned(p, data, env)
                         .map_err(|_| self.path_not_found(expr, data, entered, name, key)),
-                    Compiled::Intrinsic(call) => {
-                        intrinsics::eval(call, data, env, &mut self.rng).map_err(|e| match e {
-                            IntrinsicError::PathMissing(p) => Failure::new(
-                                "States.Runtime",
-                                format!(
-                                    "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONPath '{p}' specified for the field '{key}.$' could not be found in the input '{}'",
-                                    data
-                                ),
-                                entered,
-                            ),
-                            IntrinsicError::Failed(msg) => Failure::new(
-                                "States.IntrinsicFailure",
-                                format!(
-                                    "An error occurred while executing the state '{name}' (entered at the event id #{entered}). {msg}"
-                                ),
-                                entered,
-                            ),
-                        })
-                    }
+                    Compiled::Intrinsic(call) => intrinsics::eval(call, data, env, &mut self.rng)
+                        .map_err(|e| intrinsic_failure(e, data, entered, name, key)),
                     Compiled::Jsonata(_) => Err(Failure::new(
                         "States.QueryEvaluationError",
                         "a JSONata expression in a JSONPath state",
@@ -2802,6 +2819,26 @@ impl Vm<'_> {
 
 /// The failure of an execution that reached its `TimeoutSeconds` or the service's
 /// ceiling, after event `event`: not catchable, and `ExecutionTimedOut` ends the history.
+/// The failure of an intrinsic call in the template member `key` of state `name`.
+fn intrinsic_failure(e: IntrinsicError, data: &Value, entered: u64, name: &str, key: &str) -> Box<Failure> {
+    match e {
+        IntrinsicError::PathMissing(p) => Failure::new(
+            "States.Runtime",
+            format!(
+                "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONPath '{p}' specified for the field '{key}.$' could not be found in the input '{data}'"
+            ),
+            entered,
+        ),
+        IntrinsicError::Failed(msg) => Failure::new(
+            "States.IntrinsicFailure",
+            format!(
+                "An error occurred while executing the state '{name}' (entered at the event id #{entered}). {msg}"
+            ),
+            entered,
+        ),
+    }
+}
+
 fn execution_timed_out(event: u64) -> Box<Failure> {
     Box::new(Failure {
         error: "States.Timeout".into(),
