@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use aslc_bytecode::Program;
 use aslc_render::SourceFiles;
-use aslc_source::Diagnostic;
+use aslc_source::{Diagnostic, FileId};
 use aslc_vm::{RunOptions, Status, WorkflowType};
 use clap::{Args, ValueEnum};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::driver::{self, Syntax};
 
@@ -161,19 +161,30 @@ fn load(
             }
         };
     }
-    let mut files = SourceFiles::new();
-    // The text the definition's ranges point into, for the line and column of each state.
-    let mut source = String::from_utf8_lossy(&bytes).into_owned();
-    let file = files.add(path.display().to_string(), source.clone());
+    // The text the definition's ranges point into, for the line and column of each state:
+    // checked once as UTF-8 and copied, the lossy conversion only for a file that is not.
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    // The file the diagnostics point into, put in a source map only when there is something
+    // to report.
+    let file = FileId(0);
+    let report = |diagnostics: &[Diagnostic]| {
+        let mut files = SourceFiles::new();
+        files.add(path.display().to_string(), text.as_str());
+        report(&files, diagnostics);
+    };
     let syntax = driver::syntax_of(path).unwrap_or_else(|| driver::sniff(&bytes));
     let (node, mut diagnostics) = driver::parse(&bytes, syntax, file);
     let Some(mut node) = node else {
-        report(&files, &diagnostics);
+        report(&diagnostics);
         return Ok(Err(crate::exit::USAGE));
     };
     let mut name = stem;
+    // The text of the definition when it is not the file itself (a template's `DefinitionUri`).
+    let mut definition_text = None;
     if syntax != Syntax::Dsl && aslc_syntax::cfn::is_template(&node) {
-        let text = String::from_utf8_lossy(&bytes).into_owned();
         let template = aslc_syntax::cfn::extract(&node, &text, file);
         let ids: Vec<String> = template.state_machines.iter().map(|m| m.logical_id.clone()).collect();
         let chosen = match state_machine {
@@ -197,11 +208,11 @@ fn load(
                 let s = driver::syntax_of(&p).unwrap_or_else(|| driver::sniff(&b));
                 let (n, d) = driver::parse(&b, s, file);
                 diagnostics.extend(d);
-                source = String::from_utf8_lossy(&b).into_owned();
+                definition_text = Some(String::from_utf8_lossy(&b).into_owned());
                 match n {
                     Some(n) => aslc_syntax::cfn::substitute(&n, &machine.substitutions),
                     None => {
-                        report(&files, &diagnostics);
+                        report(&diagnostics);
                         return Ok(Err(crate::exit::USAGE));
                     }
                 }
@@ -214,14 +225,19 @@ fn load(
     }
     let options = aslc_ir::CheckOptions { workflow_type: workflow, source_chars: None };
     let checked = aslc_ir::check(&node, file, &options);
+    // The process ends soon after the run: the trees are left to it rather than freed one
+    // node at a time, which costs more than reading them did on a large definition.
+    std::mem::forget(node);
     diagnostics.extend(checked.diagnostics);
     diagnostics.retain(Diagnostic::is_error);
     if !diagnostics.is_empty() {
-        report(&files, &diagnostics);
+        report(&diagnostics);
         return Ok(Err(crate::exit::USAGE));
     }
     let Some(def) = checked.definition else { return Ok(Err(crate::exit::USAGE)) };
-    match aslc_bytecode::compile(&def, Some(&source)) {
+    let compiled = aslc_bytecode::compile(&def, Some(definition_text.as_deref().unwrap_or(&text)));
+    std::mem::forget(def);
+    match compiled {
         Ok(p) => Ok(Ok((p, name))),
         Err(e) => {
             eprintln!("error: `{}` cannot be compiled: {e}", path.display());
@@ -334,21 +350,29 @@ pub fn run(args: RunArgs) -> anyhow::Result<u8> {
     }
     let outcome = aslc_vm::run_input(&program, &input, &options);
     // The process ends once the outcome is printed: freeing the input, which may be a large
-    // document, would only cost time.
+    // document, or the program would only cost time.
     std::mem::forget(input);
+    std::mem::forget(program);
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
-            let mut doc = serde_json::Map::new();
-            doc.insert("status".into(), json!(outcome.status.as_str()));
-            doc.insert("output".into(), outcome.output.clone().unwrap_or(Value::Null));
-            doc.insert("error".into(), json!(outcome.error));
-            doc.insert("cause".into(), json!(outcome.cause));
-            doc.insert("transitions".into(), json!(outcome.transitions));
+            // Written member by member rather than gathered in a `Value`, which would copy the
+            // output and the events; the text is the same, compact, in the same order.
+            let mut doc = Vec::with_capacity(256);
+            let null = Value::Null;
+            let _ = write!(doc, "{{\"status\":\"{}\",\"output\":", outcome.status.as_str());
+            let _ = serde_json::to_writer(&mut doc, outcome.output.as_ref().unwrap_or(&null));
+            doc.extend_from_slice(b",\"error\":");
+            let _ = serde_json::to_writer(&mut doc, &outcome.error);
+            doc.extend_from_slice(b",\"cause\":");
+            let _ = serde_json::to_writer(&mut doc, &outcome.cause);
+            let _ = write!(doc, ",\"transitions\":{}", outcome.transitions);
             if args.history {
-                doc.insert("events".into(), Value::Array(outcome.events.clone()));
+                doc.extend_from_slice(b",\"events\":");
+                let _ = serde_json::to_writer(&mut doc, &outcome.events);
             }
-            let _ = writeln!(out, "{}", Value::Object(doc));
+            doc.extend_from_slice(b"}\n");
+            let _ = out.write_all(&doc);
         }
         Format::Text => {
             let start = options.start_millis;
@@ -370,7 +394,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<u8> {
             let _ = writeln!(out, "{} after {} transitions", outcome.status.as_str(), outcome.transitions);
             match outcome.status {
                 Status::Succeeded => {
-                    let _ = writeln!(out, "{}", outcome.output.clone().unwrap_or(Value::Null));
+                    let _ = writeln!(out, "{}", outcome.output.as_ref().unwrap_or(&Value::Null));
                 }
                 _ => {
                     let _ = writeln!(

@@ -1,5 +1,7 @@
 //! The eighteen intrinsic functions at run time (intrinsics.md §5).
 
+use std::borrow::Cow;
+
 use aslc_query::intrinsic::{ArgKind, Call, Function};
 use serde_json::{Number, Value};
 use sha1::Digest as _;
@@ -55,20 +57,21 @@ fn fail<T>(msg: impl Into<String>) -> Result<T, IntrinsicError> {
 
 /// Evaluates `call` with paths over `data`.
 pub fn eval(call: &Call, data: &Value, roots: &dyn Roots, rng: &mut Rng) -> Result<Value, IntrinsicError> {
-    // Up to four arguments live on the stack: most calls have two or three.
+    // Up to four arguments live on the stack: most calls have two or three. A path argument
+    // borrows what it finds: `States.ArrayLength($.items)` copies no array.
     let n = call.args.len();
-    let mut inline: [Value; 4] = Default::default();
-    let mut spill: Vec<Value> = Vec::new();
-    let args: &mut [Value] = if n <= inline.len() {
+    let mut inline: [Cow<'_, Value>; 4] = Default::default();
+    let mut spill: Vec<Cow<'_, Value>> = Vec::new();
+    let args: &mut [Cow<'_, Value>] = if n <= inline.len() {
         &mut inline[..n]
     } else {
-        spill.resize(n, Value::Null);
+        spill.resize(n, Cow::Owned(Value::Null));
         &mut spill
     };
     for (slot, arg) in args.iter_mut().zip(&call.args) {
-        *slot = match &arg.kind {
-            ArgKind::String(s) => Value::String(s.value.to_string()),
-            ArgKind::Number { value, text } => {
+        let value = match &arg.kind {
+            ArgKind::String(s) => Cow::Owned(Value::String(s.value.to_string())),
+            ArgKind::Number { value, text } => Cow::Owned(
                 if value.fract() == 0.0 && value.abs() < 9.0e15 && !text.contains(['.', 'e', 'E']) {
                     Value::from(*value as i64)
                 } else {
@@ -76,16 +79,61 @@ pub fn eval(call: &Call, data: &Value, roots: &dyn Roots, rng: &mut Rng) -> Resu
                         .ok()
                         .or_else(|| Number::from_f64(*value))
                         .map_or(Value::Null, Value::Number)
-                }
+                },
+            ),
+            ArgKind::Bool(b) => Cow::Owned(Value::Bool(*b)),
+            ArgKind::Null => Cow::Owned(Value::Null),
+            ArgKind::Path(p) => {
+                jsonpath::select(p, data, roots).map_err(|_| IntrinsicError::PathMissing(p.to_string()))?
             }
-            ArgKind::Bool(b) => Value::Bool(*b),
-            ArgKind::Null => Value::Null,
-            ArgKind::Path(p) => jsonpath::select_owned(p, data, roots)
-                .map_err(|_| IntrinsicError::PathMissing(p.to_string()))?,
-            ArgKind::Call(inner) => eval(inner, data, roots, rng)?,
+            ArgKind::Call(inner) => Cow::Owned(eval(inner, data, roots, rng)?),
         };
+        // The slot still holds its null: put the value in without dropping it.
+        std::mem::forget(std::mem::replace(slot, value));
     }
     let Some(function) = call.function else { return fail(format!("unknown function States.{}", call.name)) };
+    let result = apply(function, call, &mut Args(args), rng);
+    // Arguments that own nothing need no drop: the common call on numbers and paths
+    // (`MathAdd`) skips dropping every slot one by one.
+    if spill.is_empty()
+        && inline.iter().all(|v| {
+            matches!(v, Cow::Borrowed(_) | Cow::Owned(Value::Null | Value::Bool(_) | Value::Number(_)))
+        })
+    {
+        std::mem::forget(inline);
+    }
+    result
+}
+
+/// The evaluated arguments of a call, borrowed from the data or made by the call.
+struct Args<'s, 'v>(&'s mut [Cow<'v, Value>]);
+
+impl Args<'_, '_> {
+    fn first(&self) -> Option<&Value> {
+        self.get(0)
+    }
+
+    fn get(&self, index: usize) -> Option<&Value> {
+        self.0.get(index).map(|v| &**v)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Value> {
+        self.0.iter().map(|v| &**v)
+    }
+
+    /// The arguments as values of their own.
+    fn take_all(&mut self) -> Vec<Value> {
+        self.0.iter_mut().map(|v| std::mem::take(v).into_owned()).collect()
+    }
+}
+
+/// Applies `function` to the evaluated arguments of `call`.
+fn apply(
+    function: Function,
+    call: &Call,
+    args: &mut Args<'_, '_>,
+    rng: &mut Rng,
+) -> Result<Value, IntrinsicError> {
     match function {
         Function::Format => format(call, args),
         Function::StringToJson => match args.first() {
@@ -94,7 +142,7 @@ pub fn eval(call: &Call, data: &Value, roots: &dyn Roots, rng: &mut Rng) -> Resu
             _ => fail("States.StringToJson needs a string"),
         },
         Function::JsonToString => Ok(Value::String(args.first().map(|v| v.to_string()).unwrap_or_default())),
-        Function::Array => Ok(Value::Array(args.iter_mut().map(std::mem::take).collect())),
+        Function::Array => Ok(Value::Array(args.take_all())),
         Function::ArrayPartition => {
             let (Some(Value::Array(a)), Some(size)) = (args.first(), args.get(1).and_then(integer)) else {
                 return fail("States.ArrayPartition needs an array and a size");
@@ -268,7 +316,7 @@ pub fn json_eq(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn format(call: &Call, args: &[Value]) -> Result<Value, IntrinsicError> {
+fn format(call: &Call, args: &Args<'_, '_>) -> Result<Value, IntrinsicError> {
     let pieces: Vec<String> = match call.args.first().map(|a| &a.kind) {
         Some(ArgKind::String(lit)) => lit.format_pieces().into_iter().map(str::to_owned).collect(),
         _ => match args.first() {
@@ -276,7 +324,7 @@ fn format(call: &Call, args: &[Value]) -> Result<Value, IntrinsicError> {
             _ => return fail("States.Format needs a string template"),
         },
     };
-    let values = &args[1..];
+    let values = &args.0[1..];
     if pieces.len() != values.len() + 1 {
         return fail(format!(
             "States.Format has {} placeholders but {} arguments",

@@ -114,12 +114,13 @@ struct Env<'a> {
     exec: &'a ExecInfo<'a>,
     state: &'a StateCtx<'a>,
     vars: &'a Vars,
-    context: OnceCell<Value>,
+    /// Boxed: most evaluations never build it, and an empty box is dropped without a call.
+    context: OnceCell<Box<Value>>,
 }
 
 impl Roots for Env<'_> {
     fn context(&self) -> &Value {
-        self.context.get_or_init(|| self.exec.context(self.state))
+        self.context.get_or_init(|| Box::new(self.exec.context(self.state)))
     }
     fn variable(&self, name: &str) -> Option<&Value> {
         self.vars.get(name)
@@ -189,6 +190,21 @@ impl ExecInfo<'_> {
     }
 }
 
+/// Objects of at most this many members are evaluated on the stack.
+const SMALL_OBJECT: usize = 8;
+
+/// What the VM keeps of an object template between evaluations ([`Vm::skeleton`]).
+enum Skeleton {
+    /// Not evaluated yet.
+    Unseen,
+    /// Evaluated once.
+    Seen,
+    /// The template's keys, with null values.
+    Keys(Map<String, Value>),
+    /// The template repeats a key.
+    Repeated,
+}
+
 pub(crate) struct Vm<'p> {
     pub program: &'p Program,
     pub options: &'p RunOptions,
@@ -205,6 +221,8 @@ pub(crate) struct Vm<'p> {
     evaluation_prev: u64,
     /// The states entered, when traced.
     trace: Vec<TraceEntry>,
+    /// Per template, what is kept of it between evaluations.
+    skeletons: Vec<Skeleton>,
 }
 
 enum Step<'v> {
@@ -246,6 +264,7 @@ impl From<Value> for Raw<'_> {
 }
 
 impl Raw<'_> {
+    #[inline(always)]
     fn into_owned(self) -> Value {
         match self {
             Raw::Json(json) => json.into_owned(),
@@ -269,6 +288,23 @@ impl Raw<'_> {
 }
 
 fn size_exceeds(v: &Value, limit: usize) -> bool {
+    // A small object of numbers, booleans, nulls and short strings, as a loop carries from
+    // state to state, is far below any limit the VM checks: its text needs no counting.
+    if let Value::Object(object) = v {
+        if object.len() <= 16
+            && limit >= 64 * 1024
+            && object.iter().all(|(k, v)| {
+                k.len() <= 256
+                    && match v {
+                        Value::Null | Value::Bool(_) | Value::Number(_) => true,
+                        Value::String(s) => s.len() <= 256,
+                        _ => false,
+                    }
+            })
+        {
+            return false;
+        }
+    }
     fn walk(v: &Value, budget: &mut isize) {
         if *budget < 0 {
             return;
@@ -328,6 +364,7 @@ impl<'p> Vm<'p> {
             token_counter: 0,
             evaluation_prev: 0,
             trace: Vec::new(),
+            skeletons: Vec::new(),
             // The machine's own `TimeoutSeconds`, within the service ceiling: one year for
             // Standard, five minutes for Express (runtime-limits.md `R-LIM-DURATION`).
             timeout_millis: options.timeout_millis.or_else(|| {
@@ -554,6 +591,18 @@ impl<'p> Vm<'p> {
         let effective: &Value = moved.as_ref().unwrap_or(&raw);
         match kind {
             StateKind::Pass => {
+                if let (None, Some(t), PathMode::Default) =
+                    (state.result, state.parameters, state.result_path_mode)
+                {
+                    // `Parameters` is the result and nothing reads the input after it: the
+                    // input's object may hold the result, when it has the same members.
+                    let data = moved.unwrap_or(raw);
+                    let env =
+                        Env { exec: self.info, state: &sctx, vars: &thread.vars, context: OnceCell::new() };
+                    let result = self.template_reusing(t, data, &env, entered, name)?;
+                    drop(env);
+                    return self.finish(id, Value::Null, result, thread, entered, &sctx);
+                }
                 let params = match state.parameters {
                     Some(_) => Some(
                         self.parameters(state, Cow::Borrowed(effective), &sctx, &thread.vars, entered)?
@@ -813,7 +862,23 @@ impl<'p> Vm<'p> {
         self.next_or_end(state, output)
     }
 
+    /// The exited event of state `id`: without history, only its id.
+    #[inline(always)]
     fn exited(
+        &mut self,
+        id: StateId,
+        output: &dyn LazyJson,
+        assigned: Option<&Map<String, Value>>,
+        thread: &mut Thread,
+    ) {
+        if self.rec.keeps() {
+            self.exited_recorded(id, output, assigned, thread);
+        } else {
+            thread.prev = self.rec.emit(thread.prev, "", || None);
+        }
+    }
+
+    fn exited_recorded(
         &mut self,
         id: StateId,
         output: &dyn LazyJson,
@@ -839,6 +904,7 @@ impl<'p> Vm<'p> {
         });
     }
 
+    #[inline(always)]
     fn apply_assign(&self, assigned: Option<&Map<String, Value>>, thread: &mut Thread) {
         if let Some(vars) = assigned {
             for (k, v) in vars {
@@ -879,7 +945,23 @@ impl<'p> Vm<'p> {
         }
     }
 
+    #[inline(always)]
     fn output_path(
+        &mut self,
+        state: &StateRec,
+        value: Value,
+        sctx: &StateCtx<'_>,
+        vars: &Vars,
+        entered: u64,
+    ) -> Result<Value, Box<Failure>> {
+        match state.output_path_mode {
+            PathMode::Default => Ok(value),
+            _ => self.output_path_selected(state, value, sctx, vars, entered),
+        }
+    }
+
+    /// `OutputPath` when it is given.
+    fn output_path_selected(
         &mut self,
         state: &StateRec,
         value: Value,
@@ -912,7 +994,24 @@ impl<'p> Vm<'p> {
         }
     }
 
+    #[inline(always)]
     fn result_path(
+        &self,
+        mode: PathMode,
+        path: Option<ExprId>,
+        raw: Value,
+        result: Value,
+        entered: u64,
+        name: &str,
+    ) -> Result<Value, Box<Failure>> {
+        match mode {
+            PathMode::Default => Ok(result),
+            _ => self.result_path_merged(mode, path, raw, result, entered, name),
+        }
+    }
+
+    /// `ResultPath` when it is null or a path.
+    fn result_path_merged(
         &self,
         mode: PathMode,
         path: Option<ExprId>,
@@ -945,6 +1044,7 @@ impl<'p> Vm<'p> {
         }
     }
 
+    #[inline(always)]
     fn path<'v>(
         &self,
         expr: ExprId,
@@ -982,6 +1082,137 @@ impl<'p> Vm<'p> {
         self.template_at(t, data, env, entered, name, "")
     }
 
+    /// Evaluates a template over `data`, which is not needed afterwards. An object template
+    /// whose keys are `data`'s, in order, is written into `data`'s object: a loop that
+    /// carries the same members from state to state allocates, hashes and frees nothing.
+    fn template_reusing(
+        &mut self,
+        t: TmplId,
+        data: Value,
+        env: &Env<'_>,
+        entered: u64,
+        name: &str,
+    ) -> Result<Value, Box<Failure>> {
+        let program = self.program;
+        let rec = program.template(t);
+        let same_keys = |object: &Map<String, Value>| {
+            object.len() == rec.members.len as usize
+                && object
+                    .keys()
+                    .zip(rec.members.iter())
+                    .all(|(k, m)| k.as_str() == program.str(program.tables.members[m.0 as usize].key))
+        };
+        match &data {
+            Value::Object(object)
+                if rec.kind == TmplKind::Object && object.len() <= SMALL_OBJECT && same_keys(object) => {}
+            _ => return self.template(t, &data, env, entered, name),
+        }
+        let mut values: [Value; SMALL_OBJECT] = Default::default();
+        for (slot, m) in values.iter_mut().zip(rec.members.iter()) {
+            let member = &program.tables.members[m.0 as usize];
+            let k = program.str(member.key);
+            let value = self.member_value(member.value, &data, env, entered, name, k)?;
+            // The slot still holds its null: nothing to drop.
+            std::mem::forget(std::mem::replace(slot, value));
+        }
+        let Value::Object(mut object) = data else { unreachable!("matched as an object above") };
+        for (value, slot) in object.values_mut().zip(values.iter_mut()) {
+            std::mem::swap(value, slot);
+        }
+        // The slots hold the input's values now; numbers and the like need no drop.
+        if values.iter().all(|v| matches!(v, Value::Null | Value::Bool(_) | Value::Number(_))) {
+            std::mem::forget(values);
+        }
+        Ok(Value::Object(object))
+    }
+
+    /// The object of an object template's keys, with null values, once the template is
+    /// evaluated a second time: cloning it copies the keys' hashes, where building the
+    /// object hashes every key again (serde_json's map hashes with SipHash).
+    fn skeleton(&mut self, t: TmplId) -> Option<&Map<String, Value>> {
+        let index = t.0 as usize;
+        if self.skeletons.len() <= index {
+            self.skeletons
+                .resize_with(self.program.tables.templates.len().max(index + 1), || Skeleton::Unseen);
+        }
+        let program = self.program;
+        let slot = &mut self.skeletons[index];
+        match slot {
+            Skeleton::Unseen => {
+                *slot = Skeleton::Seen;
+                return None;
+            }
+            Skeleton::Seen => {
+                let rec = program.template(t);
+                let mut keys = Map::with_capacity(rec.members.len as usize);
+                for m in rec.members.iter() {
+                    let k = program.str(program.tables.members[m.0 as usize].key);
+                    keys.insert(k.to_owned(), Value::Null);
+                }
+                // Repeated keys (the last value wins) are built member by member.
+                *slot = if keys.len() == rec.members.len as usize {
+                    Skeleton::Keys(keys)
+                } else {
+                    Skeleton::Repeated
+                };
+            }
+            Skeleton::Keys(_) | Skeleton::Repeated => {}
+        }
+        match slot {
+            Skeleton::Keys(keys) => Some(keys),
+            _ => None,
+        }
+    }
+
+    /// The value of an object member or array element: a constant or a path is taken
+    /// here, anything else through [`Vm::template_at`].
+    #[inline(always)]
+    fn member_value(
+        &mut self,
+        t: TmplId,
+        data: &Value,
+        env: &Env<'_>,
+        entered: u64,
+        name: &str,
+        key: &str,
+    ) -> Result<Value, Box<Failure>> {
+        let program = self.program;
+        let rec = program.template(t);
+        match (rec.kind, rec.value, rec.expr) {
+            (TmplKind::Const, Some(c), _) => Ok(program.constant(c).clone()),
+            (TmplKind::Expr, _, Some(expr)) => match program.expr(expr) {
+                Compiled::Path(p) => match jsonpath::select(p, data, env) {
+                    Ok(v) => Ok(v.into_owned()),
+                    Err(_) => Err(self.path_not_found(expr, data, entered, name, key)),
+                },
+                Compiled::Intrinsic(call) => intrinsics::eval(call, data, env, &mut self.rng)
+                    .map_err(|e| intrinsic_failure(e, data, entered, name, key)),
+                _ => self.template_at(t, data, env, entered, name, key),
+            },
+            _ => self.template_at(t, data, env, entered, name, key),
+        }
+    }
+
+    /// The failure of a template path that found nothing.
+    fn path_not_found(
+        &self,
+        expr: ExprId,
+        data: &Value,
+        entered: u64,
+        name: &str,
+        key: &str,
+    ) -> Box<Failure> {
+        Failure::new(
+            "States.Runtime",
+            format!(
+                "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONPath '{}' specified for the field '{key}.$' could not be found in the input '{}'",
+                self.program.expr_text(expr),
+                data
+            ),
+            entered,
+        )
+    }
+
     fn template_at(
         &mut self,
         t: TmplId,
@@ -996,11 +1227,20 @@ impl<'p> Vm<'p> {
         match rec.kind {
             TmplKind::Const => Ok(program.constant(rec.value.expect("verified")).clone()),
             TmplKind::Object => {
+                if let Some(keys) = self.skeleton(t) {
+                    let mut out = keys.clone();
+                    for (slot, m) in out.values_mut().zip(rec.members.iter()) {
+                        let member = &program.tables.members[m.0 as usize];
+                        let k = program.str(member.key);
+                        *slot = self.member_value(member.value, data, env, entered, name, k)?;
+                    }
+                    return Ok(Value::Object(out));
+                }
                 let mut out = Map::with_capacity(rec.members.len as usize);
                 for m in rec.members.iter() {
                     let member = &program.tables.members[m.0 as usize];
                     let k = program.str(member.key);
-                    let v = self.template_at(member.value, data, env, entered, name, k)?;
+                    let v = self.member_value(member.value, data, env, entered, name, k)?;
                     out.insert(k.to_owned(), v);
                 }
                 Ok(Value::Object(out))
@@ -1016,36 +1256,10 @@ impl<'p> Vm<'p> {
             TmplKind::Expr => {
                 let expr = rec.expr.expect("verified");
                 match program.expr(expr) {
-                    Compiled::Path(p) => jsonpath::select_owned(p, data, env).map_err(|_| {
-                        Failure::new(
-                            "States.Runtime",
-                            format!(
-                                "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONPath '{}' specified for the field '{key}.$' could not be found in the input '{}'",
-                                program.expr_text(expr),
-                                data
-                            ),
-                            entered,
-                        )
-                    }),
-                    Compiled::Intrinsic(call) => {
-                        intrinsics::eval(call, data, env, &mut self.rng).map_err(|e| match e {
-                            IntrinsicError::PathMissing(p) => Failure::new(
-                                "States.Runtime",
-                                format!(
-                                    "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONPath '{p}' specified for the field '{key}.$' could not be found in the input '{}'",
-                                    data
-                                ),
-                                entered,
-                            ),
-                            IntrinsicError::Failed(msg) => Failure::new(
-                                "States.IntrinsicFailure",
-                                format!(
-                                    "An error occurred while executing the state '{name}' (entered at the event id #{entered}). {msg}"
-                                ),
-                                entered,
-                            ),
-                        })
-                    }
+                    Compiled::Path(p) => jsonpath::select_owned(p, data, env)
+                        .map_err(|_| self.path_not_found(expr, data, entered, name, key)),
+                    Compiled::Intrinsic(call) => intrinsics::eval(call, data, env, &mut self.rng)
+                        .map_err(|e| intrinsic_failure(e, data, entered, name, key)),
                     Compiled::Jsonata(_) => Err(Failure::new(
                         "States.QueryEvaluationError",
                         "a JSONata expression in a JSONPath state",
@@ -2605,6 +2819,26 @@ impl Vm<'_> {
 
 /// The failure of an execution that reached its `TimeoutSeconds` or the service's
 /// ceiling, after event `event`: not catchable, and `ExecutionTimedOut` ends the history.
+/// The failure of an intrinsic call in the template member `key` of state `name`.
+fn intrinsic_failure(e: IntrinsicError, data: &Value, entered: u64, name: &str, key: &str) -> Box<Failure> {
+    match e {
+        IntrinsicError::PathMissing(p) => Failure::new(
+            "States.Runtime",
+            format!(
+                "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONPath '{p}' specified for the field '{key}.$' could not be found in the input '{data}'"
+            ),
+            entered,
+        ),
+        IntrinsicError::Failed(msg) => Failure::new(
+            "States.IntrinsicFailure",
+            format!(
+                "An error occurred while executing the state '{name}' (entered at the event id #{entered}). {msg}"
+            ),
+            entered,
+        ),
+    }
+}
+
 fn execution_timed_out(event: u64) -> Box<Failure> {
     Box::new(Failure {
         error: "States.Timeout".into(),

@@ -94,9 +94,21 @@ declare_rules! { @spec "structure.md";
 /// Checks names, targets, terminal states and reachability.
 pub(crate) fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
     check_unique_names(def, out);
+    // One set of walk tables for all scopes, indexed by state id: a definition of many
+    // small scopes (a Parallel of fifty branches) does not allocate and clear tables of
+    // every state for each of them.
+    let mut walk =
+        Walk { reached: vec![false; def.states.len()], adjacency: vec![Vec::new(); def.states.len()] };
     for (scope_id, _) in def.iter_scopes() {
-        check_scope(def, scope_id, out);
+        check_scope(def, scope_id, &mut walk, out);
     }
+}
+
+/// The reachability walk's tables, indexed by state id; a scope leaves the entries of its
+/// states cleared when it is done with them.
+struct Walk {
+    reached: Vec<bool>,
+    adjacency: Vec<Vec<StateId>>,
 }
 
 fn check_unique_names(def: &Definition, out: &mut Vec<Diagnostic>) {
@@ -222,9 +234,8 @@ fn check_target(
     None
 }
 
-fn check_scope(def: &Definition, scope_id: ScopeId, out: &mut Vec<Diagnostic>) {
+fn check_scope(def: &Definition, scope_id: ScopeId, walk: &mut Walk, out: &mut Vec<Diagnostic>) {
     let scope = def.scope(scope_id);
-    let n = def.states.len();
     let mut edges: Vec<(StateId, StateId)> = Vec::new();
     let entry = scope.start_at.as_ref().and_then(|start| {
         check_target(
@@ -321,12 +332,13 @@ fn check_scope(def: &Definition, scope_id: ScopeId, out: &mut Vec<Diagnostic>) {
     if scope.start_at.is_none() {
         return;
     }
-    let mut reached = vec![false; n];
+    // Every edge and the entry lie within the scope (targets are looked up in it), so the
+    // entries of the scope's states are all the walk touches.
+    let Walk { reached, adjacency } = walk;
     let mut stack: Vec<StateId> = entry.into_iter().collect();
     if let Some(entry) = entry {
         reached[entry.0 as usize] = true;
     }
-    let mut adjacency: Vec<Vec<StateId>> = vec![Vec::new(); n];
     for (from, to) in edges {
         adjacency[from.0 as usize].push(to);
     }
@@ -339,7 +351,9 @@ fn check_scope(def: &Definition, scope_id: ScopeId, out: &mut Vec<Diagnostic>) {
         }
     }
     for &id in &scope.states {
-        if reached[id.0 as usize] {
+        let index = id.0 as usize;
+        adjacency[index].clear();
+        if std::mem::take(&mut reached[index]) {
             continue;
         }
         let state = def.state(id);
@@ -371,5 +385,44 @@ impl crate::ir::Scope {
     /// The pointer prefix of this scope, `/` for the top level.
     fn pointer_or_root(&self) -> &str {
         &self.pointer
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::check;
+
+    /// A Parallel state with one branch per kind: `fine` (two states in a row), `island`
+    /// (a state no transition reaches) or `endless` (no terminal state). State names are
+    /// unique across the definition, so each branch's are numbered.
+    fn parallel(kinds: &[&str]) -> String {
+        let branches: Vec<String> = kinds
+            .iter()
+            .enumerate()
+            .map(|(i, kind)| match *kind {
+                "fine" => format!(
+                    r#"{{"StartAt": "A{i}", "States": {{"A{i}": {{"Type": "Pass", "Next": "B{i}"}}, "B{i}": {{"Type": "Succeed"}}}}}}"#
+                ),
+                "island" => format!(
+                    r#"{{"StartAt": "A{i}", "States": {{"A{i}": {{"Type": "Succeed"}}, "U{i}": {{"Type": "Pass", "Next": "A{i}"}}}}}}"#
+                ),
+                _ => format!(r#"{{"StartAt": "A{i}", "States": {{"A{i}": {{"Type": "Pass", "Next": "A{i}"}}}}}}"#),
+            })
+            .collect();
+        format!(
+            r#"{{"StartAt": "P", "States": {{"P": {{"Type": "Parallel", "Branches": [{}], "End": true}}}}}}"#,
+            branches.join(", ")
+        )
+    }
+
+    #[test]
+    fn reachability_is_walked_per_scope() {
+        check(&parallel(&["fine", "fine", "fine"]), &[]);
+        // The walk of one branch leaves nothing behind for the next: an unreachable state is
+        // reported in its own branch only, whatever branches come before or after it.
+        check(&parallel(&["fine", "island", "fine"]), &["S-REACHABLE"]);
+        check(&parallel(&["island", "fine", "island", "fine"]), &["S-REACHABLE", "S-REACHABLE"]);
+        // A branch with no terminal state is not walked, and does not disturb the others.
+        check(&parallel(&["island", "endless", "fine"]), &["S-REACHABLE", "S-TERMINAL-EXISTS"]);
     }
 }
