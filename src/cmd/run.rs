@@ -163,9 +163,9 @@ fn load(
     }
     // The text the definition's ranges point into, for the line and column of each state:
     // checked once as UTF-8 and copied, the lossy conversion only for a file that is not.
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(text) => text.to_owned(),
-        Err(_) => String::from_utf8_lossy(&bytes).into_owned(),
+    let (text, utf8) = match std::str::from_utf8(&bytes) {
+        Ok(text) => (text.to_owned(), true),
+        Err(_) => (String::from_utf8_lossy(&bytes).into_owned(), false),
     };
     // The file the diagnostics point into, put in a source map only when there is something
     // to report.
@@ -176,7 +176,12 @@ fn load(
         report(&files, diagnostics);
     };
     let syntax = driver::syntax_of(path).unwrap_or_else(|| driver::sniff(&bytes));
-    let (node, mut diagnostics) = driver::parse(&bytes, syntax, file);
+    let (node, mut diagnostics) = if utf8 {
+        // Checked as UTF-8 above: not again.
+        driver::parse_text(&text, syntax, file)
+    } else {
+        driver::parse(&bytes, syntax, file)
+    };
     let Some(mut node) = node else {
         report(&diagnostics);
         return Ok(Err(crate::exit::USAGE));

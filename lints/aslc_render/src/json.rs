@@ -23,10 +23,10 @@ use crate::{file_name, label_region, sorted, SourceMap};
 /// printer gives [`json_value`] (a test holds the two together): building a `Value` per
 /// diagnostic first costs several times more than the checking of a typical file.
 pub fn render_json(diagnostics: &[Diagnostic], sources: &dyn SourceMap) -> String {
-    let mut out = String::with_capacity(64 + diagnostics.len() * 640);
+    let mut document = Document::new(None, 64 + diagnostics.len() * 640);
     // Nothing is handed on before the end, so nothing can fail.
-    let _ = emit_json(diagnostics, sources, &mut out, &mut |_| Ok(()));
-    out
+    let _ = write_items(&mut document, diagnostics, sources);
+    document.finish().unwrap_or_default()
 }
 
 /// [`render_json`], written to `writer` in pieces of about 32 KiB: a large report never
@@ -37,16 +37,9 @@ pub fn write_json(
     sources: &dyn SourceMap,
     writer: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    const PIECE: usize = 32 << 10;
-    let mut out = String::with_capacity(PIECE + 4096);
-    emit_json(diagnostics, sources, &mut out, &mut |out: &mut String| {
-        if out.len() >= PIECE {
-            writer.write_all(out.as_bytes())?;
-            out.clear();
-        }
-        Ok(())
-    })?;
-    writer.write_all(out.as_bytes())
+    let mut document = Document::new(Some(writer), PIECE + 4096);
+    write_items(&mut document, diagnostics, sources)?;
+    document.finish().map(drop)
 }
 
 /// The items of the JSON document for `diagnostics`, in the document's order, each written
@@ -56,9 +49,7 @@ pub fn write_json(
 /// of a later piece sorts before one of an earlier piece.
 pub fn render_json_items(diagnostics: &[Diagnostic], sources: &dyn SourceMap, out: &mut String) {
     for diagnostic in sorted(diagnostics) {
-        out.push_str(",\n    {");
-        write_diagnostic(out, diagnostic, sources);
-        out.push_str("\n    }");
+        write_item(out, diagnostic, sources);
     }
 }
 
@@ -68,49 +59,81 @@ pub fn write_json_pieces<'p>(
     pieces: impl IntoIterator<Item = &'p str>,
     writer: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    const PIECE: usize = 32 << 10;
-    let mut out = String::with_capacity(PIECE + 4096);
-    let mut empty = true;
+    let mut document = Document::new(Some(writer), PIECE + 4096);
     for piece in pieces {
-        let piece = match piece.strip_prefix(',') {
-            Some(first) if empty => {
-                out.push_str("{\n  \"diagnostics\": [");
-                empty = false;
-                first
-            }
-            _ => piece,
-        };
-        out.push_str(piece);
-        if out.len() >= PIECE {
-            writer.write_all(out.as_bytes())?;
-            out.clear();
-        }
+        document.push_items(piece)?;
     }
-    out.push_str(if empty { "{\n  \"diagnostics\": []\n}\n" } else { "\n  ]\n}\n" });
-    writer.write_all(out.as_bytes())
+    document.finish().map(drop)
 }
 
-/// Writes the document into `out`, offering it to `hand_on` after each diagnostic.
-fn emit_json(
+/// About how much of the document is handed to the writer at a time.
+const PIECE: usize = 32 << 10;
+
+/// One item of the document as it reads after an earlier one: `,` then the object.
+fn write_item(out: &mut String, diagnostic: &Diagnostic, sources: &dyn SourceMap) {
+    out.push_str(",\n    {");
+    write_diagnostic(out, diagnostic, sources);
+    out.push_str("\n    }");
+}
+
+/// Writes `diagnostics` as items of `document`, in the document's order.
+fn write_items(
+    document: &mut Document<'_>,
     diagnostics: &[Diagnostic],
     sources: &dyn SourceMap,
-    out: &mut String,
-    hand_on: &mut dyn FnMut(&mut String) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let sorted = sorted(diagnostics);
-    if sorted.is_empty() {
-        out.push_str("{\n  \"diagnostics\": []\n}\n");
-        return Ok(());
+    let mut item = String::new();
+    for diagnostic in sorted(diagnostics) {
+        item.clear();
+        write_item(&mut item, diagnostic, sources);
+        document.push_items(&item)?;
     }
-    out.push_str("{\n  \"diagnostics\": [");
-    for (i, diagnostic) in sorted.into_iter().enumerate() {
-        out.push_str(if i == 0 { "\n    {" } else { ",\n    {" });
-        write_diagnostic(out, diagnostic, sources);
-        out.push_str("\n    }");
-        hand_on(out)?;
-    }
-    out.push_str("\n  ]\n}\n");
     Ok(())
+}
+
+/// The document around its items: the opening before the first (whose leading `,` it
+/// drops), the closing after the last, or the empty list; handed to the writer, if there
+/// is one, in pieces of about [`PIECE`] bytes.
+struct Document<'w> {
+    out: String,
+    empty: bool,
+    writer: Option<&'w mut dyn std::io::Write>,
+}
+
+impl<'w> Document<'w> {
+    fn new(writer: Option<&'w mut dyn std::io::Write>, capacity: usize) -> Document<'w> {
+        Document { out: String::with_capacity(capacity), empty: true, writer }
+    }
+
+    /// Appends items written by [`write_item`] (any number, including none).
+    fn push_items(&mut self, items: &str) -> std::io::Result<()> {
+        let items = match items.strip_prefix(',') {
+            Some(first) if self.empty => {
+                self.out.push_str("{\n  \"diagnostics\": [");
+                self.empty = false;
+                first
+            }
+            _ => items,
+        };
+        self.out.push_str(items);
+        match &mut self.writer {
+            Some(writer) if self.out.len() >= PIECE => {
+                writer.write_all(self.out.as_bytes())?;
+                self.out.clear();
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Closes the document; returns what was not handed to a writer.
+    fn finish(mut self) -> std::io::Result<String> {
+        self.out.push_str(if self.empty { "{\n  \"diagnostics\": []\n}\n" } else { "\n  ]\n}\n" });
+        match self.writer {
+            Some(writer) => writer.write_all(self.out.as_bytes()).map(|()| String::new()),
+            None => Ok(self.out),
+        }
+    }
 }
 
 /// The members of one diagnostic object, at the indentation of the document's items.

@@ -1180,16 +1180,32 @@ impl<'p> Vm<'p> {
         let rec = program.template(t);
         match (rec.kind, rec.value, rec.expr) {
             (TmplKind::Const, Some(c), _) => Ok(program.constant(c).clone()),
-            (TmplKind::Expr, _, Some(expr)) => match program.expr(expr) {
-                Compiled::Path(p) => match jsonpath::select(p, data, env) {
-                    Ok(v) => Ok(v.into_owned()),
-                    Err(_) => Err(self.path_not_found(expr, data, entered, name, key)),
-                },
-                Compiled::Intrinsic(call) => intrinsics::eval(call, data, env, &mut self.rng)
-                    .map_err(|e| intrinsic_failure(e, data, entered, name, key)),
-                _ => self.template_at(t, data, env, entered, name, key),
-            },
+            (TmplKind::Expr, _, Some(expr)) => self.expr_value(expr, data, env, entered, name, key),
             _ => self.template_at(t, data, env, entered, name, key),
+        }
+    }
+
+    /// The value of an expression member: a path's selection or an intrinsic call's result.
+    #[inline(always)]
+    fn expr_value(
+        &mut self,
+        expr: ExprId,
+        data: &Value,
+        env: &Env<'_>,
+        entered: u64,
+        name: &str,
+        key: &str,
+    ) -> Result<Value, Box<Failure>> {
+        match self.program.expr(expr) {
+            Compiled::Path(p) => jsonpath::select_owned(p, data, env)
+                .map_err(|_| self.path_not_found(expr, data, entered, name, key)),
+            Compiled::Intrinsic(call) => intrinsics::eval(call, data, env, &mut self.rng)
+                .map_err(|e| intrinsic_failure(e, data, entered, name, key)),
+            Compiled::Jsonata(_) => Err(Failure::new(
+                "States.QueryEvaluationError",
+                "a JSONata expression in a JSONPath state",
+                entered,
+            )),
         }
     }
 
@@ -1253,20 +1269,7 @@ impl<'p> Vm<'p> {
                 }
                 Ok(Value::Array(out))
             }
-            TmplKind::Expr => {
-                let expr = rec.expr.expect("verified");
-                match program.expr(expr) {
-                    Compiled::Path(p) => jsonpath::select_owned(p, data, env)
-                        .map_err(|_| self.path_not_found(expr, data, entered, name, key)),
-                    Compiled::Intrinsic(call) => intrinsics::eval(call, data, env, &mut self.rng)
-                        .map_err(|e| intrinsic_failure(e, data, entered, name, key)),
-                    Compiled::Jsonata(_) => Err(Failure::new(
-                        "States.QueryEvaluationError",
-                        "a JSONata expression in a JSONPath state",
-                        entered,
-                    )),
-                }
-            }
+            TmplKind::Expr => self.expr_value(rec.expr.expect("verified"), data, env, entered, name, key),
         }
     }
 

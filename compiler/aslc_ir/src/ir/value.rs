@@ -131,50 +131,47 @@ impl Expr {
 
 /// Whether `text` contains a `${Name}` deployment placeholder.
 pub fn has_placeholder(text: &str) -> bool {
-    // Strings are short and a `{` is rare in them (a `$` is not: every path starts with
-    // one), so the bytes are scanned eight at a time for a `{`, which costs less than
-    // setting up `memchr` or a substring search; only a word holding one is looked at
-    // byte by byte, for a `$` just before it.
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(open) = placeholder_open(bytes, from) {
+        if placeholder_at(bytes, open) {
+            return true;
+        }
+        from = open + 1;
+    }
+    false
+}
+
+/// Whether the `${` at byte `open` starts a placeholder: at least one byte of name and a
+/// `}` after it.
+fn placeholder_at(bytes: &[u8], open: usize) -> bool {
+    bytes.get(open + 2).is_some_and(|&b| b != b'}') && bytes[open + 3..].contains(&b'}')
+}
+
+/// The offset of the first `${` at or after `from`. Strings are short and a `{` is rare in
+/// them (a `$` is not: every path starts with one), so the bytes are scanned eight at a
+/// time for a `{`, which costs less than setting up `memchr` or a substring search; only a
+/// word holding one is looked at byte by byte, for a `$` just before it.
+pub(crate) fn placeholder_open(bytes: &[u8], from: usize) -> Option<usize> {
     const BRACES: u64 = u64::from_le_bytes([b'{'; 8]);
     const ONES: u64 = u64::from_le_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
-    let bytes = text.as_bytes();
-    let opens_at_brace = |brace: usize| brace > 0 && placeholder_at(bytes, brace - 1);
-    let mut start = 0;
+    // A `{` at `brace` opens a placeholder at `brace - 1`, which must not be before `from`.
+    let opens_at = |brace: usize| bytes[brace] == b'{' && bytes[brace - 1] == b'$';
+    let mut start = from.saturating_add(1);
     while let Some(chunk) = bytes.get(start..start + 8) {
         let mut word = [0; 8];
         word.copy_from_slice(chunk);
         let x = u64::from_le_bytes(word) ^ BRACES;
         // Non-zero exactly when some byte of `x` is zero, that is some byte is a `{`.
-        if x.wrapping_sub(ONES) & !x & HIGHS != 0 && (start..start + 8).any(opens_at_brace) {
-            return true;
+        if x.wrapping_sub(ONES) & !x & HIGHS != 0 {
+            if let Some(brace) = (start..start + 8).find(|&b| opens_at(b)) {
+                return Some(brace - 1);
+            }
         }
         start += 8;
     }
-    (start..bytes.len()).any(opens_at_brace)
-}
-
-/// Whether a `${…}` placeholder opens at byte `open`: a `$`, a `{`, at least one byte of
-/// name and a `}` after it.
-fn placeholder_at(bytes: &[u8], open: usize) -> bool {
-    bytes[open] == b'$'
-        && bytes.get(open + 1) == Some(&b'{')
-        && bytes.get(open + 2).is_some_and(|&b| b != b'}')
-        && bytes[open + 3..].contains(&b'}')
-}
-
-/// The offset of the first `${` at or after `from`. Found by its `{`, which is rarer than
-/// `$` in definitions (every JSONPath has a `$`); a substring search costs more to set up
-/// than these short strings take to scan.
-pub(crate) fn placeholder_open(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut brace = from.saturating_add(1);
-    loop {
-        brace += memchr::memchr(b'{', bytes.get(brace..)?)?;
-        if bytes[brace - 1] == b'$' {
-            return Some(brace - 1);
-        }
-        brace += 1;
-    }
+    (start..bytes.len()).find(|&b| opens_at(b)).map(|brace| brace - 1)
 }
 
 /// Whether `text` is exactly one `${Name}` placeholder, standing for a value of any type.

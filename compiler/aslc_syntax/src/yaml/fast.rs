@@ -182,29 +182,38 @@ impl<'a> Fast<'a> {
     /// From the start of a line, skips empty and comment lines to the next content, setting
     /// `col`; declines at a document marker.
     fn next_line(&mut self) -> Option<()> {
+        let (start, i) = self.skip_empty_lines();
+        self.at_content(start, i)
+    }
+
+    /// Skips empty and comment lines from the start of a line; returns the start of the
+    /// first other line and where its content begins.
+    fn skip_empty_lines(&mut self) -> (usize, usize) {
         loop {
             let start = self.pos;
             let i = self.skip_spaces(start);
             match self.byte(i) {
                 b'\n' => self.pos = i + 1,
                 b'#' => self.pos = (self.line_end(i) + 1).min(self.bytes.len()),
-                0 => {
-                    self.pos = i;
-                    self.line_start = start;
-                    self.col = -1;
-                    return Some(());
-                }
-                _ => {
-                    if i == start && self.document_marker(i) {
-                        return None;
-                    }
-                    self.pos = i;
-                    self.line_start = start;
-                    self.col = isize::try_from(i - start).ok()?;
-                    return Some(());
-                }
+                _ => return (start, i),
             }
         }
+    }
+
+    /// Moves to the content at `i` of the line starting at `start` (the end of the text
+    /// sets `col` to -1); declines at a document marker.
+    fn at_content(&mut self, start: usize, i: usize) -> Option<()> {
+        self.pos = i;
+        self.line_start = start;
+        if self.byte(i) == 0 {
+            self.col = -1;
+            return Some(());
+        }
+        if i == start && self.document_marker(i) {
+            return None;
+        }
+        self.col = isize::try_from(i - start).ok()?;
+        Some(())
     }
 
     /// Skips the blanks and comment that end the line at `pos`, then the line break, then
@@ -236,28 +245,18 @@ impl<'a> Fast<'a> {
 
     /// The first content of the text, past a leading `---` line.
     fn next_line_or_marker(&mut self) -> Option<()> {
-        loop {
-            let start = self.pos;
-            let i = self.skip_spaces(start);
-            match self.byte(i) {
-                b'\n' => self.pos = i + 1,
-                b'#' => self.pos = (self.line_end(i) + 1).min(self.bytes.len()),
-                b'-' if i == start
-                    && self.bytes[i..].starts_with(b"---")
-                    && blank_or_end(self.byte(i + 3)) =>
-                {
-                    self.pos = i + 3;
-                    self.line_start = start;
-                    let after = self.skip_spaces(self.pos);
-                    if after == self.pos && self.byte(after) == b'#' {
-                        return None;
-                    }
-                    self.finish_line()?;
-                    return Some(());
-                }
-                _ => return self.next_line(),
+        let (start, i) = self.skip_empty_lines();
+        if i == start && self.bytes[i..].starts_with(b"---") && blank_or_end(self.byte(i + 3)) {
+            self.pos = i + 3;
+            self.line_start = start;
+            let after = self.skip_spaces(self.pos);
+            if after == self.pos && self.byte(after) == b'#' {
+                return None;
             }
+            self.finish_line()?;
+            return Some(());
         }
+        self.at_content(start, i)
     }
 
     /// Reads the node at `pos` inside a block indented `indent` columns. `compact`: a block
