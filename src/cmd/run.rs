@@ -162,10 +162,14 @@ fn load(
         };
     }
     // The text the definition's ranges point into, for the line and column of each state:
-    // checked once as UTF-8 and copied, the lossy conversion only for a file that is not.
-    let (text, utf8) = match std::str::from_utf8(&bytes) {
-        Ok(text) => (text.to_owned(), true),
-        Err(_) => (String::from_utf8_lossy(&bytes).into_owned(), false),
+    // the file's own bytes once checked as UTF-8; a lossy copy, with the bytes kept for the
+    // reader, only for a file that is not.
+    let (text, raw) = match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(err) => {
+            let bytes = err.into_bytes();
+            (String::from_utf8_lossy(&bytes).into_owned(), Some(bytes))
+        }
     };
     // The file the diagnostics point into, put in a source map only when there is something
     // to report.
@@ -175,12 +179,12 @@ fn load(
         files.add(path.display().to_string(), text.as_str());
         report(&files, diagnostics);
     };
-    let syntax = driver::syntax_of(path).unwrap_or_else(|| driver::sniff(&bytes));
-    let (node, mut diagnostics) = if utf8 {
+    let syntax =
+        driver::syntax_of(path).unwrap_or_else(|| driver::sniff(raw.as_deref().unwrap_or(text.as_bytes())));
+    let (node, mut diagnostics) = match &raw {
         // Checked as UTF-8 above: not again.
-        driver::parse_text(&text, syntax, file)
-    } else {
-        driver::parse(&bytes, syntax, file)
+        None => driver::parse_text(&text, syntax, file),
+        Some(bytes) => driver::parse(bytes, syntax, file),
     };
     let Some(mut node) = node else {
         report(&diagnostics);

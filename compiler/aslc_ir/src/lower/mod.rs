@@ -380,6 +380,32 @@ pub(crate) fn report_missing_scope_fields(
         .aws("SCHEMA_VALIDATION_FAILED", format!("These fields are required: [{list}]"));
 }
 
+/// How many states `States` members hold, those of the Parallel branches and Map
+/// processors inside them included: the size of the state arena. Anything that is not
+/// shaped like a scope counts for nothing here (lowering reports it).
+fn count_states(members: &[aslc_syntax::Member]) -> usize {
+    let nested = |state: &Node| -> usize {
+        let Some(fields) = state.as_object() else { return 0 };
+        fields
+            .iter()
+            .map(|field| match field.key.text.as_str() {
+                "Branches" => field
+                    .value
+                    .as_array()
+                    .map_or(0, |branches| branches.iter().map(|branch| scope_states(branch)).sum()),
+                "ItemProcessor" | "Iterator" => scope_states(&field.value),
+                _ => 0,
+            })
+            .sum()
+    };
+    members.len() + members.iter().map(|member| nested(&member.value)).sum::<usize>()
+}
+
+/// The states of a scope object (`{"StartAt": …, "States": {…}}`), nested ones included.
+fn scope_states(scope: &Node) -> usize {
+    scope.get("States").and_then(Node::as_object).map_or(0, count_states)
+}
+
 /// Lowers one `StartAt` + `States` pair and, recursively, every scope inside it.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn lower_scope(
@@ -452,10 +478,10 @@ pub(crate) fn lower_scope(
     let scope = &mut cx.def.scopes[scope_id.0 as usize];
     scope.states.reserve_exact(members.len());
     scope.by_name.reserve(members.len());
-    // States are large: size the arena once for the top level, which usually holds most of
-    // them, and let nested scopes grow it by doubling.
+    // States are large: the arena is sized once, for every state of every scope, so that it
+    // is never copied into a larger one.
     if depth == 0 {
-        cx.def.states.reserve(members.len() * 2);
+        cx.def.states.reserve_exact(count_states(members));
     }
     for member in members {
         let state_pointer = [pointer.as_ref(), "/States/", member.key.text.as_str()].concat();
