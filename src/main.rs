@@ -2,14 +2,19 @@
 //! one module per subcommand under `cmd/`. Only this package knows clap, terminals and
 //! exit codes.
 
+// On Linux with glibc the process starts in `entry::main` rather than through Rust's
+// runtime start-up (see there); elsewhere in `main` below.
+#![cfg_attr(all(target_os = "linux", target_env = "gnu", not(test)), no_main)]
+
 #[allow(unsafe_code)]
 mod alloc;
 mod cmd;
 mod driver;
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
+#[allow(unsafe_code)]
+mod entry;
 mod output;
 mod registry;
-
-use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
@@ -60,12 +65,18 @@ pub(crate) mod exit {
     pub const USAGE: u8 = 2;
 }
 
-fn main() -> ExitCode {
+#[cfg(not(all(target_os = "linux", target_env = "gnu", not(test))))]
+fn main() -> std::process::ExitCode {
+    std::process::ExitCode::from(run())
+}
+
+/// Runs the command line's subcommand; the process's exit status.
+fn run() -> u8 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return ExitCode::from(if err.use_stderr() { exit::USAGE } else { exit::CLEAN });
+            return if err.use_stderr() { exit::USAGE } else { exit::CLEAN };
         }
     };
     let code = match cli.command {
@@ -83,10 +94,10 @@ fn main() -> ExitCode {
         Command::Disasm(args) => cmd::run::disasm(args),
     };
     match code {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
-            ExitCode::from(exit::USAGE)
+            exit::USAGE
         }
     }
 }

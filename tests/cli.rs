@@ -224,6 +224,23 @@ fn a_closed_pipe_is_not_a_crash() {
     );
 }
 
+/// Output into a pipe whose reader is gone fails the write (`EPIPE`) rather than killing the
+/// process with `SIGPIPE`: `aslc` ends with an exit status of its own.
+#[test]
+fn a_pipe_closed_before_the_start_ends_with_a_status() {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let status = common::aslc()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["check", "--format", "json", &fixture("broken.asl.json")])
+        .stdin(Stdio::null())
+        .stdout(writer)
+        .stderr(Stdio::null())
+        .status()
+        .expect("aslc runs");
+    assert_eq!(status.code(), Some(1), "{status:?}");
+}
+
 /// Past a handful of paths, `check` does not look at each one before the run: a folder or a
 /// missing file among many must still give what it gives among few.
 #[test]

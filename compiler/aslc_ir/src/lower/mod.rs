@@ -389,10 +389,9 @@ fn count_states(members: &[aslc_syntax::Member]) -> usize {
         fields
             .iter()
             .map(|field| match field.key.text.as_str() {
-                "Branches" => field
-                    .value
-                    .as_array()
-                    .map_or(0, |branches| branches.iter().map(|branch| scope_states(branch)).sum()),
+                "Branches" => {
+                    field.value.as_array().map_or(0, |branches| branches.iter().map(scope_states).sum())
+                }
                 "ItemProcessor" | "Iterator" => scope_states(&field.value),
                 _ => 0,
             })
