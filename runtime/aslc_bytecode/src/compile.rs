@@ -58,7 +58,7 @@ pub fn compile(def: &Definition, source: Option<&str>) -> Result<Program, String
     let timeout = def.timeout_seconds.as_ref().map(|n| n.value.as_f64());
     let root = c.scope_ids[&def.root];
     c.tables.machines.push(MachineRec { root, language: language(def.query_language), timeout });
-    Program::load(c.strings, c.consts, c.tables)
+    Program::with_parsed(c.strings, c.consts, c.tables, c.parsed)
 }
 
 #[derive(Default)]
@@ -68,6 +68,8 @@ struct Compiler<'s> {
     string_ids: FxHashMap<Box<str>, StrId>,
     consts: Vec<Value>,
     tables: Tables,
+    /// Each expression record's parsed form, taken from the IR.
+    parsed: Vec<Compiled>,
     state_ids: FxHashMap<ir::StateId, StateId>,
     scope_ids: FxHashMap<ir::ScopeId, ScopeId>,
 }
@@ -122,15 +124,16 @@ impl Compiler<'_> {
     }
 
     fn expr(&mut self, e: &ir::Expr) -> Result<ExprId, String> {
-        let kind = match &e.query {
-            ir::Query::Path(_) => ExprKind::Path,
-            ir::Query::Intrinsic(_) => ExprKind::Intrinsic,
-            ir::Query::Jsonata(_) => ExprKind::Jsonata,
+        let parsed = match &e.query {
+            ir::Query::Path(path) => Compiled::Path(path.clone()),
+            ir::Query::Intrinsic(call) => Compiled::Intrinsic(call.clone()),
+            ir::Query::Jsonata(expr) => Compiled::Jsonata(expr.clone()),
             _ => return Err(format!("`{}` is not a valid expression", e.text)),
         };
         let text = self.intern(&e.text);
         let id = ExprId(self.tables.exprs.len() as u32);
-        self.tables.exprs.push(ExprRec { kind, text });
+        self.tables.exprs.push(ExprRec { kind: parsed.kind(), text });
+        self.parsed.push(parsed);
         Ok(id)
     }
 

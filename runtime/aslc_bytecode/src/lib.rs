@@ -50,6 +50,17 @@ pub enum Compiled {
     Jsonata(Box<aslc_query::jsonata::Expr>),
 }
 
+impl Compiled {
+    /// The kind of expression this is.
+    pub fn kind(&self) -> ExprKind {
+        match self {
+            Compiled::Path(_) => ExprKind::Path,
+            Compiled::Intrinsic(_) => ExprKind::Intrinsic,
+            Compiled::Jsonata(_) => ExprKind::Jsonata,
+        }
+    }
+}
+
 /// A compiled state machine.
 #[derive(Clone, Debug)]
 pub struct Program {
@@ -165,6 +176,28 @@ impl Program {
             return Err(DecodeError::TrailingBytes(r.remaining()));
         }
         Program::load(strings, consts, tables).map_err(DecodeError::Invalid)
+    }
+
+    /// Builds a program from its tables and the expressions the compiler already holds
+    /// parsed, `parsed[i]` being `exprs[i]`'s (the IR keeps every expression parsed, with the
+    /// same parsers [`Program::load`] uses): verified as `load` verifies, without parsing
+    /// the texts again.
+    pub(crate) fn with_parsed(
+        strings: Vec<Box<str>>,
+        consts: Vec<Value>,
+        tables: Tables,
+        parsed: Vec<Compiled>,
+    ) -> Result<Program, String> {
+        let mut program = Program { strings, consts, tables, compiled: Vec::new() };
+        program.tables.verify(&program)?;
+        let matches = parsed.len() == program.tables.exprs.len()
+            && parsed.iter().zip(&program.tables.exprs).all(|(c, rec)| c.kind() == rec.kind);
+        if !matches {
+            return Err("the parsed expressions do not match the expression records".into());
+        }
+        program.compiled = parsed;
+        program.verify_shape()?;
+        Ok(program)
     }
 
     /// Builds a program from its tables: parses every expression and verifies the whole.

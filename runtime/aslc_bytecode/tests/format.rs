@@ -60,6 +60,30 @@ fn round_trip_is_stable() {
     assert_eq!(decoded.tables, p.tables);
 }
 
+/// The compiler hands over the expressions the IR parsed; a decoded file parses their texts
+/// again. Both must give the same trees, or a program would run differently from its `.aslb`.
+#[test]
+fn compiled_expressions_equal_the_ones_loading_parses() {
+    const JSONATA: &str = r#"{
+      "QueryLanguage": "JSONata",
+      "StartAt": "Shape",
+      "States": {
+        "Shape": {
+          "Type": "Pass",
+          "Assign": { "n": "{% $count($states.input.items) %}" },
+          "Output": { "first": "{% $states.input.items[0] %}", "names": "{% $states.input.items.name %}" },
+          "End": true
+        }
+      }
+    }"#;
+    for text in [LOOP, JSONATA] {
+        let p = program(text);
+        assert!(!p.compiled.is_empty());
+        let decoded = Program::decode(&p.encode()).expect("decodes");
+        assert_eq!(format!("{:?}", decoded.compiled), format!("{:?}", p.compiled));
+    }
+}
+
 #[test]
 fn disassembly() {
     insta::assert_snapshot!(program(LOOP).disasm());
