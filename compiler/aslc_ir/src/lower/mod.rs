@@ -380,29 +380,38 @@ pub(crate) fn report_missing_scope_fields(
         .aws("SCHEMA_VALIDATION_FAILED", format!("These fields are required: [{list}]"));
 }
 
-/// How many states `States` members hold, those of the Parallel branches and Map
-/// processors inside them included: the size of the state arena. Anything that is not
-/// shaped like a scope counts for nothing here (lowering reports it).
-fn count_states(members: &[aslc_syntax::Member]) -> usize {
-    let nested = |state: &Node| -> usize {
-        let Some(fields) = state.as_object() else { return 0 };
-        fields
-            .iter()
-            .map(|field| match field.key.text.as_str() {
-                "Branches" => {
-                    field.value.as_array().map_or(0, |branches| branches.iter().map(scope_states).sum())
-                }
-                "ItemProcessor" | "Iterator" => scope_states(&field.value),
-                _ => 0,
-            })
-            .sum()
-    };
-    members.len() + members.iter().map(|member| nested(&member.value)).sum::<usize>()
+/// How many states and scopes a definition holds, counted ahead of lowering so that the
+/// arenas are sized once and never copied into larger ones.
+#[derive(Default)]
+struct Sizes {
+    states: usize,
+    scopes: usize,
 }
 
-/// The states of a scope object (`{"StartAt": …, "States": {…}}`), nested ones included.
-fn scope_states(scope: &Node) -> usize {
-    scope.get("States").and_then(Node::as_object).map_or(0, count_states)
+impl Sizes {
+    /// Counts a scope whose `States` object has `members`, and the Parallel branches and Map
+    /// processors inside it. Anything that is not shaped like a scope counts for nothing
+    /// here (lowering reports it).
+    fn count_scope(&mut self, members: &[aslc_syntax::Member]) {
+        self.scopes += 1;
+        self.states += members.len();
+        for field in members.iter().filter_map(|member| member.value.as_object()).flatten() {
+            match field.key.text.as_str() {
+                "Branches" => {
+                    field.value.as_array().unwrap_or_default().iter().for_each(|b| self.count_nested(b))
+                }
+                "ItemProcessor" | "Iterator" => self.count_nested(&field.value),
+                _ => {}
+            }
+        }
+    }
+
+    /// Counts a nested scope object (`{"StartAt": …, "States": {…}}`).
+    fn count_nested(&mut self, scope: &Node) {
+        if let Some(members) = scope.get("States").and_then(Node::as_object) {
+            self.count_scope(members);
+        }
+    }
 }
 
 /// Lowers one `StartAt` + `States` pair and, recursively, every scope inside it.
@@ -477,10 +486,13 @@ pub(crate) fn lower_scope(
     let scope = &mut cx.def.scopes[scope_id.0 as usize];
     scope.states.reserve_exact(members.len());
     scope.by_name.reserve(members.len());
-    // States are large: the arena is sized once, for every state of every scope, so that it
-    // is never copied into a larger one.
+    // States and scopes are large: their arenas are sized once, for the whole definition.
     if depth == 0 {
-        cx.def.states.reserve_exact(count_states(members));
+        let mut sizes = Sizes::default();
+        sizes.count_scope(members);
+        cx.def.states.reserve_exact(sizes.states);
+        // This scope is in already.
+        cx.def.scopes.reserve_exact(sizes.scopes - 1);
     }
     for member in members {
         let state_pointer = [pointer.as_ref(), "/States/", member.key.text.as_str()].concat();
