@@ -153,6 +153,55 @@ fn ends_dot_name(c: char, mode: Mode) -> bool {
     always || mode == Mode::Filter && matches!(c, '=' | '!' | '<' | '>' | '&' | '|' | '~')
 }
 
+/// For each byte, whether a plain run of a dot name stops there outside filters: the ASCII
+/// characters that end a name, `\` (which starts an escape), and every byte of a non-ASCII
+/// character, which is decoded and looked at whole.
+const NAME_STOPS: [bool; 256] = name_stops(b".[]()*,'\"\\ \t\n\x0B\x0C\r");
+
+/// [`NAME_STOPS`] with the comparison characters that also end a name inside a filter.
+const FILTER_NAME_STOPS: [bool; 256] = name_stops(b".[]()*,'\"\\ \t\n\x0B\x0C\r=!<>&|~");
+
+/// A byte table marking `ascii` and every non-ASCII byte.
+const fn name_stops(ascii: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0x80;
+    while i < 256 {
+        table[i] = true;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < ascii.len() {
+        table[ascii[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+/// Takes the longest run of characters that neither end a dot name in `mode` nor start an
+/// escape; ASCII, nearly all names, is checked a byte at a time against a table.
+fn plain_name_run<'a>(cursor: &mut Cursor<'a>, mode: Mode) -> &'a str {
+    let stops = if mode == Mode::Filter { &FILTER_NAME_STOPS } else { &NAME_STOPS };
+    let rest = cursor.rest();
+    let bytes = rest.as_bytes();
+    let mut len = 0;
+    while let Some(&byte) = bytes.get(len) {
+        if !stops[usize::from(byte)] {
+            len += 1;
+            continue;
+        }
+        if byte.is_ascii() {
+            break;
+        }
+        match rest.get(len..).and_then(|tail| tail.chars().next()) {
+            Some(c) if !ends_dot_name(c, mode) => len += c.len_utf8(),
+            _ => break,
+        }
+    }
+    let run = &rest[..len];
+    *cursor = Cursor::at(cursor.text(), cursor.pos() + len);
+    run
+}
+
 /// Reads segments until a character that does not start one.
 pub(super) fn read_segments(
     cursor: &mut Cursor<'_>,
@@ -200,7 +249,7 @@ fn after_dot(
         Some('[') => bracket(cursor, start, axis, depth),
         Some(c) if !ends_dot_name(c, mode) => {
             // The plain run is taken as one slice; escapes, which are rare, go char by char.
-            let mut name = String::from(cursor.eat_while(|c| c != '\\' && !ends_dot_name(c, mode)));
+            let mut name = String::from(plain_name_run(cursor, mode));
             let mut dot_escape = false;
             while let Some(c) = cursor.peek() {
                 if c == '\\' {
