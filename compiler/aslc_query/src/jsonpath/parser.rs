@@ -8,7 +8,7 @@
 use aslc_source::TextRange;
 
 use super::filter;
-use super::{Axis, FilterBody, Path, Root, Segment, Selector, MAX_FILTER_DEPTH};
+use super::{Axis, FilterBody, Name, Path, Root, Segment, Selector, MAX_FILTER_DEPTH};
 use crate::cursor::{describe_next, Cursor};
 use crate::rules::{P_CONTEXT_PREFIX, P_SYNTAX};
 use crate::QueryError;
@@ -249,38 +249,19 @@ fn after_dot(
         Some('[') => bracket(cursor, start, axis, depth),
         Some(c) if !ends_dot_name(c, mode) => {
             // The plain run is taken as one slice; escapes, which are rare, go char by char.
-            let mut name = String::from(plain_name_run(cursor, mode));
-            let mut dot_escape = false;
-            while let Some(c) = cursor.peek() {
-                if c == '\\' {
-                    cursor.bump();
-                    dot_escape = true;
-                    match cursor.bump() {
-                        Some(escaped) => name.push(escaped),
-                        None => name.push('\\'),
-                    }
-                } else if ends_dot_name(c, mode) {
-                    break;
-                } else {
-                    cursor.bump();
-                    name.push(c);
-                }
-            }
+            let run = plain_name_run(cursor, mode);
+            let dot_escape = cursor.peek() == Some('\\');
+            let name = if dot_escape { escaped_name(cursor, run, mode) } else { Name::from(run) };
             if cursor.peek() == Some('(') {
                 function_parens(cursor)?;
                 return Ok(Segment {
                     axis,
-                    selector: Selector::Function(name.into()),
+                    selector: Selector::Function(name),
                     range: cursor.range_from(start),
                     dot_escape,
                 });
             }
-            Ok(Segment {
-                axis,
-                selector: Selector::Name(name.into()),
-                range: cursor.range_from(start),
-                dot_escape,
-            })
+            Ok(Segment { axis, selector: Selector::Name(name), range: cursor.range_from(start), dot_escape })
         }
         _ => Err(QueryError::new(
             P_SYNTAX,
@@ -288,6 +269,27 @@ fn after_dot(
             format!("expected a member name, `*` or `[` after {dots}, found {}", describe_next(cursor)),
         )),
     }
+}
+
+/// The rest of a dot name whose plain start `run` is followed by a backslash: each `\\`
+/// escapes the character after it (a `\\` at the end stands for itself).
+fn escaped_name(cursor: &mut Cursor<'_>, run: &str, mode: Mode) -> Name {
+    let mut name = String::from(run);
+    while let Some(c) = cursor.peek() {
+        if c == '\\' {
+            cursor.bump();
+            match cursor.bump() {
+                Some(escaped) => name.push(escaped),
+                None => name.push('\\'),
+            }
+        } else if ends_dot_name(c, mode) {
+            break;
+        } else {
+            cursor.bump();
+            name.push(c);
+        }
+    }
+    Name::from(name)
 }
 
 /// The parentheses of a function step: balanced, contents ignored (AWS does not call
@@ -474,12 +476,12 @@ fn optional_int(cursor: &mut Cursor<'_>) -> Result<Option<i64>, QueryError> {
 /// `"`-quoted name) are escapes; any other backslash is kept as written, as AWS reads
 /// `$['a\"b']` as the name `a\"b` (jsonpath.md §2.1; recorded in the
 /// `ESCAPE_SEQUENCES_JSONPATH` conformance case).
-pub(super) fn quoted(cursor: &mut Cursor<'_>) -> Result<Box<str>, QueryError> {
+pub(super) fn quoted(cursor: &mut Cursor<'_>) -> Result<Name, QueryError> {
     let open = cursor.pos();
     let Some(quote) = cursor.bump() else {
         return Err(unclosed(open, "'"));
     };
-    let mut value = String::new();
+    let mut value = Name::default();
     loop {
         match cursor.bump() {
             None => {
@@ -490,7 +492,7 @@ pub(super) fn quoted(cursor: &mut Cursor<'_>) -> Result<Box<str>, QueryError> {
                 )
                 .with_help(format!("end the name with `{quote}`")));
             }
-            Some(c) if c == quote => return Ok(value.into()),
+            Some(c) if c == quote => return Ok(value),
             Some('\\') => match cursor.bump() {
                 Some(c @ ('\'' | '\\')) => value.push(c),
                 Some(c) if c == quote => value.push(c),
