@@ -131,8 +131,9 @@ impl Selector {
 /// The body of a `[?( … )]` filter.
 #[derive(Clone, PartialEq, Debug)]
 pub enum FilterBody {
-    /// A body in the Jayway filter language.
-    Parsed(FilterExpr),
+    /// A body in the Jayway filter language, boxed so that the rare filter does not make
+    /// every [`Segment`] as large as an expression.
+    Parsed(Box<FilterExpr>),
     /// A balanced body that is not a Jayway filter; it fails when evaluated. The span covers
     /// the text between the parentheses.
     Opaque(TextRange),

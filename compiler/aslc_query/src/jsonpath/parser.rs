@@ -353,7 +353,9 @@ fn bracket(cursor: &mut Cursor<'_>, start: usize, axis: Axis, depth: usize) -> R
             let body = TextRange::from_usize(cursor.pos(), close);
             let parsed = filter::parse_filter(cursor.text(), body, depth + 1)?;
             *cursor = Cursor::at(cursor.text(), close + 1);
-            Selector::Filter(parsed.map_or(FilterBody::Opaque(body), FilterBody::Parsed))
+            Selector::Filter(
+                parsed.map_or(FilterBody::Opaque(body), |expr| FilterBody::Parsed(Box::new(expr))),
+            )
         }
         Some('(') => {
             let close = find_closing_paren(cursor.text(), cursor.pos() + 1)
