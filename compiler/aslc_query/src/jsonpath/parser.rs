@@ -202,13 +202,20 @@ fn plain_name_run<'a>(cursor: &mut Cursor<'a>, mode: Mode) -> &'a str {
     run
 }
 
+/// The room a path's segments are first given: as a vector's first growth would give, without
+/// going through it.
+const SEGMENTS_ALLOCATED: usize = 4;
+
 /// Reads segments until a character that does not start one.
 pub(super) fn read_segments(
     cursor: &mut Cursor<'_>,
     mode: Mode,
     depth: usize,
 ) -> Result<Vec<Segment>, QueryError> {
-    let mut segments = Vec::new();
+    if !matches!(cursor.peek(), Some('.' | '[')) {
+        return Ok(Vec::new());
+    }
+    let mut segments = Vec::with_capacity(SEGMENTS_ALLOCATED);
     loop {
         let start = cursor.pos();
         match cursor.peek() {
