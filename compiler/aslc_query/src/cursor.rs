@@ -39,15 +39,26 @@ impl<'a> Cursor<'a> {
         self.pos >= self.text.len()
     }
 
+    /// The next character; ASCII, nearly all text, is read without decoding.
     pub(crate) fn peek(&self) -> Option<char> {
-        self.rest().chars().next()
+        match self.text.as_bytes().get(self.pos) {
+            Some(&byte) if byte.is_ascii() => Some(char::from(byte)),
+            Some(_) => self.rest().chars().next(),
+            None => None,
+        }
     }
 
     /// The character after the next one.
     pub(crate) fn peek2(&self) -> Option<char> {
-        let mut chars = self.rest().chars();
-        chars.next();
-        chars.next()
+        let bytes = self.text.as_bytes();
+        match (bytes.get(self.pos), bytes.get(self.pos + 1)) {
+            (Some(first), Some(&second)) if first.is_ascii() && second.is_ascii() => Some(char::from(second)),
+            _ => {
+                let mut chars = self.rest().chars();
+                chars.next();
+                chars.next()
+            }
+        }
     }
 
     pub(crate) fn bump(&mut self) -> Option<char> {

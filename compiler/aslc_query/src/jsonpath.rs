@@ -19,6 +19,7 @@ mod parser;
 mod tests;
 
 use aslc_source::TextRange;
+use compact_str::CompactString;
 
 pub use lint::{context_member_error, lint_path, reference_error};
 pub(crate) use parser::parse_embedded;
@@ -37,6 +38,10 @@ pub const MAX_FILTER_DEPTH: usize = 16;
 pub fn parse_path(text: &str) -> Result<Path, QueryError> {
     parser::parse_standalone(text)
 }
+
+/// A member or variable name of a path. Names of up to 24 bytes, nearly all of them, are
+/// stored inline, without an allocation.
+pub type Name = CompactString;
 
 /// A parsed path.
 #[derive(Clone, PartialEq, Debug)]
@@ -61,7 +66,7 @@ pub enum Root {
     /// `$$`: the context object.
     Context,
     /// `$name`: the value of a workflow variable (the name is stored without the `$`).
-    Variable(Box<str>),
+    Variable(Name),
 }
 
 /// One step of a path.
@@ -91,9 +96,9 @@ pub enum Axis {
 #[derive(Clone, PartialEq, Debug)]
 pub enum Selector {
     /// One member: `.name` or `['name']`.
-    Name(Box<str>),
+    Name(Name),
     /// Several members: `['a', 'b']` (at least two).
-    Names(Vec<Box<str>>),
+    Names(Vec<Name>),
     /// One element; negative indexes count from the end: `[0]`, `[-1]`.
     Index(i64),
     /// Several elements: `[0, 2]` (at least two).
@@ -113,7 +118,7 @@ pub enum Selector {
     Script,
     /// A Jayway function step such as `.length()`. AWS does not run functions: it reads the
     /// step as the member named `length()` (`P-NO-FUNCTIONS`), so the VM does the same.
-    Function(Box<str>),
+    Function(Name),
 }
 
 impl Selector {
@@ -126,8 +131,9 @@ impl Selector {
 /// The body of a `[?( … )]` filter.
 #[derive(Clone, PartialEq, Debug)]
 pub enum FilterBody {
-    /// A body in the Jayway filter language.
-    Parsed(FilterExpr),
+    /// A body in the Jayway filter language, boxed so that the rare filter does not make
+    /// every [`Segment`] as large as an expression.
+    Parsed(Box<FilterExpr>),
     /// A balanced body that is not a Jayway filter; it fails when evaluated. The span covers
     /// the text between the parentheses.
     Opaque(TextRange),

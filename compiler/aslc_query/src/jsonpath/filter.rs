@@ -167,7 +167,9 @@ impl Reader<'_, '_> {
                 let path = read_path(self.cursor, Mode::Filter, self.depth).map_err(Self::nested)?;
                 OperandKind::Path(Box::new(path))
             }
-            Some('\'') | Some('"') => OperandKind::String(quoted(self.cursor).map_err(|_| Fail::NotJayway)?),
+            Some('\'') | Some('"') => {
+                OperandKind::String(quoted(self.cursor).map_err(|_| Fail::NotJayway)?.as_str().into())
+            }
             Some('/') => self.regex()?,
             Some('[') => self.list()?,
             Some(c)

@@ -8,7 +8,7 @@
 use aslc_source::TextRange;
 
 use super::filter;
-use super::{Axis, FilterBody, Path, Root, Segment, Selector, MAX_FILTER_DEPTH};
+use super::{Axis, FilterBody, Name, Path, Root, Segment, Selector, MAX_FILTER_DEPTH};
 use crate::cursor::{describe_next, Cursor};
 use crate::rules::{P_CONTEXT_PREFIX, P_SYNTAX};
 use crate::QueryError;
@@ -153,13 +153,69 @@ fn ends_dot_name(c: char, mode: Mode) -> bool {
     always || mode == Mode::Filter && matches!(c, '=' | '!' | '<' | '>' | '&' | '|' | '~')
 }
 
+/// For each byte, whether a plain run of a dot name stops there outside filters: the ASCII
+/// characters that end a name, `\` (which starts an escape), and every byte of a non-ASCII
+/// character, which is decoded and looked at whole.
+const NAME_STOPS: [bool; 256] = name_stops(b".[]()*,'\"\\ \t\n\x0B\x0C\r");
+
+/// [`NAME_STOPS`] with the comparison characters that also end a name inside a filter.
+const FILTER_NAME_STOPS: [bool; 256] = name_stops(b".[]()*,'\"\\ \t\n\x0B\x0C\r=!<>&|~");
+
+/// A byte table marking `ascii` and every non-ASCII byte.
+const fn name_stops(ascii: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0x80;
+    while i < 256 {
+        table[i] = true;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < ascii.len() {
+        table[ascii[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+/// Takes the longest run of characters that neither end a dot name in `mode` nor start an
+/// escape; ASCII, nearly all names, is checked a byte at a time against a table.
+fn plain_name_run<'a>(cursor: &mut Cursor<'a>, mode: Mode) -> &'a str {
+    let stops = if mode == Mode::Filter { &FILTER_NAME_STOPS } else { &NAME_STOPS };
+    let rest = cursor.rest();
+    let bytes = rest.as_bytes();
+    let mut len = 0;
+    while let Some(&byte) = bytes.get(len) {
+        if !stops[usize::from(byte)] {
+            len += 1;
+            continue;
+        }
+        if byte.is_ascii() {
+            break;
+        }
+        match rest.get(len..).and_then(|tail| tail.chars().next()) {
+            Some(c) if !ends_dot_name(c, mode) => len += c.len_utf8(),
+            _ => break,
+        }
+    }
+    let run = &rest[..len];
+    *cursor = Cursor::at(cursor.text(), cursor.pos() + len);
+    run
+}
+
+/// The room a path's segments are first given: as a vector's first growth would give, without
+/// going through it.
+const SEGMENTS_ALLOCATED: usize = 4;
+
 /// Reads segments until a character that does not start one.
 pub(super) fn read_segments(
     cursor: &mut Cursor<'_>,
     mode: Mode,
     depth: usize,
 ) -> Result<Vec<Segment>, QueryError> {
-    let mut segments = Vec::new();
+    if !matches!(cursor.peek(), Some('.' | '[')) {
+        return Ok(Vec::new());
+    }
+    let mut segments = Vec::with_capacity(SEGMENTS_ALLOCATED);
     loop {
         let start = cursor.pos();
         match cursor.peek() {
@@ -200,38 +256,19 @@ fn after_dot(
         Some('[') => bracket(cursor, start, axis, depth),
         Some(c) if !ends_dot_name(c, mode) => {
             // The plain run is taken as one slice; escapes, which are rare, go char by char.
-            let mut name = String::from(cursor.eat_while(|c| c != '\\' && !ends_dot_name(c, mode)));
-            let mut dot_escape = false;
-            while let Some(c) = cursor.peek() {
-                if c == '\\' {
-                    cursor.bump();
-                    dot_escape = true;
-                    match cursor.bump() {
-                        Some(escaped) => name.push(escaped),
-                        None => name.push('\\'),
-                    }
-                } else if ends_dot_name(c, mode) {
-                    break;
-                } else {
-                    cursor.bump();
-                    name.push(c);
-                }
-            }
+            let run = plain_name_run(cursor, mode);
+            let dot_escape = cursor.peek() == Some('\\');
+            let name = if dot_escape { escaped_name(cursor, run, mode) } else { Name::from(run) };
             if cursor.peek() == Some('(') {
                 function_parens(cursor)?;
                 return Ok(Segment {
                     axis,
-                    selector: Selector::Function(name.into()),
+                    selector: Selector::Function(name),
                     range: cursor.range_from(start),
                     dot_escape,
                 });
             }
-            Ok(Segment {
-                axis,
-                selector: Selector::Name(name.into()),
-                range: cursor.range_from(start),
-                dot_escape,
-            })
+            Ok(Segment { axis, selector: Selector::Name(name), range: cursor.range_from(start), dot_escape })
         }
         _ => Err(QueryError::new(
             P_SYNTAX,
@@ -239,6 +276,27 @@ fn after_dot(
             format!("expected a member name, `*` or `[` after {dots}, found {}", describe_next(cursor)),
         )),
     }
+}
+
+/// The rest of a dot name whose plain start `run` is followed by a backslash: each `\\`
+/// escapes the character after it (a `\\` at the end stands for itself).
+fn escaped_name(cursor: &mut Cursor<'_>, run: &str, mode: Mode) -> Name {
+    let mut name = String::from(run);
+    while let Some(c) = cursor.peek() {
+        if c == '\\' {
+            cursor.bump();
+            match cursor.bump() {
+                Some(escaped) => name.push(escaped),
+                None => name.push('\\'),
+            }
+        } else if ends_dot_name(c, mode) {
+            break;
+        } else {
+            cursor.bump();
+            name.push(c);
+        }
+    }
+    Name::from(name)
 }
 
 /// The parentheses of a function step: balanced, contents ignored (AWS does not call
@@ -302,7 +360,9 @@ fn bracket(cursor: &mut Cursor<'_>, start: usize, axis: Axis, depth: usize) -> R
             let body = TextRange::from_usize(cursor.pos(), close);
             let parsed = filter::parse_filter(cursor.text(), body, depth + 1)?;
             *cursor = Cursor::at(cursor.text(), close + 1);
-            Selector::Filter(parsed.map_or(FilterBody::Opaque(body), FilterBody::Parsed))
+            Selector::Filter(
+                parsed.map_or(FilterBody::Opaque(body), |expr| FilterBody::Parsed(Box::new(expr))),
+            )
         }
         Some('(') => {
             let close = find_closing_paren(cursor.text(), cursor.pos() + 1)
@@ -425,12 +485,12 @@ fn optional_int(cursor: &mut Cursor<'_>) -> Result<Option<i64>, QueryError> {
 /// `"`-quoted name) are escapes; any other backslash is kept as written, as AWS reads
 /// `$['a\"b']` as the name `a\"b` (jsonpath.md §2.1; recorded in the
 /// `ESCAPE_SEQUENCES_JSONPATH` conformance case).
-pub(super) fn quoted(cursor: &mut Cursor<'_>) -> Result<Box<str>, QueryError> {
+pub(super) fn quoted(cursor: &mut Cursor<'_>) -> Result<Name, QueryError> {
     let open = cursor.pos();
     let Some(quote) = cursor.bump() else {
         return Err(unclosed(open, "'"));
     };
-    let mut value = String::new();
+    let mut value = Name::default();
     loop {
         match cursor.bump() {
             None => {
@@ -441,7 +501,7 @@ pub(super) fn quoted(cursor: &mut Cursor<'_>) -> Result<Box<str>, QueryError> {
                 )
                 .with_help(format!("end the name with `{quote}`")));
             }
-            Some(c) if c == quote => return Ok(value.into()),
+            Some(c) if c == quote => return Ok(value),
             Some('\\') => match cursor.bump() {
                 Some(c @ ('\'' | '\\')) => value.push(c),
                 Some(c) if c == quote => value.push(c),

@@ -81,6 +81,10 @@ fn valid_paths_normalise() {
         ("$.input-foo-bar", "$['input-foo-bar']"),
         ("$.a:b", "$['a:b']"),
         ("$.ünïcödé", "$['ünïcödé']"),
+        ("$.a✓b.c", "$['a✓b']['c']"),
+        ("$.store\\.book", "$['store.book']"),
+        ("$.ab\\", "$['ab\\\\']"),
+        ("$.a=b!c<d>e&f|g~h", "$['a=b!c<d>e&f|g~h']"),
         ("$['it\\'s']", "$['it\\'s']"),
         // Only `\\`, `\'` and the delimiter are escapes: `\"` in a `'`-quoted name keeps
         // its backslash, as AWS reads it.
@@ -150,6 +154,9 @@ fn invalid_paths() {
         ("$.a(", "P-SYNTAX", (3, 4)),
         ("$.a'", "P-SYNTAX", (3, 4)),
         ("$.a[0]x", "P-SYNTAX", (6, 7)),
+        // A non-ASCII space ends a name as an ASCII one does.
+        ("$.ab\u{a0}c", "P-SYNTAX", (6, 7)),
+        ("$.ab\u{3000}c", "P-SYNTAX", (7, 8)),
     ];
     for &(text, rule, (start, end)) in cases {
         let err = parse_path(text).expect_err(text);
@@ -227,6 +234,8 @@ fn filters_parse() {
         ("$.a[?(@['k'] == 'v')]", "(== @['k'] 'v')"),
         ("$.a[?(@.b[?(@.c)])]", "(exists @['b'][?])"),
         ("$.a[?(@.x == 'a)b')]", "(== @['x'] 'a)b')"),
+        ("$.a[?(@.é!=1)]", "(!= @['é'] 1)"),
+        ("$.a[?(@.x\u{a0}>1)]", "(> @['x'] 1)"),
         // Balanced bodies outside the Jayway grammar stay opaque.
         ("$.a[?(@.x ~ 1)]", "opaque"),
         ("$.a[?(@.x == 1 2)]", "opaque"),
