@@ -39,46 +39,64 @@ pub(super) enum TokenKind {
     End,
 }
 
-/// Single-character operators, in JSONata's table (`!` and `~` are there only to end names;
-/// the parser rejects them alone).
-const SINGLE: &[(char, &str)] = &[
-    ('.', "."),
-    ('[', "["),
-    (']', "]"),
-    ('{', "{"),
-    ('}', "}"),
-    ('(', "("),
-    (')', ")"),
-    (',', ","),
-    ('@', "@"),
-    ('#', "#"),
-    (';', ";"),
-    (':', ":"),
-    ('?', "?"),
-    ('+', "+"),
-    ('-', "-"),
-    ('*', "*"),
-    ('/', "/"),
-    ('%', "%"),
-    ('|', "|"),
-    ('=', "="),
-    ('<', "<"),
-    ('>', ">"),
-    ('^', "^"),
-    ('&', "&"),
-    ('!', "!"),
-    ('~', "~"),
-];
-
-const DOUBLE: &[&str] = &["..", ":=", "!=", ">=", "<=", "**", "~>"];
-
-fn is_operator_char(c: char) -> bool {
-    SINGLE.iter().any(|&(op, _)| op == c)
+/// The single-character operator spelled by `b`, from JSONata's table (`!` and `~` are there
+/// only to end names; the parser rejects them alone).
+fn single_operator(b: u8) -> Option<&'static str> {
+    Some(match b {
+        b'.' => ".",
+        b'[' => "[",
+        b']' => "]",
+        b'{' => "{",
+        b'}' => "}",
+        b'(' => "(",
+        b')' => ")",
+        b',' => ",",
+        b'@' => "@",
+        b'#' => "#",
+        b';' => ";",
+        b':' => ":",
+        b'?' => "?",
+        b'+' => "+",
+        b'-' => "-",
+        b'*' => "*",
+        b'/' => "/",
+        b'%' => "%",
+        b'|' => "|",
+        b'=' => "=",
+        b'<' => "<",
+        b'>' => ">",
+        b'^' => "^",
+        b'&' => "&",
+        b'!' => "!",
+        b'~' => "~",
+        _ => return None,
+    })
 }
 
-/// JSONata's whitespace: space, tab, line feed, carriage return and vertical tab.
-fn is_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{b}')
+/// The two-character operator at the start of `rest`, if any.
+fn double_operator(rest: &[u8]) -> Option<&'static str> {
+    Some(match rest.get(..2)? {
+        b".." => "..",
+        b":=" => ":=",
+        b"!=" => "!=",
+        b">=" => ">=",
+        b"<=" => "<=",
+        b"**" => "**",
+        b"~>" => "~>",
+        _ => return None,
+    })
+}
+
+/// JSONata's whitespace: space, tab, line feed, carriage return and vertical tab. All are
+/// ASCII, so a byte that is not one of them never starts or continues one.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b)
+}
+
+/// Whether `b` ends a name: whitespace or an operator character. Both are ASCII, so the
+/// bytes of a multi-byte character never end a name.
+fn ends_name(b: u8) -> bool {
+    is_space(b) || single_operator(b).is_some()
 }
 
 pub(super) struct Lexer<'a> {
@@ -109,8 +127,7 @@ impl<'a> Lexer<'a> {
     /// rather than the start of a regular expression.
     pub(super) fn next(&mut self, infix: bool) -> Result<Token, JsonataError> {
         loop {
-            let skipped = self.rest().chars().take_while(|&c| is_space(c)).map(char::len_utf8).sum::<usize>();
-            self.pos += skipped;
+            self.pos += self.rest().bytes().take_while(|&b| is_space(b)).count();
             if self.rest().starts_with("/*") {
                 let start = self.pos;
                 match self.rest()[2..].find("*/") {
@@ -134,11 +151,11 @@ impl<'a> Lexer<'a> {
             let (pattern, flags) = self.regex()?;
             return Ok(token(TokenKind::Regex { pattern, flags }, self.pos));
         }
-        if let Some(&op) = DOUBLE.iter().find(|op| self.rest().starts_with(**op)) {
+        if let Some(op) = double_operator(self.rest().as_bytes()) {
             self.pos += 2;
             return Ok(token(TokenKind::Operator(op), self.pos));
         }
-        if let Some(&(_, op)) = SINGLE.iter().find(|&&(ch, _)| ch == c) {
+        if let Some(op) = u8::try_from(c).ok().and_then(single_operator) {
             self.pos += 1;
             return Ok(token(TokenKind::Operator(op), self.pos));
         }
@@ -169,12 +186,7 @@ impl<'a> Lexer<'a> {
                 }
             };
         }
-        let len: usize = self
-            .rest()
-            .chars()
-            .take_while(|&ch| !is_space(ch) && !is_operator_char(ch))
-            .map(char::len_utf8)
-            .sum();
+        let len = self.rest().bytes().take_while(|&b| !ends_name(b)).count();
         let word = &self.rest()[..len];
         self.pos += len;
         let kind = if let Some(name) = word.strip_prefix('$') {

@@ -71,7 +71,7 @@ pub(super) enum Raw {
     Placeholder,
     Lambda {
         params: Vec<Binding>,
-        signature: Option<Signature>,
+        signature: Option<Box<Signature>>,
         body: Box<RawNode>,
     },
     Condition {
@@ -227,8 +227,8 @@ impl Parser<'_> {
     }
 
     /// Checks that the current token is `expected` (if given) and reads the next one;
-    /// `infix` says the next token is in operator position.
-    fn advance(&mut self, expected: Option<&str>, infix: bool) -> Result<()> {
+    /// `infix` says the next token is in operator position. Returns the token it moved past.
+    fn advance(&mut self, expected: Option<&str>, infix: bool) -> Result<Token> {
         if let Some(expected) = expected {
             if id(&self.node) != expected {
                 let err = if matches!(self.node.kind, TokenKind::End) {
@@ -240,8 +240,10 @@ impl Parser<'_> {
             }
         }
         self.last_end = self.node.range.end();
-        self.node = self.lexer.next(infix)?;
-        self.check_operator()
+        let next = self.lexer.next(infix)?;
+        let token = std::mem::replace(&mut self.node, next);
+        self.check_operator()?;
+        Ok(token)
     }
 
     fn is(&self, op: &str) -> bool {
@@ -257,12 +259,10 @@ impl Parser<'_> {
         if self.depth > MAX_DEPTH {
             return Err(JsonataError::new(ErrorCode::TooDeep, self.node.range));
         }
-        let token = self.node.clone();
-        self.advance(None, true)?;
+        let token = self.advance(None, true)?;
         let mut left = self.nud(token)?;
         while rbp < lbp(&self.node) {
-            let token = self.node.clone();
-            self.advance(None, false)?;
+            let token = self.advance(None, false)?;
             left = self.led(token, left)?;
         }
         self.depth -= 1;
@@ -525,7 +525,7 @@ impl Parser<'_> {
                 }
             }
         }
-        let signature = if self.is("<") { Some(self.signature()?) } else { None };
+        let signature = if self.is("<") { Some(Box::new(self.signature()?)) } else { None };
         self.advance(Some("{"), false)?;
         let body = self.expression(0)?;
         self.advance(Some("}"), false)?;

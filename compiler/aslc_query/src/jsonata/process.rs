@@ -85,7 +85,7 @@ enum PKind {
     Object(Vec<(PNode, PNode)>),
     Call { procedure: Box<PNode>, args: Vec<PNode> },
     Placeholder,
-    Lambda { params: Vec<Binding>, signature: Option<Signature>, body: Box<PNode> },
+    Lambda { params: Vec<Binding>, signature: Option<Box<Signature>>, body: Box<PNode> },
     Condition { condition: Box<PNode>, then: Box<PNode>, otherwise: Option<Box<PNode>> },
     Transform { pattern: Box<PNode>, update: Box<PNode>, delete: Option<Box<PNode>> },
     Block(Vec<PNode>),
@@ -878,7 +878,7 @@ impl Processor {
             })),
             PKind::Lambda { params, signature, body } => ExprKind::Lambda(std::sync::Arc::new(Lambda {
                 params,
-                signature,
+                signature: signature.map(|signature| *signature),
                 body: self.lower_box(body),
             })),
             PKind::Condition { condition, then, otherwise } => ExprKind::Condition(Box::new(Condition {
