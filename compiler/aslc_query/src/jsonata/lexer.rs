@@ -93,10 +93,22 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b)
 }
 
-/// Whether `b` ends a name: whitespace or an operator character. Both are ASCII, so the
-/// bytes of a multi-byte character never end a name.
+/// The bytes that end a name, indexed by byte: whitespace and the operator characters of
+/// [`single_operator`]. All are ASCII, so the bytes of a multi-byte character never end a name.
+const ENDS_NAME: [bool; 256] = {
+    let mut table = [false; 256];
+    let ends = b" \t\n\r\x0b.[]{}(),@#;:?+-*/%|=<>^&!~";
+    let mut at = 0;
+    while at < ends.len() {
+        table[ends[at] as usize] = true;
+        at += 1;
+    }
+    table
+};
+
+/// Whether `b` ends a name: whitespace or an operator character.
 fn ends_name(b: u8) -> bool {
-    is_space(b) || single_operator(b).is_some()
+    ENDS_NAME[usize::from(b)]
 }
 
 pub(super) struct Lexer<'a> {
@@ -340,4 +352,16 @@ pub(super) fn number_prefix(text: &str) -> usize {
         }
     }
     len
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_ends_are_whitespace_and_operators() {
+        for b in 0..=u8::MAX {
+            assert_eq!(ends_name(b), is_space(b) || single_operator(b).is_some(), "{b:#04x}");
+        }
+    }
 }

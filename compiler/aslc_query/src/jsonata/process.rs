@@ -24,7 +24,7 @@ type Result<T> = std::result::Result<T, JsonataError>;
 pub(super) fn process(raw: RawNode) -> Result<Expr> {
     let mut processor = Processor { slots: Vec::new() };
     let node = processor.process(raw)?;
-    if matches!(node.kind, PKind::Parent(_)) || node.seeking.is_some() {
+    if matches!(node.kind, PKind::Parent(_)) || node.seeking().is_some() {
         return Err(JsonataError::new(ErrorCode::S0217, node.range).with_token(node.kind.type_name()));
     }
     Ok(processor.lower(node))
@@ -38,11 +38,22 @@ struct Slot {
 
 type SlotId = usize;
 
-/// A node under processing, with every property the reference may attach to a node.
+/// A node under processing, with every property the reference may attach to a node. The
+/// properties most nodes never get live in [`Attached`], allocated when the first is set, so
+/// that a node stays small to move.
 struct PNode {
     kind: PKind,
     range: TextRange,
     keep_array: bool,
+    tuple: bool,
+    cons_array: bool,
+    ancestor: Option<SlotId>,
+    attached: Option<Box<Attached>>,
+}
+
+/// The rarer properties of a [`PNode`].
+#[derive(Default)]
+struct Attached {
     /// Predicates on a node outside a path (evaluated with the node).
     predicate: Option<Vec<PStage>>,
     /// Predicates and index bindings on a path step.
@@ -50,9 +61,6 @@ struct PNode {
     group: Option<PGroup>,
     focus: Option<Binding>,
     index: Option<Binding>,
-    ancestor: Option<SlotId>,
-    tuple: bool,
-    cons_array: bool,
     /// Parent slots not yet tied to a step.
     seeking: Option<Vec<SlotId>>,
 }
@@ -129,15 +137,44 @@ impl PNode {
             kind,
             range,
             keep_array: false,
-            predicate: None,
-            stages: None,
-            group: None,
-            focus: None,
-            index: None,
-            ancestor: None,
             tuple: false,
             cons_array: false,
-            seeking: None,
+            ancestor: None,
+            attached: None,
+        }
+    }
+
+    /// The rarer properties, for changing; allocated on first use.
+    fn attached_mut(&mut self) -> &mut Attached {
+        self.attached.get_or_insert_with(Box::default)
+    }
+
+    fn stages(&self) -> Option<&Vec<PStage>> {
+        self.attached.as_ref().and_then(|attached| attached.stages.as_ref())
+    }
+
+    fn predicate(&self) -> Option<&Vec<PStage>> {
+        self.attached.as_ref().and_then(|attached| attached.predicate.as_ref())
+    }
+
+    fn has_group(&self) -> bool {
+        self.attached.as_ref().is_some_and(|attached| attached.group.is_some())
+    }
+
+    fn has_focus(&self) -> bool {
+        self.attached.as_ref().is_some_and(|attached| attached.focus.is_some())
+    }
+
+    fn seeking(&self) -> Option<&Vec<SlotId>> {
+        self.attached.as_ref().and_then(|attached| attached.seeking.as_ref())
+    }
+
+    /// A node that becomes a step carries its predicates as the step's stages.
+    fn predicate_to_stages(&mut self) {
+        if let Some(attached) = &mut self.attached {
+            if let Some(predicate) = attached.predicate.take() {
+                attached.stages = Some(predicate);
+            }
         }
     }
 
@@ -175,14 +212,15 @@ fn cover(mut ranges: impl Iterator<Item = TextRange>) -> TextRange {
 /// The reference's `pushAncestry`: unresolved parent slots of `value` move up to `result`.
 fn push_ancestry(result: &mut PNode, value: &PNode) {
     let is_parent = matches!(value.kind, PKind::Parent(_));
-    if value.seeking.is_none() && !is_parent {
+    let seeking = value.seeking();
+    if seeking.is_none() && !is_parent {
         return;
     }
-    let mut slots = value.seeking.clone().unwrap_or_default();
+    let mut slots = seeking.cloned().unwrap_or_default();
     if let PKind::Parent(slot) = value.kind {
         slots.push(slot);
     }
-    result.seeking.get_or_insert_with(Vec::new).extend(slots);
+    result.attached_mut().seeking.get_or_insert_with(Vec::new).extend(slots);
 }
 
 fn binary_op(op: &str) -> Option<BinaryOp> {
@@ -312,7 +350,7 @@ impl Processor {
         let Raw::Infix { lhs, rhs, .. } = raw.kind else { return Err(misrouted(raw.range)) };
         let mut result = self.process(*lhs)?;
         let step = result.step_mut();
-        if step.stages.is_some() || step.predicate.is_some() {
+        if step.stages().is_some() || step.predicate().is_some() {
             return Err(JsonataError::new(ErrorCode::S0215, raw.range));
         }
         if matches!(step.kind, PKind::Sort(_)) {
@@ -321,7 +359,7 @@ impl Processor {
         if raw.keep_array {
             step.keep_array = true;
         }
-        step.focus = Some(binding(*rhs));
+        step.attached_mut().focus = Some(binding(*rhs));
         step.tuple = true;
         Ok(result)
     }
@@ -330,15 +368,14 @@ impl Processor {
         let Raw::Infix { lhs, rhs, .. } = raw.kind else { return Err(misrouted(raw.range)) };
         let mut result = self.process(*lhs)?;
         if !result.is_path() {
-            if let Some(predicate) = result.predicate.take() {
-                result.stages = Some(predicate);
-            }
+            result.predicate_to_stages();
             result = PNode::path(vec![result]);
         }
         let step = result.step_mut();
         let bound = binding(*rhs);
-        match &mut step.stages {
-            None => step.index = Some(bound),
+        let attached = step.attached_mut();
+        match &mut attached.stages {
+            None => attached.index = Some(bound),
             Some(stages) => stages.push(PStage::Index(bound)),
         }
         step.tuple = true;
@@ -369,11 +406,11 @@ impl Processor {
     fn group(&mut self, raw: RawNode) -> Result<PNode> {
         let Raw::Group { lhs, pairs, range } = raw.kind else { return Err(misrouted(raw.range)) };
         let mut result = self.process(*lhs)?;
-        if result.group.is_some() {
+        if result.has_group() {
             return Err(JsonataError::new(ErrorCode::S0210, range));
         }
         let pairs = self.pairs(pairs, None)?;
-        result.group = Some(PGroup { pairs, range });
+        result.attached_mut().group = Some(PGroup { pairs, range });
         Ok(result)
     }
 
@@ -538,7 +575,7 @@ impl Processor {
         };
         let mut result = if lstep.is_path() { lstep } else { PNode::path(vec![lstep]) };
         if let Some(slot) = parent_slot {
-            result.seeking = Some(vec![slot]);
+            result.attached_mut().seeking = Some(vec![slot]);
         }
         let mut rest = self.process(*rhs)?;
         result.range = result.range.cover(rest.range);
@@ -549,9 +586,7 @@ impl Processor {
         match rest.kind {
             PKind::Path { steps: rest_steps, .. } => steps.extend(rest_steps),
             _ => {
-                if let Some(predicate) = rest.predicate.take() {
-                    rest.stages = Some(predicate);
-                }
+                rest.predicate_to_stages();
                 steps.push(rest);
             }
         }
@@ -593,17 +628,18 @@ impl Processor {
         let range = raw.range;
         let mut result = self.process(*lhs)?;
         let in_path = result.is_path();
-        if result.step_mut().group.is_some() {
+        if result.step_mut().has_group() {
             return Err(JsonataError::new(ErrorCode::S0209, range));
         }
         let predicate = self.process(*rhs)?;
         let step = result.step_mut();
+        let attached = step.attached_mut();
         if in_path {
-            step.stages.get_or_insert_with(Vec::new);
+            attached.stages.get_or_insert_with(Vec::new);
         } else {
-            step.predicate.get_or_insert_with(Vec::new);
+            attached.predicate.get_or_insert_with(Vec::new);
         }
-        if let Some(seeking) = predicate.seeking.clone() {
+        if let Some(seeking) = predicate.seeking().cloned() {
             for slot in seeking {
                 if self.slots[slot].level == 1 {
                     self.seek_parent(step, slot)?;
@@ -613,7 +649,8 @@ impl Processor {
             }
             push_ancestry(step, &predicate);
         }
-        let list = if in_path { &mut step.stages } else { &mut step.predicate };
+        let attached = step.attached_mut();
+        let list = if in_path { &mut attached.stages } else { &mut attached.predicate };
         list.get_or_insert_with(Vec::new).push(PStage::Filter(Box::new(predicate)));
         result.range = result.range.cover(range);
         Ok(result)
@@ -669,7 +706,7 @@ impl Processor {
     fn resolve_ancestry(&mut self, path: &mut PNode) -> Result<()> {
         let PKind::Path { steps, .. } = &mut path.kind else { return Ok(()) };
         let Some(last) = steps.last() else { return Ok(()) };
-        let mut slots = last.seeking.clone().unwrap_or_default();
+        let mut slots = last.seeking().cloned().unwrap_or_default();
         if let PKind::Parent(slot) = last.kind {
             slots.push(slot);
         }
@@ -684,8 +721,7 @@ impl Processor {
                 let mut step_index = index as usize;
                 index -= 1;
                 // Contiguous steps that bind the focus are skipped together.
-                while index >= 0 && steps[step_index].focus.is_some() && steps[index as usize].focus.is_some()
-                {
+                while index >= 0 && steps[step_index].has_focus() && steps[index as usize].has_focus() {
                     step_index = index as usize;
                     index -= 1;
                 }
@@ -693,7 +729,7 @@ impl Processor {
             }
         }
         if !unresolved.is_empty() {
-            path.seeking.get_or_insert_with(Vec::new).extend(unresolved);
+            path.attached_mut().seeking.get_or_insert_with(Vec::new).extend(unresolved);
         }
         Ok(())
     }
@@ -704,7 +740,14 @@ impl Processor {
 
     /// The typed tree of a processed node.
     fn lower(&self, node: PNode) -> Expr {
-        let PNode { kind, range, keep_array, predicate, group, tuple, cons_array, .. } = node;
+        let PNode { kind, range, keep_array, tuple, cons_array, attached, .. } = node;
+        let (predicate, group) = match attached {
+            Some(attached) => {
+                let Attached { predicate, group, .. } = *attached;
+                (predicate, group)
+            }
+            None => (None, None),
+        };
         if let PKind::Path { steps, keep_singleton_array } = kind {
             let path = Path {
                 steps: self.lower_steps(steps),
@@ -744,9 +787,9 @@ impl Processor {
     }
 
     fn lower_step(&self, node: PNode) -> Step {
-        let PNode {
-            kind, range, predicate, stages, group, focus, index, ancestor, tuple, cons_array, ..
-        } = node;
+        let PNode { kind, range, ancestor, tuple, cons_array, attached, .. } = node;
+        let Attached { predicate, stages, group, focus, index, .. } =
+            attached.map(|attached| *attached).unwrap_or_default();
         let expr = match kind {
             kind @ PKind::Path { .. } => self.lower(PNode::new(kind, range)),
             kind => {
