@@ -258,6 +258,15 @@ impl<'a> Lexer<'a> {
     fn string(&mut self, quote: char) -> Result<Box<str>, JsonataError> {
         let open = self.pos;
         self.pos += 1;
+        // Most literals have no escape: their value is the text up to the closing quote.
+        // The quote is ASCII, so the byte found is the quote character itself.
+        let body = self.rest();
+        if let Some(end) = body.bytes().position(|b| b == b'\\' || char::from(b) == quote) {
+            if body.as_bytes()[end] != b'\\' {
+                self.pos += end + 1;
+                return Ok(body[..end].into());
+            }
+        }
         let mut value = String::new();
         // A high surrogate from `\uD8xx` waiting for its low half.
         let mut pending_high: Option<u32> = None;
