@@ -338,17 +338,19 @@ impl Processor {
     }
 
     fn bind(&mut self, raw: RawNode) -> Result<PNode> {
-        let Raw::Infix { lhs, rhs, .. } = raw.kind else { return Err(misrouted(raw.range)) };
-        let value = self.process(*rhs)?;
+        let Raw::Infix { operands, .. } = raw.kind else { return Err(misrouted(raw.range)) };
+        let (lhs, rhs) = *operands;
+        let value = self.process(rhs)?;
         let mut result = PNode::new(PKind::Null, raw.range);
         push_ancestry(&mut result, &value);
-        result.kind = PKind::Bind { name: binding(*lhs), value: Box::new(value) };
+        result.kind = PKind::Bind { name: binding(lhs), value: Box::new(value) };
         Ok(result)
     }
 
     fn focus(&mut self, raw: RawNode) -> Result<PNode> {
-        let Raw::Infix { lhs, rhs, .. } = raw.kind else { return Err(misrouted(raw.range)) };
-        let mut result = self.process(*lhs)?;
+        let Raw::Infix { operands, .. } = raw.kind else { return Err(misrouted(raw.range)) };
+        let (lhs, rhs) = *operands;
+        let mut result = self.process(lhs)?;
         let step = result.step_mut();
         if step.stages().is_some() || step.predicate().is_some() {
             return Err(JsonataError::new(ErrorCode::S0215, raw.range));
@@ -359,20 +361,21 @@ impl Processor {
         if raw.keep_array {
             step.keep_array = true;
         }
-        step.attached_mut().focus = Some(binding(*rhs));
+        step.attached_mut().focus = Some(binding(rhs));
         step.tuple = true;
         Ok(result)
     }
 
     fn index(&mut self, raw: RawNode) -> Result<PNode> {
-        let Raw::Infix { lhs, rhs, .. } = raw.kind else { return Err(misrouted(raw.range)) };
-        let mut result = self.process(*lhs)?;
+        let Raw::Infix { operands, .. } = raw.kind else { return Err(misrouted(raw.range)) };
+        let (lhs, rhs) = *operands;
+        let mut result = self.process(lhs)?;
         if !result.is_path() {
             result.predicate_to_stages();
             result = PNode::path(vec![result]);
         }
         let step = result.step_mut();
-        let bound = binding(*rhs);
+        let bound = binding(rhs);
         let attached = step.attached_mut();
         match &mut attached.stages {
             None => attached.index = Some(bound),
@@ -383,16 +386,18 @@ impl Processor {
     }
 
     fn apply(&mut self, raw: RawNode) -> Result<PNode> {
-        let Raw::Infix { lhs, rhs, .. } = raw.kind else { return Err(misrouted(raw.range)) };
-        let lhs = self.boxed(*lhs)?;
-        let rhs = self.boxed(*rhs)?;
+        let Raw::Infix { operands, .. } = raw.kind else { return Err(misrouted(raw.range)) };
+        let (lhs, rhs) = *operands;
+        let lhs = self.boxed(lhs)?;
+        let rhs = self.boxed(rhs)?;
         Ok(PNode::new(PKind::Apply { lhs, rhs }, raw.range))
     }
 
     fn binary(&mut self, raw: RawNode) -> Result<PNode> {
-        let Raw::Infix { op, lhs, rhs } = raw.kind else { return Err(misrouted(raw.range)) };
-        let lhs = self.boxed(*lhs)?;
-        let rhs = self.boxed(*rhs)?;
+        let Raw::Infix { op, operands } = raw.kind else { return Err(misrouted(raw.range)) };
+        let (lhs, rhs) = *operands;
+        let lhs = self.boxed(lhs)?;
+        let rhs = self.boxed(rhs)?;
         let Some(op) = binary_op(op) else {
             return Err(JsonataError::new(ErrorCode::S0201, raw.range).with_token(op));
         };
@@ -567,8 +572,9 @@ impl Processor {
 
     /// `lhs.rhs`: joins the steps of both sides into one path.
     fn dot(&mut self, raw: RawNode) -> Result<PNode> {
-        let Raw::Infix { lhs, rhs, .. } = raw.kind else { return Err(misrouted(raw.range)) };
-        let lstep = self.process(*lhs)?;
+        let Raw::Infix { operands, .. } = raw.kind else { return Err(misrouted(raw.range)) };
+        let (lhs, rhs) = *operands;
+        let lstep = self.process(lhs)?;
         let parent_slot = match lstep.kind {
             PKind::Parent(slot) => Some(slot),
             _ => None,
@@ -577,7 +583,7 @@ impl Processor {
         if let Some(slot) = parent_slot {
             result.attached_mut().seeking = Some(vec![slot]);
         }
-        let mut rest = self.process(*rhs)?;
+        let mut rest = self.process(rhs)?;
         result.range = result.range.cover(rest.range);
         let PKind::Path { steps, keep_singleton_array } = &mut result.kind else {
             // `result` was made a path just above.
@@ -624,14 +630,15 @@ impl Processor {
 
     /// `lhs[rhs]`: a predicate on the last step (in a path) or on the node itself.
     fn predicate(&mut self, raw: RawNode) -> Result<PNode> {
-        let Raw::Infix { lhs, rhs, .. } = raw.kind else { return Err(misrouted(raw.range)) };
+        let Raw::Infix { operands, .. } = raw.kind else { return Err(misrouted(raw.range)) };
+        let (lhs, rhs) = *operands;
         let range = raw.range;
-        let mut result = self.process(*lhs)?;
+        let mut result = self.process(lhs)?;
         let in_path = result.is_path();
         if result.step_mut().has_group() {
             return Err(JsonataError::new(ErrorCode::S0209, range));
         }
-        let predicate = self.process(*rhs)?;
+        let predicate = self.process(rhs)?;
         let step = result.step_mut();
         let attached = step.attached_mut();
         if in_path {
