@@ -38,6 +38,10 @@ struct Slot {
 
 type SlotId = usize;
 
+/// The steps a new path has room for: a path usually grows by `.` from its first step, and
+/// most paths in definitions have a few steps (`$states.input.field`).
+const PATH_CAPACITY: usize = 4;
+
 /// A node under processing, with every property the reference may attach to a node. The
 /// properties most nodes never get live in [`Attached`], allocated when the first is set, so
 /// that a node stays small to move.
@@ -183,6 +187,13 @@ impl PNode {
         PNode::new(PKind::Path { steps, keep_singleton_array: false }, range)
     }
 
+    /// A path of the one step `step`, with room for the steps a `.` usually joins to it.
+    fn single_step_path(step: PNode) -> PNode {
+        let mut steps = Vec::with_capacity(PATH_CAPACITY);
+        steps.push(step);
+        PNode::path(steps)
+    }
+
     fn is_path(&self) -> bool {
         matches!(self.kind, PKind::Path { .. })
     }
@@ -257,7 +268,7 @@ fn binding(node: RawNode) -> Binding {
 fn name_path(kind: PKind, range: TextRange, keep_array: bool) -> PNode {
     let mut step = PNode::new(kind, range);
     step.keep_array = keep_array;
-    let mut path = PNode::path(vec![step]);
+    let mut path = PNode::single_step_path(step);
     if let PKind::Path { keep_singleton_array, .. } = &mut path.kind {
         *keep_singleton_array = keep_array;
     }
@@ -372,7 +383,7 @@ impl Processor {
         let mut result = self.process(lhs)?;
         if !result.is_path() {
             result.predicate_to_stages();
-            result = PNode::path(vec![result]);
+            result = PNode::single_step_path(result);
         }
         let step = result.step_mut();
         let bound = binding(rhs);
@@ -423,7 +434,7 @@ impl Processor {
         let Raw::Sort { lhs, terms, range } = raw.kind else { return Err(misrouted(raw.range)) };
         let mut result = self.process(*lhs)?;
         if !result.is_path() {
-            result = PNode::path(vec![result]);
+            result = PNode::single_step_path(result);
         }
         let mut sort = PNode::new(PKind::Null, range);
         let mut processed = Vec::with_capacity(terms.len());
@@ -579,7 +590,7 @@ impl Processor {
             PKind::Parent(slot) => Some(slot),
             _ => None,
         };
-        let mut result = if lstep.is_path() { lstep } else { PNode::path(vec![lstep]) };
+        let mut result = if lstep.is_path() { lstep } else { PNode::single_step_path(lstep) };
         if let Some(slot) = parent_slot {
             result.attached_mut().seeking = Some(vec![slot]);
         }
