@@ -790,6 +790,10 @@ impl Processor {
         group: Option<PGroup>,
         keep_array: bool,
     ) -> Expr {
+        // Most nodes have nothing attached.
+        if predicate.is_none() && group.is_none() && !keep_array {
+            return base;
+        }
         let mut filters = Vec::new();
         for stage in predicate.unwrap_or_default() {
             if let PStage::Filter(expr) = stage {
