@@ -594,7 +594,7 @@ impl Processor {
         if let Some(slot) = parent_slot {
             result.attached_mut().seeking = Some(vec![slot]);
         }
-        let mut rest = self.process(rhs)?;
+        let mut rest = self.dot_rhs(rhs)?;
         result.range = result.range.cover(rest.range);
         let PKind::Path { steps, keep_singleton_array } = &mut result.kind else {
             // `result` was made a path just above.
@@ -637,6 +637,23 @@ impl Processor {
         }
         self.resolve_ancestry(&mut result)?;
         Ok(result)
+    }
+
+    /// The right side of `lhs.rhs`. A field name becomes the step itself: processed alone it
+    /// would be a path of that one step, which [`Processor::dot`] takes apart again.
+    fn dot_rhs(&mut self, rhs: RawNode) -> Result<PNode> {
+        if !matches!(rhs.kind, Raw::Name(_) | Raw::KeywordName(_)) {
+            return self.process(rhs);
+        }
+        let RawNode { kind, range, keep_array, .. } = rhs;
+        let name = match kind {
+            Raw::Name(name) => name,
+            Raw::KeywordName(name) => name.into(),
+            _ => return Err(misrouted(range)),
+        };
+        let mut step = PNode::new(PKind::Name(name), range);
+        step.keep_array = keep_array;
+        Ok(step)
     }
 
     /// `lhs[rhs]`: a predicate on the last step (in a path) or on the node itself.
