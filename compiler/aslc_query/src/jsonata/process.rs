@@ -886,10 +886,6 @@ impl Processor {
         lowered
     }
 
-    fn lower_box(&self, node: Box<PNode>) -> Expr {
-        self.lower(*node)
-    }
-
     /// The typed kind of a processed kind. Leaves and kinds with children are lowered by
     /// separate functions, keeping the frames on the recursive path small (see `process`).
     fn lower_kind(&self, kind: PKind) -> ExprKind {
@@ -946,41 +942,39 @@ impl Processor {
                 keep_singleton_array,
                 tuple: false,
             })),
-            PKind::Negate(inner) => ExprKind::Negate(Box::new(self.lower_box(inner))),
+            PKind::Negate(inner) => ExprKind::Negate(Box::new(self.lower(*inner))),
             PKind::Binary { op, lhs, rhs } => {
-                ExprKind::Binary(Box::new(Binary { op, lhs: self.lower_box(lhs), rhs: self.lower_box(rhs) }))
+                ExprKind::Binary(Box::new(Binary { op, lhs: self.lower(*lhs), rhs: self.lower(*rhs) }))
             }
             PKind::Array(items) => {
                 ExprKind::Array(Box::new(ArrayConstructor { items: self.lower_all(items) }))
             }
             PKind::Object(pairs) => ExprKind::Object(self.lower_pairs(pairs)),
             PKind::Call { procedure, args } => ExprKind::Call(Box::new(Call {
-                procedure: self.lower_box(procedure),
+                procedure: self.lower(*procedure),
                 args: self.lower_all(args),
             })),
             PKind::Lambda { params, signature, body } => ExprKind::Lambda(std::sync::Arc::new(Lambda {
                 params,
                 signature: signature.map(|signature| *signature),
-                body: self.lower_box(body),
+                body: self.lower(*body),
             })),
             PKind::Condition { condition, then, otherwise } => ExprKind::Condition(Box::new(Condition {
-                condition: self.lower_box(condition),
-                then: self.lower_box(then),
-                otherwise: otherwise.map(|o| self.lower_box(o)),
+                condition: self.lower(*condition),
+                then: self.lower(*then),
+                otherwise: otherwise.map(|o| self.lower(*o)),
             })),
             PKind::Transform { pattern, update, delete } => {
                 ExprKind::Transform(std::sync::Arc::new(Transform {
-                    pattern: self.lower_box(pattern),
-                    update: self.lower_box(update),
-                    delete: delete.map(|d| self.lower_box(d)),
+                    pattern: self.lower(*pattern),
+                    update: self.lower(*update),
+                    delete: delete.map(|d| self.lower(*d)),
                 }))
             }
             PKind::Block(exprs) => ExprKind::Block(Box::new(Block::new(self.lower_all(exprs)))),
-            PKind::Bind { name, value } => {
-                ExprKind::Bind(Box::new(Bind { name, value: self.lower_box(value) }))
-            }
+            PKind::Bind { name, value } => ExprKind::Bind(Box::new(Bind { name, value: self.lower(*value) })),
             PKind::Apply { lhs, rhs } => {
-                ExprKind::Apply(Box::new(Apply { lhs: self.lower_box(lhs), rhs: self.lower_box(rhs) }))
+                ExprKind::Apply(Box::new(Apply { lhs: self.lower(*lhs), rhs: self.lower(*rhs) }))
             }
             PKind::Sort(terms) => {
                 let mut lowered = Vec::with_capacity(terms.len());
