@@ -154,11 +154,13 @@ impl<'a> Lexer<'a> {
             break;
         }
         let start = self.pos;
-        let Some(c) = self.peek() else {
+        // Every byte tested below is ASCII, so testing the first byte of the token is
+        // testing its first character.
+        let Some(&b) = self.text.as_bytes().get(start) else {
             return Ok(Token { kind: TokenKind::End, range: TextRange::from_usize(start, start) });
         };
         let token = |kind, end: usize| Token { kind, range: TextRange::from_usize(start, end) };
-        if c == '/' && !infix {
+        if b == b'/' && !infix {
             self.pos += 1;
             let (pattern, flags) = self.regex()?;
             return Ok(token(TokenKind::Regex { pattern, flags }, self.pos));
@@ -167,15 +169,15 @@ impl<'a> Lexer<'a> {
             self.pos += 2;
             return Ok(token(TokenKind::Operator(op), self.pos));
         }
-        if let Some(op) = u8::try_from(c).ok().and_then(single_operator) {
+        if let Some(op) = single_operator(b) {
             self.pos += 1;
             return Ok(token(TokenKind::Operator(op), self.pos));
         }
-        if c == '"' || c == '\'' {
-            let value = self.string(c)?;
+        if b == b'"' || b == b'\'' {
+            let value = self.string(char::from(b))?;
             return Ok(token(TokenKind::Str(value), self.pos));
         }
-        if c.is_ascii_digit() {
+        if b.is_ascii_digit() {
             let len = number_prefix(self.rest());
             let text = &self.rest()[..len];
             let value: f64 = text.parse().unwrap_or(f64::INFINITY);
@@ -185,7 +187,7 @@ impl<'a> Lexer<'a> {
             self.pos += len;
             return Ok(token(TokenKind::Number(value), self.pos));
         }
-        if c == '`' {
+        if b == b'`' {
             return match self.rest()[1..].find('`') {
                 Some(end) => {
                     let name = &self.rest()[1..1 + end];
@@ -219,6 +221,7 @@ impl<'a> Lexer<'a> {
 
     /// The rest of a regular expression after its opening `/`: the closing `/` is the first
     /// one preceded by an even number of backslashes outside brackets and parentheses.
+    #[inline(never)]
     fn regex(&mut self) -> Result<(Box<str>, Box<str>), JsonataError> {
         let open = self.pos - 1;
         let start = self.pos;
@@ -254,7 +257,9 @@ impl<'a> Lexer<'a> {
         Err(self.err(ErrorCode::S0302, open, self.text.len()))
     }
 
-    /// A string literal from its opening quote.
+    /// A string literal from its opening quote. Not inlined, to keep the frame of
+    /// [`Lexer::next`] small for the common tokens.
+    #[inline(never)]
     fn string(&mut self, quote: char) -> Result<Box<str>, JsonataError> {
         let open = self.pos;
         self.pos += 1;
