@@ -39,46 +39,76 @@ pub(super) enum TokenKind {
     End,
 }
 
-/// Single-character operators, in JSONata's table (`!` and `~` are there only to end names;
-/// the parser rejects them alone).
-const SINGLE: &[(char, &str)] = &[
-    ('.', "."),
-    ('[', "["),
-    (']', "]"),
-    ('{', "{"),
-    ('}', "}"),
-    ('(', "("),
-    (')', ")"),
-    (',', ","),
-    ('@', "@"),
-    ('#', "#"),
-    (';', ";"),
-    (':', ":"),
-    ('?', "?"),
-    ('+', "+"),
-    ('-', "-"),
-    ('*', "*"),
-    ('/', "/"),
-    ('%', "%"),
-    ('|', "|"),
-    ('=', "="),
-    ('<', "<"),
-    ('>', ">"),
-    ('^', "^"),
-    ('&', "&"),
-    ('!', "!"),
-    ('~', "~"),
-];
-
-const DOUBLE: &[&str] = &["..", ":=", "!=", ">=", "<=", "**", "~>"];
-
-fn is_operator_char(c: char) -> bool {
-    SINGLE.iter().any(|&(op, _)| op == c)
+/// The single-character operator spelled by `b`, from JSONata's table (`!` and `~` are there
+/// only to end names; the parser rejects them alone).
+fn single_operator(b: u8) -> Option<&'static str> {
+    Some(match b {
+        b'.' => ".",
+        b'[' => "[",
+        b']' => "]",
+        b'{' => "{",
+        b'}' => "}",
+        b'(' => "(",
+        b')' => ")",
+        b',' => ",",
+        b'@' => "@",
+        b'#' => "#",
+        b';' => ";",
+        b':' => ":",
+        b'?' => "?",
+        b'+' => "+",
+        b'-' => "-",
+        b'*' => "*",
+        b'/' => "/",
+        b'%' => "%",
+        b'|' => "|",
+        b'=' => "=",
+        b'<' => "<",
+        b'>' => ">",
+        b'^' => "^",
+        b'&' => "&",
+        b'!' => "!",
+        b'~' => "~",
+        _ => return None,
+    })
 }
 
-/// JSONata's whitespace: space, tab, line feed, carriage return and vertical tab.
-fn is_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{b}')
+/// The two-character operator at the start of `rest`, if any.
+fn double_operator(rest: &[u8]) -> Option<&'static str> {
+    Some(match rest.get(..2)? {
+        b".." => "..",
+        b":=" => ":=",
+        b"!=" => "!=",
+        b">=" => ">=",
+        b"<=" => "<=",
+        b"**" => "**",
+        b"~>" => "~>",
+        _ => return None,
+    })
+}
+
+/// JSONata's whitespace: space, tab, line feed, carriage return and vertical tab. All are
+/// ASCII, so a byte that is not one of them never starts or continues one.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b)
+}
+
+/// The bytes that end a name, indexed by byte: whitespace and the operator characters of
+/// [`single_operator`]. All are ASCII, so the bytes of a multi-byte character never end a name.
+const ENDS_NAME: [bool; 256] = {
+    let mut table = [false; 256];
+    let ends = b" \t\n\r\x0b.[]{}(),@#;:?+-*/%|=<>^&!~";
+    let mut at = 0;
+    while at < ends.len() {
+        table[ends[at] as usize] = true;
+        at += 1;
+    }
+    table
+};
+
+/// Whether `b` ends a name: whitespace or an operator character.
+fn ends_name(b: u8) -> bool {
+    ENDS_NAME[usize::from(b)]
 }
 
 pub(super) struct Lexer<'a> {
@@ -109,8 +139,7 @@ impl<'a> Lexer<'a> {
     /// rather than the start of a regular expression.
     pub(super) fn next(&mut self, infix: bool) -> Result<Token, JsonataError> {
         loop {
-            let skipped = self.rest().chars().take_while(|&c| is_space(c)).map(char::len_utf8).sum::<usize>();
-            self.pos += skipped;
+            self.pos += self.rest().bytes().take_while(|&b| is_space(b)).count();
             if self.rest().starts_with("/*") {
                 let start = self.pos;
                 match self.rest()[2..].find("*/") {
@@ -125,28 +154,30 @@ impl<'a> Lexer<'a> {
             break;
         }
         let start = self.pos;
-        let Some(c) = self.peek() else {
+        // Every byte tested below is ASCII, so testing the first byte of the token is
+        // testing its first character.
+        let Some(&b) = self.text.as_bytes().get(start) else {
             return Ok(Token { kind: TokenKind::End, range: TextRange::from_usize(start, start) });
         };
         let token = |kind, end: usize| Token { kind, range: TextRange::from_usize(start, end) };
-        if c == '/' && !infix {
+        if b == b'/' && !infix {
             self.pos += 1;
             let (pattern, flags) = self.regex()?;
             return Ok(token(TokenKind::Regex { pattern, flags }, self.pos));
         }
-        if let Some(&op) = DOUBLE.iter().find(|op| self.rest().starts_with(**op)) {
+        if let Some(op) = double_operator(self.rest().as_bytes()) {
             self.pos += 2;
             return Ok(token(TokenKind::Operator(op), self.pos));
         }
-        if let Some(&(_, op)) = SINGLE.iter().find(|&&(ch, _)| ch == c) {
+        if let Some(op) = single_operator(b) {
             self.pos += 1;
             return Ok(token(TokenKind::Operator(op), self.pos));
         }
-        if c == '"' || c == '\'' {
-            let value = self.string(c)?;
+        if b == b'"' || b == b'\'' {
+            let value = self.string(char::from(b))?;
             return Ok(token(TokenKind::Str(value), self.pos));
         }
-        if c.is_ascii_digit() {
+        if b.is_ascii_digit() {
             let len = number_prefix(self.rest());
             let text = &self.rest()[..len];
             let value: f64 = text.parse().unwrap_or(f64::INFINITY);
@@ -156,7 +187,7 @@ impl<'a> Lexer<'a> {
             self.pos += len;
             return Ok(token(TokenKind::Number(value), self.pos));
         }
-        if c == '`' {
+        if b == b'`' {
             return match self.rest()[1..].find('`') {
                 Some(end) => {
                     let name = &self.rest()[1..1 + end];
@@ -169,12 +200,7 @@ impl<'a> Lexer<'a> {
                 }
             };
         }
-        let len: usize = self
-            .rest()
-            .chars()
-            .take_while(|&ch| !is_space(ch) && !is_operator_char(ch))
-            .map(char::len_utf8)
-            .sum();
+        let len = self.rest().bytes().take_while(|&b| !ends_name(b)).count();
         let word = &self.rest()[..len];
         self.pos += len;
         let kind = if let Some(name) = word.strip_prefix('$') {
@@ -195,6 +221,7 @@ impl<'a> Lexer<'a> {
 
     /// The rest of a regular expression after its opening `/`: the closing `/` is the first
     /// one preceded by an even number of backslashes outside brackets and parentheses.
+    #[inline(never)]
     fn regex(&mut self) -> Result<(Box<str>, Box<str>), JsonataError> {
         let open = self.pos - 1;
         let start = self.pos;
@@ -230,10 +257,21 @@ impl<'a> Lexer<'a> {
         Err(self.err(ErrorCode::S0302, open, self.text.len()))
     }
 
-    /// A string literal from its opening quote.
+    /// A string literal from its opening quote. Not inlined, to keep the frame of
+    /// [`Lexer::next`] small for the common tokens.
+    #[inline(never)]
     fn string(&mut self, quote: char) -> Result<Box<str>, JsonataError> {
         let open = self.pos;
         self.pos += 1;
+        // Most literals have no escape: their value is the text up to the closing quote.
+        // The quote is ASCII, so the byte found is the quote character itself.
+        let body = self.rest();
+        if let Some(end) = body.bytes().position(|b| b == b'\\' || char::from(b) == quote) {
+            if body.as_bytes()[end] != b'\\' {
+                self.pos += end + 1;
+                return Ok(body[..end].into());
+            }
+        }
         let mut value = String::new();
         // A high surrogate from `\uD8xx` waiting for its low half.
         let mut pending_high: Option<u32> = None;
@@ -328,4 +366,16 @@ pub(super) fn number_prefix(text: &str) -> usize {
         }
     }
     len
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_ends_are_whitespace_and_operators() {
+        for b in 0..=u8::MAX {
+            assert_eq!(ends_name(b), is_space(b) || single_operator(b).is_some(), "{b:#04x}");
+        }
+    }
 }

@@ -47,10 +47,10 @@ pub(super) enum Raw {
     Negate(Box<RawNode>),
     /// `.`, `[`, `:=`, `@`, `#`, `~>`, `..` and the arithmetic, comparison and boolean
     /// operators.
+    /// The operands share one allocation.
     Infix {
         op: &'static str,
-        lhs: Box<RawNode>,
-        rhs: Box<RawNode>,
+        operands: Box<(RawNode, RawNode)>,
     },
     Group {
         lhs: Box<RawNode>,
@@ -71,7 +71,7 @@ pub(super) enum Raw {
     Placeholder,
     Lambda {
         params: Vec<Binding>,
-        signature: Option<Signature>,
+        signature: Option<Box<Signature>>,
         body: Box<RawNode>,
     },
     Condition {
@@ -184,7 +184,7 @@ impl RawNode {
     fn new(kind: Raw, range: TextRange) -> Result<RawNode> {
         let children = match &kind {
             Raw::Negate(inner) => inner.height,
-            Raw::Infix { lhs, rhs, .. } => lhs.height.max(rhs.height),
+            Raw::Infix { operands, .. } => operands.0.height.max(operands.1.height),
             Raw::Group { lhs, pairs, .. } => {
                 lhs.height.max(pairs.iter().map(|(k, v)| k.height.max(v.height)).max().unwrap_or(0))
             }
@@ -227,8 +227,8 @@ impl Parser<'_> {
     }
 
     /// Checks that the current token is `expected` (if given) and reads the next one;
-    /// `infix` says the next token is in operator position.
-    fn advance(&mut self, expected: Option<&str>, infix: bool) -> Result<()> {
+    /// `infix` says the next token is in operator position. Returns the token it moved past.
+    fn advance(&mut self, expected: Option<&str>, infix: bool) -> Result<Token> {
         if let Some(expected) = expected {
             if id(&self.node) != expected {
                 let err = if matches!(self.node.kind, TokenKind::End) {
@@ -240,8 +240,10 @@ impl Parser<'_> {
             }
         }
         self.last_end = self.node.range.end();
-        self.node = self.lexer.next(infix)?;
-        self.check_operator()
+        let next = self.lexer.next(infix)?;
+        let token = std::mem::replace(&mut self.node, next);
+        self.check_operator()?;
+        Ok(token)
     }
 
     fn is(&self, op: &str) -> bool {
@@ -257,12 +259,10 @@ impl Parser<'_> {
         if self.depth > MAX_DEPTH {
             return Err(JsonataError::new(ErrorCode::TooDeep, self.node.range));
         }
-        let token = self.node.clone();
-        self.advance(None, true)?;
+        let token = self.advance(None, true)?;
         let mut left = self.nud(token)?;
         while rbp < lbp(&self.node) {
-            let token = self.node.clone();
-            self.advance(None, false)?;
+            let token = self.advance(None, false)?;
             left = self.led(token, left)?;
         }
         self.depth -= 1;
@@ -330,10 +330,7 @@ impl Parser<'_> {
                     self.advance(Some(".."), false)?;
                     let rhs = self.expression(0)?;
                     let range = item.range.cover(rhs.range);
-                    item = RawNode::new(
-                        Raw::Infix { op: "..", lhs: Box::new(item), rhs: Box::new(rhs) },
-                        range,
-                    )?;
+                    item = RawNode::new(Raw::Infix { op: "..", operands: Box::new((item, rhs)) }, range)?;
                 }
                 items.push(item);
                 if !self.is(",") {
@@ -419,7 +416,7 @@ impl Parser<'_> {
         }
         let rhs = self.expression(0)?;
         self.advance(Some("]"), true)?;
-        Ok(Ok(Raw::Infix { op: "[", lhs: Box::new(left), rhs: Box::new(rhs) }))
+        Ok(Ok(Raw::Infix { op: "[", operands: Box::new((left, rhs)) }))
     }
 
     #[inline(never)]
@@ -450,7 +447,7 @@ impl Parser<'_> {
             return Err(JsonataError::new(ErrorCode::S0212, left.range));
         }
         let rhs = self.expression(9)?;
-        Ok(Raw::Infix { op: ":=", lhs: Box::new(left), rhs: Box::new(rhs) })
+        Ok(Raw::Infix { op: ":=", operands: Box::new((left, rhs)) })
     }
 
     /// `@$v` and `#$i`.
@@ -460,7 +457,7 @@ impl Parser<'_> {
         if !matches!(rhs.kind, Raw::Variable(_)) {
             return Err(JsonataError::new(ErrorCode::S0214, rhs.range).with_token(op));
         }
-        Ok(Raw::Infix { op, lhs: Box::new(left), rhs: Box::new(rhs) })
+        Ok(Raw::Infix { op, operands: Box::new((left, rhs)) })
     }
 
     #[inline(never)]
@@ -478,7 +475,7 @@ impl Parser<'_> {
     #[inline(never)]
     fn infix(&mut self, op: &'static str, bp: u8, left: RawNode) -> Result<Raw> {
         let rhs = self.expression(bp)?;
-        Ok(Raw::Infix { op, lhs: Box::new(left), rhs: Box::new(rhs) })
+        Ok(Raw::Infix { op, operands: Box::new((left, rhs)) })
     }
 
     /// A call `left(args)`, which is a function definition when `left` is the name
@@ -525,7 +522,7 @@ impl Parser<'_> {
                 }
             }
         }
-        let signature = if self.is("<") { Some(self.signature()?) } else { None };
+        let signature = if self.is("<") { Some(Box::new(self.signature()?)) } else { None };
         self.advance(Some("{"), false)?;
         let body = self.expression(0)?;
         self.advance(Some("}"), false)?;
@@ -555,7 +552,7 @@ impl Parser<'_> {
 /// Marks the innermost step of a chain of predicates `a[x][y]` for `[]`.
 fn mark_keep_array(node: &mut RawNode) {
     match &mut node.kind {
-        Raw::Infix { op: "[", lhs, .. } => mark_keep_array(lhs),
+        Raw::Infix { op: "[", operands } => mark_keep_array(&mut operands.0),
         _ => node.keep_array = true,
     }
 }

@@ -24,7 +24,7 @@ type Result<T> = std::result::Result<T, JsonataError>;
 pub(super) fn process(raw: RawNode) -> Result<Expr> {
     let mut processor = Processor { slots: Vec::new() };
     let node = processor.process(raw)?;
-    if matches!(node.kind, PKind::Parent(_)) || node.seeking.is_some() {
+    if matches!(node.kind, PKind::Parent(_)) || node.seeking().is_some() {
         return Err(JsonataError::new(ErrorCode::S0217, node.range).with_token(node.kind.type_name()));
     }
     Ok(processor.lower(node))
@@ -38,11 +38,26 @@ struct Slot {
 
 type SlotId = usize;
 
-/// A node under processing, with every property the reference may attach to a node.
+/// The steps a new path has room for: a path usually grows by `.` from its first step, and
+/// most paths in definitions have a few steps (`$states.input.field`).
+const PATH_CAPACITY: usize = 4;
+
+/// A node under processing, with every property the reference may attach to a node. The
+/// properties most nodes never get live in [`Attached`], allocated when the first is set, so
+/// that a node stays small to move.
 struct PNode {
     kind: PKind,
     range: TextRange,
     keep_array: bool,
+    tuple: bool,
+    cons_array: bool,
+    ancestor: Option<SlotId>,
+    attached: Option<Box<Attached>>,
+}
+
+/// The rarer properties of a [`PNode`].
+#[derive(Default)]
+struct Attached {
     /// Predicates on a node outside a path (evaluated with the node).
     predicate: Option<Vec<PStage>>,
     /// Predicates and index bindings on a path step.
@@ -50,9 +65,6 @@ struct PNode {
     group: Option<PGroup>,
     focus: Option<Binding>,
     index: Option<Binding>,
-    ancestor: Option<SlotId>,
-    tuple: bool,
-    cons_array: bool,
     /// Parent slots not yet tied to a step.
     seeking: Option<Vec<SlotId>>,
 }
@@ -85,7 +97,7 @@ enum PKind {
     Object(Vec<(PNode, PNode)>),
     Call { procedure: Box<PNode>, args: Vec<PNode> },
     Placeholder,
-    Lambda { params: Vec<Binding>, signature: Option<Signature>, body: Box<PNode> },
+    Lambda { params: Vec<Binding>, signature: Option<Box<Signature>>, body: Box<PNode> },
     Condition { condition: Box<PNode>, then: Box<PNode>, otherwise: Option<Box<PNode>> },
     Transform { pattern: Box<PNode>, update: Box<PNode>, delete: Option<Box<PNode>> },
     Block(Vec<PNode>),
@@ -129,21 +141,57 @@ impl PNode {
             kind,
             range,
             keep_array: false,
-            predicate: None,
-            stages: None,
-            group: None,
-            focus: None,
-            index: None,
-            ancestor: None,
             tuple: false,
             cons_array: false,
-            seeking: None,
+            ancestor: None,
+            attached: None,
+        }
+    }
+
+    /// The rarer properties, for changing; allocated on first use.
+    fn attached_mut(&mut self) -> &mut Attached {
+        self.attached.get_or_insert_with(Box::default)
+    }
+
+    fn stages(&self) -> Option<&Vec<PStage>> {
+        self.attached.as_ref().and_then(|attached| attached.stages.as_ref())
+    }
+
+    fn predicate(&self) -> Option<&Vec<PStage>> {
+        self.attached.as_ref().and_then(|attached| attached.predicate.as_ref())
+    }
+
+    fn has_group(&self) -> bool {
+        self.attached.as_ref().is_some_and(|attached| attached.group.is_some())
+    }
+
+    fn has_focus(&self) -> bool {
+        self.attached.as_ref().is_some_and(|attached| attached.focus.is_some())
+    }
+
+    fn seeking(&self) -> Option<&Vec<SlotId>> {
+        self.attached.as_ref().and_then(|attached| attached.seeking.as_ref())
+    }
+
+    /// A node that becomes a step carries its predicates as the step's stages.
+    fn predicate_to_stages(&mut self) {
+        if let Some(attached) = &mut self.attached {
+            if let Some(predicate) = attached.predicate.take() {
+                attached.stages = Some(predicate);
+            }
         }
     }
 
     fn path(steps: Vec<PNode>) -> PNode {
         let range = cover(steps.iter().map(|s| s.range));
         PNode::new(PKind::Path { steps, keep_singleton_array: false }, range)
+    }
+
+    /// A path of the one step `step`, with room for the steps a `.` usually joins to it.
+    fn single_step_path(step: PNode) -> PNode {
+        let mut steps = Vec::with_capacity(PATH_CAPACITY);
+        steps.push(step);
+        PNode::path(steps)
     }
 
     fn is_path(&self) -> bool {
@@ -175,14 +223,15 @@ fn cover(mut ranges: impl Iterator<Item = TextRange>) -> TextRange {
 /// The reference's `pushAncestry`: unresolved parent slots of `value` move up to `result`.
 fn push_ancestry(result: &mut PNode, value: &PNode) {
     let is_parent = matches!(value.kind, PKind::Parent(_));
-    if value.seeking.is_none() && !is_parent {
+    let seeking = value.seeking();
+    if seeking.is_none() && !is_parent {
         return;
     }
-    let mut slots = value.seeking.clone().unwrap_or_default();
+    let mut slots = seeking.cloned().unwrap_or_default();
     if let PKind::Parent(slot) = value.kind {
         slots.push(slot);
     }
-    result.seeking.get_or_insert_with(Vec::new).extend(slots);
+    result.attached_mut().seeking.get_or_insert_with(Vec::new).extend(slots);
 }
 
 fn binary_op(op: &str) -> Option<BinaryOp> {
@@ -219,7 +268,7 @@ fn binding(node: RawNode) -> Binding {
 fn name_path(kind: PKind, range: TextRange, keep_array: bool) -> PNode {
     let mut step = PNode::new(kind, range);
     step.keep_array = keep_array;
-    let mut path = PNode::path(vec![step]);
+    let mut path = PNode::single_step_path(step);
     if let PKind::Path { keep_singleton_array, .. } = &mut path.kind {
         *keep_singleton_array = keep_array;
     }
@@ -300,19 +349,21 @@ impl Processor {
     }
 
     fn bind(&mut self, raw: RawNode) -> Result<PNode> {
-        let Raw::Infix { lhs, rhs, .. } = raw.kind else { return Err(misrouted(raw.range)) };
-        let value = self.process(*rhs)?;
+        let Raw::Infix { operands, .. } = raw.kind else { return Err(misrouted(raw.range)) };
+        let (lhs, rhs) = *operands;
+        let value = self.process(rhs)?;
         let mut result = PNode::new(PKind::Null, raw.range);
         push_ancestry(&mut result, &value);
-        result.kind = PKind::Bind { name: binding(*lhs), value: Box::new(value) };
+        result.kind = PKind::Bind { name: binding(lhs), value: Box::new(value) };
         Ok(result)
     }
 
     fn focus(&mut self, raw: RawNode) -> Result<PNode> {
-        let Raw::Infix { lhs, rhs, .. } = raw.kind else { return Err(misrouted(raw.range)) };
-        let mut result = self.process(*lhs)?;
+        let Raw::Infix { operands, .. } = raw.kind else { return Err(misrouted(raw.range)) };
+        let (lhs, rhs) = *operands;
+        let mut result = self.process(lhs)?;
         let step = result.step_mut();
-        if step.stages.is_some() || step.predicate.is_some() {
+        if step.stages().is_some() || step.predicate().is_some() {
             return Err(JsonataError::new(ErrorCode::S0215, raw.range));
         }
         if matches!(step.kind, PKind::Sort(_)) {
@@ -321,24 +372,24 @@ impl Processor {
         if raw.keep_array {
             step.keep_array = true;
         }
-        step.focus = Some(binding(*rhs));
+        step.attached_mut().focus = Some(binding(rhs));
         step.tuple = true;
         Ok(result)
     }
 
     fn index(&mut self, raw: RawNode) -> Result<PNode> {
-        let Raw::Infix { lhs, rhs, .. } = raw.kind else { return Err(misrouted(raw.range)) };
-        let mut result = self.process(*lhs)?;
+        let Raw::Infix { operands, .. } = raw.kind else { return Err(misrouted(raw.range)) };
+        let (lhs, rhs) = *operands;
+        let mut result = self.process(lhs)?;
         if !result.is_path() {
-            if let Some(predicate) = result.predicate.take() {
-                result.stages = Some(predicate);
-            }
-            result = PNode::path(vec![result]);
+            result.predicate_to_stages();
+            result = PNode::single_step_path(result);
         }
         let step = result.step_mut();
-        let bound = binding(*rhs);
-        match &mut step.stages {
-            None => step.index = Some(bound),
+        let bound = binding(rhs);
+        let attached = step.attached_mut();
+        match &mut attached.stages {
+            None => attached.index = Some(bound),
             Some(stages) => stages.push(PStage::Index(bound)),
         }
         step.tuple = true;
@@ -346,16 +397,18 @@ impl Processor {
     }
 
     fn apply(&mut self, raw: RawNode) -> Result<PNode> {
-        let Raw::Infix { lhs, rhs, .. } = raw.kind else { return Err(misrouted(raw.range)) };
-        let lhs = self.boxed(*lhs)?;
-        let rhs = self.boxed(*rhs)?;
+        let Raw::Infix { operands, .. } = raw.kind else { return Err(misrouted(raw.range)) };
+        let (lhs, rhs) = *operands;
+        let lhs = self.boxed(lhs)?;
+        let rhs = self.boxed(rhs)?;
         Ok(PNode::new(PKind::Apply { lhs, rhs }, raw.range))
     }
 
     fn binary(&mut self, raw: RawNode) -> Result<PNode> {
-        let Raw::Infix { op, lhs, rhs } = raw.kind else { return Err(misrouted(raw.range)) };
-        let lhs = self.boxed(*lhs)?;
-        let rhs = self.boxed(*rhs)?;
+        let Raw::Infix { op, operands } = raw.kind else { return Err(misrouted(raw.range)) };
+        let (lhs, rhs) = *operands;
+        let lhs = self.boxed(lhs)?;
+        let rhs = self.boxed(rhs)?;
         let Some(op) = binary_op(op) else {
             return Err(JsonataError::new(ErrorCode::S0201, raw.range).with_token(op));
         };
@@ -369,11 +422,11 @@ impl Processor {
     fn group(&mut self, raw: RawNode) -> Result<PNode> {
         let Raw::Group { lhs, pairs, range } = raw.kind else { return Err(misrouted(raw.range)) };
         let mut result = self.process(*lhs)?;
-        if result.group.is_some() {
+        if result.has_group() {
             return Err(JsonataError::new(ErrorCode::S0210, range));
         }
         let pairs = self.pairs(pairs, None)?;
-        result.group = Some(PGroup { pairs, range });
+        result.attached_mut().group = Some(PGroup { pairs, range });
         Ok(result)
     }
 
@@ -381,7 +434,7 @@ impl Processor {
         let Raw::Sort { lhs, terms, range } = raw.kind else { return Err(misrouted(raw.range)) };
         let mut result = self.process(*lhs)?;
         if !result.is_path() {
-            result = PNode::path(vec![result]);
+            result = PNode::single_step_path(result);
         }
         let mut sort = PNode::new(PKind::Null, range);
         let mut processed = Vec::with_capacity(terms.len());
@@ -530,17 +583,18 @@ impl Processor {
 
     /// `lhs.rhs`: joins the steps of both sides into one path.
     fn dot(&mut self, raw: RawNode) -> Result<PNode> {
-        let Raw::Infix { lhs, rhs, .. } = raw.kind else { return Err(misrouted(raw.range)) };
-        let lstep = self.process(*lhs)?;
+        let Raw::Infix { operands, .. } = raw.kind else { return Err(misrouted(raw.range)) };
+        let (lhs, rhs) = *operands;
+        let lstep = self.process(lhs)?;
         let parent_slot = match lstep.kind {
             PKind::Parent(slot) => Some(slot),
             _ => None,
         };
-        let mut result = if lstep.is_path() { lstep } else { PNode::path(vec![lstep]) };
+        let mut result = if lstep.is_path() { lstep } else { PNode::single_step_path(lstep) };
         if let Some(slot) = parent_slot {
-            result.seeking = Some(vec![slot]);
+            result.attached_mut().seeking = Some(vec![slot]);
         }
-        let mut rest = self.process(*rhs)?;
+        let mut rest = self.dot_rhs(rhs)?;
         result.range = result.range.cover(rest.range);
         let PKind::Path { steps, keep_singleton_array } = &mut result.kind else {
             // `result` was made a path just above.
@@ -549,9 +603,7 @@ impl Processor {
         match rest.kind {
             PKind::Path { steps: rest_steps, .. } => steps.extend(rest_steps),
             _ => {
-                if let Some(predicate) = rest.predicate.take() {
-                    rest.stages = Some(predicate);
-                }
+                rest.predicate_to_stages();
                 steps.push(rest);
             }
         }
@@ -587,23 +639,42 @@ impl Processor {
         Ok(result)
     }
 
+    /// The right side of `lhs.rhs`. A field name becomes the step itself: processed alone it
+    /// would be a path of that one step, which [`Processor::dot`] takes apart again.
+    fn dot_rhs(&mut self, rhs: RawNode) -> Result<PNode> {
+        if !matches!(rhs.kind, Raw::Name(_) | Raw::KeywordName(_)) {
+            return self.process(rhs);
+        }
+        let RawNode { kind, range, keep_array, .. } = rhs;
+        let name = match kind {
+            Raw::Name(name) => name,
+            Raw::KeywordName(name) => name.into(),
+            _ => return Err(misrouted(range)),
+        };
+        let mut step = PNode::new(PKind::Name(name), range);
+        step.keep_array = keep_array;
+        Ok(step)
+    }
+
     /// `lhs[rhs]`: a predicate on the last step (in a path) or on the node itself.
     fn predicate(&mut self, raw: RawNode) -> Result<PNode> {
-        let Raw::Infix { lhs, rhs, .. } = raw.kind else { return Err(misrouted(raw.range)) };
+        let Raw::Infix { operands, .. } = raw.kind else { return Err(misrouted(raw.range)) };
+        let (lhs, rhs) = *operands;
         let range = raw.range;
-        let mut result = self.process(*lhs)?;
+        let mut result = self.process(lhs)?;
         let in_path = result.is_path();
-        if result.step_mut().group.is_some() {
+        if result.step_mut().has_group() {
             return Err(JsonataError::new(ErrorCode::S0209, range));
         }
-        let predicate = self.process(*rhs)?;
+        let predicate = self.process(rhs)?;
         let step = result.step_mut();
+        let attached = step.attached_mut();
         if in_path {
-            step.stages.get_or_insert_with(Vec::new);
+            attached.stages.get_or_insert_with(Vec::new);
         } else {
-            step.predicate.get_or_insert_with(Vec::new);
+            attached.predicate.get_or_insert_with(Vec::new);
         }
-        if let Some(seeking) = predicate.seeking.clone() {
+        if let Some(seeking) = predicate.seeking().cloned() {
             for slot in seeking {
                 if self.slots[slot].level == 1 {
                     self.seek_parent(step, slot)?;
@@ -613,7 +684,8 @@ impl Processor {
             }
             push_ancestry(step, &predicate);
         }
-        let list = if in_path { &mut step.stages } else { &mut step.predicate };
+        let attached = step.attached_mut();
+        let list = if in_path { &mut attached.stages } else { &mut attached.predicate };
         list.get_or_insert_with(Vec::new).push(PStage::Filter(Box::new(predicate)));
         result.range = result.range.cover(range);
         Ok(result)
@@ -669,7 +741,7 @@ impl Processor {
     fn resolve_ancestry(&mut self, path: &mut PNode) -> Result<()> {
         let PKind::Path { steps, .. } = &mut path.kind else { return Ok(()) };
         let Some(last) = steps.last() else { return Ok(()) };
-        let mut slots = last.seeking.clone().unwrap_or_default();
+        let mut slots = last.seeking().cloned().unwrap_or_default();
         if let PKind::Parent(slot) = last.kind {
             slots.push(slot);
         }
@@ -684,8 +756,7 @@ impl Processor {
                 let mut step_index = index as usize;
                 index -= 1;
                 // Contiguous steps that bind the focus are skipped together.
-                while index >= 0 && steps[step_index].focus.is_some() && steps[index as usize].focus.is_some()
-                {
+                while index >= 0 && steps[step_index].has_focus() && steps[index as usize].has_focus() {
                     step_index = index as usize;
                     index -= 1;
                 }
@@ -693,7 +764,7 @@ impl Processor {
             }
         }
         if !unresolved.is_empty() {
-            path.seeking.get_or_insert_with(Vec::new).extend(unresolved);
+            path.attached_mut().seeking.get_or_insert_with(Vec::new).extend(unresolved);
         }
         Ok(())
     }
@@ -704,7 +775,14 @@ impl Processor {
 
     /// The typed tree of a processed node.
     fn lower(&self, node: PNode) -> Expr {
-        let PNode { kind, range, keep_array, predicate, group, tuple, cons_array, .. } = node;
+        let PNode { kind, range, keep_array, tuple, cons_array, attached, .. } = node;
+        let (predicate, group) = match attached {
+            Some(attached) => {
+                let Attached { predicate, group, .. } = *attached;
+                (predicate, group)
+            }
+            None => (None, None),
+        };
         if let PKind::Path { steps, keep_singleton_array } = kind {
             let path = Path {
                 steps: self.lower_steps(steps),
@@ -729,6 +807,10 @@ impl Processor {
         group: Option<PGroup>,
         keep_array: bool,
     ) -> Expr {
+        // Most nodes have nothing attached.
+        if predicate.is_none() && group.is_none() && !keep_array {
+            return base;
+        }
         let mut filters = Vec::new();
         for stage in predicate.unwrap_or_default() {
             if let PStage::Filter(expr) = stage {
@@ -744,9 +826,9 @@ impl Processor {
     }
 
     fn lower_step(&self, node: PNode) -> Step {
-        let PNode {
-            kind, range, predicate, stages, group, focus, index, ancestor, tuple, cons_array, ..
-        } = node;
+        let PNode { kind, range, ancestor, tuple, cons_array, attached, .. } = node;
+        let Attached { predicate, stages, group, focus, index, .. } =
+            attached.map(|attached| *attached).unwrap_or_default();
         let expr = match kind {
             kind @ PKind::Path { .. } => self.lower(PNode::new(kind, range)),
             kind => {
@@ -802,10 +884,6 @@ impl Processor {
             lowered.push(self.lower_step(step));
         }
         lowered
-    }
-
-    fn lower_box(&self, node: Box<PNode>) -> Expr {
-        self.lower(*node)
     }
 
     /// The typed kind of a processed kind. Leaves and kinds with children are lowered by
@@ -864,41 +942,39 @@ impl Processor {
                 keep_singleton_array,
                 tuple: false,
             })),
-            PKind::Negate(inner) => ExprKind::Negate(Box::new(self.lower_box(inner))),
+            PKind::Negate(inner) => ExprKind::Negate(Box::new(self.lower(*inner))),
             PKind::Binary { op, lhs, rhs } => {
-                ExprKind::Binary(Box::new(Binary { op, lhs: self.lower_box(lhs), rhs: self.lower_box(rhs) }))
+                ExprKind::Binary(Box::new(Binary { op, lhs: self.lower(*lhs), rhs: self.lower(*rhs) }))
             }
             PKind::Array(items) => {
                 ExprKind::Array(Box::new(ArrayConstructor { items: self.lower_all(items) }))
             }
             PKind::Object(pairs) => ExprKind::Object(self.lower_pairs(pairs)),
             PKind::Call { procedure, args } => ExprKind::Call(Box::new(Call {
-                procedure: self.lower_box(procedure),
+                procedure: self.lower(*procedure),
                 args: self.lower_all(args),
             })),
             PKind::Lambda { params, signature, body } => ExprKind::Lambda(std::sync::Arc::new(Lambda {
                 params,
-                signature,
-                body: self.lower_box(body),
+                signature: signature.map(|signature| *signature),
+                body: self.lower(*body),
             })),
             PKind::Condition { condition, then, otherwise } => ExprKind::Condition(Box::new(Condition {
-                condition: self.lower_box(condition),
-                then: self.lower_box(then),
-                otherwise: otherwise.map(|o| self.lower_box(o)),
+                condition: self.lower(*condition),
+                then: self.lower(*then),
+                otherwise: otherwise.map(|o| self.lower(*o)),
             })),
             PKind::Transform { pattern, update, delete } => {
                 ExprKind::Transform(std::sync::Arc::new(Transform {
-                    pattern: self.lower_box(pattern),
-                    update: self.lower_box(update),
-                    delete: delete.map(|d| self.lower_box(d)),
+                    pattern: self.lower(*pattern),
+                    update: self.lower(*update),
+                    delete: delete.map(|d| self.lower(*d)),
                 }))
             }
             PKind::Block(exprs) => ExprKind::Block(Box::new(Block::new(self.lower_all(exprs)))),
-            PKind::Bind { name, value } => {
-                ExprKind::Bind(Box::new(Bind { name, value: self.lower_box(value) }))
-            }
+            PKind::Bind { name, value } => ExprKind::Bind(Box::new(Bind { name, value: self.lower(*value) })),
             PKind::Apply { lhs, rhs } => {
-                ExprKind::Apply(Box::new(Apply { lhs: self.lower_box(lhs), rhs: self.lower_box(rhs) }))
+                ExprKind::Apply(Box::new(Apply { lhs: self.lower(*lhs), rhs: self.lower(*rhs) }))
             }
             PKind::Sort(terms) => {
                 let mut lowered = Vec::with_capacity(terms.len());
