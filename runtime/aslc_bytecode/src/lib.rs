@@ -188,25 +188,42 @@ impl Program {
         tables: Tables,
         parsed: Vec<Compiled>,
     ) -> Result<Program, String> {
-        let mut program = Program { strings, consts, tables, compiled: Vec::new() };
-        program.tables.verify(&program)?;
-        let matches = parsed.len() == program.tables.exprs.len()
-            && parsed.iter().zip(&program.tables.exprs).all(|(c, rec)| c.kind() == rec.kind);
-        if !matches {
-            return Err("the parsed expressions do not match the expression records".into());
-        }
-        program.compiled = parsed;
-        program.verify_shape()?;
-        Ok(program)
+        Program::assemble(strings, consts, tables, |program| {
+            let matches = parsed.len() == program.tables.exprs.len()
+                && parsed.iter().zip(&program.tables.exprs).all(|(c, rec)| c.kind() == rec.kind);
+            if matches {
+                Ok(parsed)
+            } else {
+                Err("the parsed expressions do not match the expression records".into())
+            }
+        })
     }
 
     /// Builds a program from its tables: parses every expression and verifies the whole.
     pub fn load(strings: Vec<Box<str>>, consts: Vec<Value>, tables: Tables) -> Result<Program, String> {
+        Program::assemble(strings, consts, tables, Program::parse_exprs)
+    }
+
+    /// Verifies the tables, takes the parsed expressions from `exprs` (given the program
+    /// whose tables are verified) and verifies the whole.
+    fn assemble(
+        strings: Vec<Box<str>>,
+        consts: Vec<Value>,
+        tables: Tables,
+        exprs: impl FnOnce(&Program) -> Result<Vec<Compiled>, String>,
+    ) -> Result<Program, String> {
         let mut program = Program { strings, consts, tables, compiled: Vec::new() };
         program.tables.verify(&program)?;
-        let mut compiled = Vec::with_capacity(program.tables.exprs.len());
-        for (i, rec) in program.tables.exprs.iter().enumerate() {
-            let text = program.str(rec.text);
+        program.compiled = exprs(&program)?;
+        program.verify_shape()?;
+        Ok(program)
+    }
+
+    /// Parses the text of every expression record, as its kind says.
+    fn parse_exprs(&self) -> Result<Vec<Compiled>, String> {
+        let mut compiled = Vec::with_capacity(self.tables.exprs.len());
+        for (i, rec) in self.tables.exprs.iter().enumerate() {
+            let text = self.str(rec.text);
             let parsed = match rec.kind {
                 ExprKind::Path => {
                     aslc_query::jsonpath::parse_path(text).map(|p| Compiled::Path(Box::new(p))).ok()
@@ -223,9 +240,7 @@ impl Program {
                 None => return Err(format!("exprs[{i}]: `{text}` does not parse as a {}", rec.kind.name())),
             }
         }
-        program.compiled = compiled;
-        program.verify_shape()?;
-        Ok(program)
+        Ok(compiled)
     }
 
     /// Invariants across records that index checks alone do not give.

@@ -2,20 +2,14 @@
 //! each `ItemReader` input type and `ReaderConfig` member, reader failures, and the
 //! `ResultWriter` export (manifest, result files, the Map's result).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use aslc_bytecode::Program;
 use aslc_vm::s3::LocalS3;
 use aslc_vm::{run, Outcome, RunOptions, Status};
+use common::program;
 use serde_json::{json, Value};
-
-fn program(definition: &Value) -> Program {
-    let text = definition.to_string();
-    let node = aslc_syntax::json::parse(&text, aslc_source::FileId(0)).node.expect("valid JSON");
-    let checked = aslc_ir::check(&node, aslc_source::FileId(0), &aslc_ir::CheckOptions::default());
-    assert!(checked.diagnostics.iter().all(|d| !d.is_error()), "{:?}", checked.diagnostics);
-    aslc_bytecode::compile(&checked.definition.expect("a definition"), Some(&text)).expect("compiles")
-}
 
 /// A folder standing for S3, removed when dropped.
 struct Folder(PathBuf);

@@ -3,17 +3,11 @@
 //! same input given as a value: passed on unchanged, in the context object, in the
 //! history, at the payload limit, and when the engine declines the text.
 
-use aslc_bytecode::Program;
-use aslc_vm::{run, run_input, Input, Outcome, RunOptions, PAYLOAD_LIMIT};
-use serde_json::{json, Value};
+mod common;
 
-fn program(definition: &Value) -> Program {
-    let text = definition.to_string();
-    let node = aslc_syntax::json::parse(&text, aslc_source::FileId(0)).node.expect("valid JSON");
-    let checked = aslc_ir::check(&node, aslc_source::FileId(0), &aslc_ir::CheckOptions::default());
-    assert!(checked.diagnostics.iter().all(|d| !d.is_error()), "{:?}", checked.diagnostics);
-    aslc_bytecode::compile(&checked.definition.expect("a definition"), Some(&text)).expect("compiles")
-}
+use aslc_vm::{run, run_input, Input, Outcome, RunOptions, PAYLOAD_LIMIT};
+use common::program;
+use serde_json::{json, Value};
 
 /// The outcome of running `definition` on `text`, checked to be the outcome of running it
 /// on the value the text holds, history included.

@@ -2,17 +2,11 @@
 //! Standard workflows, the 256 KiB payload limit, execution timeouts, a Map over 100,000
 //! items; and the error names of run-time failures the recordings do not settle.
 
-use aslc_bytecode::Program;
-use aslc_vm::{run, RunOptions, Status, WorkflowType};
-use serde_json::{json, Value};
+mod common;
 
-fn program(definition: &Value) -> Program {
-    let text = definition.to_string();
-    let node = aslc_syntax::json::parse(&text, aslc_source::FileId(0)).node.expect("valid JSON");
-    let checked = aslc_ir::check(&node, aslc_source::FileId(0), &aslc_ir::CheckOptions::default());
-    assert!(checked.diagnostics.iter().all(|d| !d.is_error()), "{:?}", checked.diagnostics);
-    aslc_bytecode::compile(&checked.definition.expect("a definition"), Some(&text)).expect("compiles")
-}
+use aslc_vm::{run, RunOptions, Status, WorkflowType};
+use common::program;
+use serde_json::{json, Value};
 
 fn counter_loop() -> Value {
     json!({

@@ -4,19 +4,13 @@
 //! `States.HeartbeatTimeout` matching; and what a used-up mock answers
 //! (runtime-mocks.md §1.3).
 
-use aslc_bytecode::Program;
+mod common;
+
 use aslc_vm::mocks::{Exhaustion, MockCase};
 use aslc_vm::tasks::Handler;
 use aslc_vm::{run, Outcome, RunOptions, Status};
+use common::program;
 use serde_json::{json, Value};
-
-fn program(definition: &Value) -> Program {
-    let text = definition.to_string();
-    let node = aslc_syntax::json::parse(&text, aslc_source::FileId(0)).node.expect("valid JSON");
-    let checked = aslc_ir::check(&node, aslc_source::FileId(0), &aslc_ir::CheckOptions::default());
-    assert!(checked.diagnostics.iter().all(|d| !d.is_error()), "{:?}", checked.diagnostics);
-    aslc_bytecode::compile(&checked.definition.expect("a definition"), Some(&text)).expect("compiles")
-}
 
 /// One Task state `Call` with `fields`, ending the execution, and its mocked `responses`.
 fn run_call(fields: Value, responses: Value, input: Value) -> Outcome {

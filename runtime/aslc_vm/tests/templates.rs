@@ -2,17 +2,11 @@
 //! VM reuses what it can of earlier evaluations (a loop's input object, an object of the
 //! template's keys), and the results must be exactly those of a first evaluation.
 
-use aslc_bytecode::Program;
-use aslc_vm::{run, Outcome, RunOptions, Status, WorkflowType};
-use serde_json::{json, Value};
+mod common;
 
-fn program(definition: &Value) -> Program {
-    let text = definition.to_string();
-    let node = aslc_syntax::json::parse(&text, aslc_source::FileId(0)).node.expect("valid JSON");
-    let checked = aslc_ir::check(&node, aslc_source::FileId(0), &aslc_ir::CheckOptions::default());
-    assert!(checked.diagnostics.iter().all(|d| !d.is_error()), "{:?}", checked.diagnostics);
-    aslc_bytecode::compile(&checked.definition.expect("a definition"), Some(&text)).expect("compiles")
-}
+use aslc_vm::{run, Outcome, RunOptions, Status, WorkflowType};
+use common::program;
+use serde_json::{json, Value};
 
 fn check(definition: Value, input: Value, expect: &str) -> Outcome {
     let options = RunOptions { workflow_type: WorkflowType::Express, history: true, ..RunOptions::default() };

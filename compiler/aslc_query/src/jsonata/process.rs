@@ -264,10 +264,22 @@ fn binding(node: RawNode) -> Binding {
     }
 }
 
+/// The step of a field name (`Raw::Name` or `Raw::KeywordName`); any other node is handed
+/// back.
+fn name_step(raw: RawNode) -> std::result::Result<PNode, RawNode> {
+    let name = match raw.kind {
+        Raw::Name(name) => name,
+        Raw::KeywordName(name) => name.into(),
+        _ => return Err(raw),
+    };
+    let mut step = PNode::new(PKind::Name(name), raw.range);
+    step.keep_array = raw.keep_array;
+    Ok(step)
+}
+
 /// A field name outside a path is a path of one step.
-fn name_path(kind: PKind, range: TextRange, keep_array: bool) -> PNode {
-    let mut step = PNode::new(kind, range);
-    step.keep_array = keep_array;
+fn name_path(step: PNode) -> PNode {
+    let keep_array = step.keep_array;
     let mut path = PNode::single_step_path(step);
     if let PKind::Path { keep_singleton_array, .. } = &mut path.kind {
         *keep_singleton_array = keep_array;
@@ -325,10 +337,12 @@ impl Processor {
 
     /// Nodes without children.
     fn leaf(&mut self, raw: RawNode) -> Result<PNode> {
-        let RawNode { kind, range, keep_array, .. } = raw;
+        let raw = match name_step(raw) {
+            Ok(step) => return Ok(name_path(step)),
+            Err(raw) => raw,
+        };
+        let RawNode { kind, range, .. } = raw;
         Ok(match kind {
-            Raw::Name(name) => name_path(PKind::Name(name), range, keep_array),
-            Raw::KeywordName(name) => name_path(PKind::Name(name.into()), range, keep_array),
             Raw::Parent => {
                 let label = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
                 self.slots.push(Slot { label, level: 1 });
@@ -642,18 +656,7 @@ impl Processor {
     /// The right side of `lhs.rhs`. A field name becomes the step itself: processed alone it
     /// would be a path of that one step, which [`Processor::dot`] takes apart again.
     fn dot_rhs(&mut self, rhs: RawNode) -> Result<PNode> {
-        if !matches!(rhs.kind, Raw::Name(_) | Raw::KeywordName(_)) {
-            return self.process(rhs);
-        }
-        let RawNode { kind, range, keep_array, .. } = rhs;
-        let name = match kind {
-            Raw::Name(name) => name,
-            Raw::KeywordName(name) => name.into(),
-            _ => return Err(misrouted(range)),
-        };
-        let mut step = PNode::new(PKind::Name(name), range);
-        step.keep_array = keep_array;
-        Ok(step)
+        name_step(rhs).or_else(|rhs| self.process(rhs))
     }
 
     /// `lhs[rhs]`: a predicate on the last step (in a path) or on the node itself.

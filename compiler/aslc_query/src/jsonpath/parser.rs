@@ -148,34 +148,29 @@ fn ends_var_name(c: char, mode: Mode) -> bool {
 }
 
 /// Whether `c` ends a dot name in `mode` (jsonpath.md §2.1 `dot-name`).
-fn ends_dot_name(c: char, mode: Mode) -> bool {
+const fn ends_dot_name(c: char, mode: Mode) -> bool {
     let always = matches!(c, '.' | '[' | ']' | '(' | ')' | '*' | ',' | '\'' | '"') || c.is_whitespace();
-    always || mode == Mode::Filter && matches!(c, '=' | '!' | '<' | '>' | '&' | '|' | '~')
+    always || matches!(mode, Mode::Filter) && matches!(c, '=' | '!' | '<' | '>' | '&' | '|' | '~')
 }
 
-/// For each byte, whether a plain run of a dot name stops there outside filters: the ASCII
+/// For each byte, whether a plain run of a dot name in `mode` stops there: the ASCII
 /// characters that end a name, `\` (which starts an escape), and every byte of a non-ASCII
 /// character, which is decoded and looked at whole.
-const NAME_STOPS: [bool; 256] = name_stops(b".[]()*,'\"\\ \t\n\x0B\x0C\r");
-
-/// [`NAME_STOPS`] with the comparison characters that also end a name inside a filter.
-const FILTER_NAME_STOPS: [bool; 256] = name_stops(b".[]()*,'\"\\ \t\n\x0B\x0C\r=!<>&|~");
-
-/// A byte table marking `ascii` and every non-ASCII byte.
-const fn name_stops(ascii: &[u8]) -> [bool; 256] {
+const fn name_stops(mode: Mode) -> [bool; 256] {
     let mut table = [false; 256];
-    let mut i = 0x80;
-    while i < 256 {
-        table[i] = true;
-        i += 1;
-    }
-    let mut i = 0;
-    while i < ascii.len() {
-        table[ascii[i] as usize] = true;
-        i += 1;
+    let mut b = 0;
+    while b < 256 {
+        table[b] = b >= 0x80 || b == b'\\' as usize || ends_dot_name(b as u8 as char, mode);
+        b += 1;
     }
     table
 }
+
+/// [`name_stops`] outside filters.
+const NAME_STOPS: [bool; 256] = name_stops(Mode::Standalone);
+
+/// [`name_stops`] inside a filter, where comparison characters also end a name.
+const FILTER_NAME_STOPS: [bool; 256] = name_stops(Mode::Filter);
 
 /// Takes the longest run of characters that neither end a dot name in `mode` nor start an
 /// escape; ASCII, nearly all names, is checked a byte at a time against a table.
