@@ -391,6 +391,19 @@ fn read_file(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     Ok(Some(bytes))
 }
 
+/// A file's bytes as the text its diagnostics point into. Valid UTF-8 (nearly every file)
+/// becomes the text without a copy; otherwise the text is the lossy decoding, and the
+/// original bytes come back too, for the reader to point at the invalid ones.
+pub fn source_text(bytes: Vec<u8>) -> (String, Option<Vec<u8>>) {
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(err) => {
+            let bytes = err.into_bytes();
+            (String::from_utf8_lossy(&bytes).into_owned(), Some(bytes))
+        }
+    }
+}
+
 /// JSON if the first significant byte opens an object or array, YAML otherwise.
 pub fn sniff(bytes: &[u8]) -> Syntax {
     match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
@@ -435,16 +448,7 @@ fn check_file(
     options: &Options,
 ) {
     let dir = path.parent();
-    // Valid UTF-8 (nearly every file) becomes the source text without a copy; otherwise the
-    // text shown is the lossy decoding and the reader gets the original bytes, so it can
-    // point at the invalid ones.
-    let (text, invalid) = match String::from_utf8(bytes) {
-        Ok(text) => (text, None),
-        Err(err) => {
-            let bytes = err.into_bytes();
-            (String::from_utf8_lossy(&bytes).into_owned(), Some(bytes))
-        }
-    };
+    let (text, invalid) = source_text(bytes);
     let file = report.sources.add(name, text);
     let (node, mut diagnostics) = match &invalid {
         Some(bytes) => parse(bytes, syntax, file),

@@ -161,16 +161,8 @@ fn load(
             }
         };
     }
-    // The text the definition's ranges point into, for the line and column of each state:
-    // the file's own bytes once checked as UTF-8; a lossy copy, with the bytes kept for the
-    // reader, only for a file that is not.
-    let (text, raw) = match String::from_utf8(bytes) {
-        Ok(text) => (text, None),
-        Err(err) => {
-            let bytes = err.into_bytes();
-            (String::from_utf8_lossy(&bytes).into_owned(), Some(bytes))
-        }
-    };
+    // The text the definition's ranges point into, for the line and column of each state.
+    let (text, raw) = driver::source_text(bytes);
     // The file the diagnostics point into, put in a source map only when there is something
     // to report.
     let file = FileId(0);
