@@ -44,6 +44,7 @@ fn check_definition(
 /// The result of checking every input.
 pub struct Report {
     pub sources: SourceFiles,
+    /// Every input's diagnostics, inputs in order; the renderers sort them.
     pub diagnostics: Vec<Diagnostic>,
     /// Number of state machines checked.
     pub machines: usize,
@@ -269,7 +270,7 @@ pub fn run(
         report.absorb(result.map_err(|e| e.message)?);
     }
     report.drop_checks_superseded_by_templates();
-    report.diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // The diagnostics stay in input order: every renderer sorts what it writes.
     Ok(report)
 }
 
