@@ -368,6 +368,13 @@ fn read_file(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     if metadata.is_dir() {
         return Ok(None);
     }
+    if !metadata.is_file() {
+        // A pipe (`aslc check <(…)`, `/dev/stdin`) or a device: its size says nothing, and
+        // a read comes back short whenever the writer has not written more yet.
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)?;
+        return Ok(Some(bytes));
+    }
     let size = usize::try_from(metadata.len()).unwrap_or(0);
     // One byte more than the size, so that a file that has not changed is read completely
     // by a read that comes back short.
