@@ -44,6 +44,7 @@ fn check_definition(
 /// The result of checking every input.
 pub struct Report {
     pub sources: SourceFiles,
+    /// Every input's diagnostics, inputs in order; the renderers sort them.
     pub diagnostics: Vec<Diagnostic>,
     /// Number of state machines checked.
     pub machines: usize,
@@ -269,7 +270,7 @@ pub fn run(
         report.absorb(result.map_err(|e| e.message)?);
     }
     report.drop_checks_superseded_by_templates();
-    report.diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // The diagnostics stay in input order: every renderer sorts what it writes.
     Ok(report)
 }
 
@@ -366,6 +367,13 @@ fn read_file(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     let metadata = file.metadata()?;
     if metadata.is_dir() {
         return Ok(None);
+    }
+    if !metadata.is_file() {
+        // A pipe (`aslc check <(…)`, `/dev/stdin`) or a device: its size says nothing, and
+        // a read comes back short whenever the writer has not written more yet.
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)?;
+        return Ok(Some(bytes));
     }
     let size = usize::try_from(metadata.len()).unwrap_or(0);
     // One byte more than the size, so that a file that has not changed is read completely

@@ -79,6 +79,29 @@ fn stdin_is_read_with_a_name() {
 }
 
 #[test]
+fn a_path_to_a_pipe_is_read_to_its_end() {
+    // `/dev/stdin` names the pipe, so it is read as a file is; the writer pauses halfway, and
+    // a read that comes back short must not be taken for the end.
+    let mut child = common::aslc()
+        .args(["check", "--format", "json", "/dev/stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let text = br#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#;
+    stdin.write_all(&text[..20]).unwrap();
+    stdin.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    stdin.write_all(&text[20..]).unwrap();
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["diagnostics"], serde_json::json!([]));
+}
+
+#[test]
 fn exit_codes() {
     assert_eq!(run(&["check", "examples"]).status.code(), Some(0));
     assert_eq!(run(&["check", "does-not-exist.asl.json"]).status.code(), Some(2));
