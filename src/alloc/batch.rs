@@ -336,8 +336,16 @@ mod tests {
         region();
         let mut handed = Vec::new();
         churn(0x9e37_79b9_7f4a_7c15, 20_000, &mut handed);
-        for (ptr, layout, _) in handed {
-            // SAFETY: live blocks with their layouts.
+        free_all(handed);
+    }
+
+    /// Frees blocks that [`churn`] handed on, first checking that each still holds its byte.
+    fn free_all(blocks: impl IntoIterator<Item = (usize, Layout, u8)>) {
+        for (ptr, layout, byte) in blocks {
+            // SAFETY: live blocks with their layouts, filled with `byte`.
+            let bytes = unsafe { std::slice::from_raw_parts(ptr as *const u8, layout.size()) };
+            assert!(bytes.iter().all(|&b| b == byte));
+            // SAFETY: as above.
             unsafe { Batch.dealloc(ptr as *mut u8, layout) };
         }
     }
@@ -359,19 +367,10 @@ mod tests {
                 .collect();
             workers.into_iter().map(|w| w.join().unwrap()).collect()
         });
-        for (ptr, layout, byte) in handed.into_iter().flatten() {
-            // SAFETY: live blocks with their layouts, filled with `byte`.
-            let bytes = unsafe { std::slice::from_raw_parts(ptr as *const u8, layout.size()) };
-            assert!(bytes.iter().all(|&b| b == byte));
-            // SAFETY: as above.
-            unsafe { Batch.dealloc(ptr as *mut u8, layout) };
-        }
+        free_all(handed.into_iter().flatten());
         let mut again = Vec::new();
         churn(99, 2_000, &mut again);
-        for (ptr, layout, _) in again {
-            // SAFETY: live blocks with their layouts.
-            unsafe { Batch.dealloc(ptr as *mut u8, layout) };
-        }
+        free_all(again);
     }
 
     #[test]
