@@ -3,14 +3,16 @@
 //! exit codes.
 
 // On Linux with glibc the process starts in `entry::main` rather than through Rust's
-// runtime start-up (see there); elsewhere in `main` below.
-#![cfg_attr(all(target_os = "linux", target_env = "gnu", not(test)), no_main)]
+// runtime start-up (see there); elsewhere, and in the profile-gathering build of
+// `scripts/build-release` (`--cfg aslc_profile`, whose profile is written by the runtime's
+// exit), in `main` below.
+#![cfg_attr(all(target_os = "linux", target_env = "gnu", not(test), not(aslc_profile)), no_main)]
 
 #[allow(unsafe_code)]
 mod alloc;
 mod cmd;
 mod driver;
-#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test), not(aslc_profile)))]
 #[allow(unsafe_code)]
 mod entry;
 mod output;
@@ -65,7 +67,7 @@ pub(crate) mod exit {
     pub const USAGE: u8 = 2;
 }
 
-#[cfg(not(all(target_os = "linux", target_env = "gnu", not(test))))]
+#[cfg(not(all(target_os = "linux", target_env = "gnu", not(test), not(aslc_profile))))]
 fn main() -> std::process::ExitCode {
     std::process::ExitCode::from(run())
 }
