@@ -446,6 +446,23 @@ pub fn parse_text(text: &str, syntax: Syntax, file: FileId) -> (Option<Node>, Ve
     }
 }
 
+/// Adds a file's bytes to `sources` as its text ([`source_text`]) and reads its tree: from
+/// the text, checked as UTF-8 when it was made, or from the bytes when they are not UTF-8.
+fn add_and_parse(
+    sources: &mut SourceFiles,
+    name: String,
+    bytes: Vec<u8>,
+    syntax: Syntax,
+) -> (FileId, Option<Node>, Vec<Diagnostic>) {
+    let (text, invalid) = source_text(bytes);
+    let file = sources.add(name, text);
+    let (node, diagnostics) = match &invalid {
+        Some(bytes) => parse(bytes, syntax, file),
+        None => parse_text(sources.get(file).map_or("", |f| f.text()), syntax, file),
+    };
+    (file, node, diagnostics)
+}
+
 fn check_file(
     report: &mut Report,
     path: &Path,
@@ -456,13 +473,7 @@ fn check_file(
     options: &Options,
 ) {
     let dir = path.parent();
-    let (text, invalid) = source_text(bytes);
-    let file = report.sources.add(name, text);
-    let (node, mut diagnostics) = match &invalid {
-        Some(bytes) => parse(bytes, syntax, file),
-        // The text was checked as UTF-8 when it was made.
-        None => parse_text(report.sources.get(file).map_or("", |f| f.text()), syntax, file),
-    };
+    let (file, node, mut diagnostics) = add_and_parse(&mut report.sources, name, bytes, syntax);
     if syntax == Syntax::Json {
         if let Some(source) = report.sources.get(file) {
             aws_syntax_locations(source.text(), &mut diagnostics);
@@ -552,9 +563,8 @@ fn check_template(
                 };
                 let syntax = syntax_of(&path).unwrap_or_else(|| sniff(&bytes));
                 report.uri_files.push(path.clone());
-                let text = String::from_utf8_lossy(&bytes).into_owned();
-                let uri_file = report.sources.add(path.display().to_string(), text);
-                let (node, diagnostics) = parse(&bytes, syntax, uri_file);
+                let (uri_file, node, diagnostics) =
+                    add_and_parse(&mut report.sources, path.display().to_string(), bytes, syntax);
                 report.diagnostics.extend(diagnostics);
                 if let Some(node) = node {
                     let node = aslc_syntax::cfn::substitute(&node, &machine.substitutions);
